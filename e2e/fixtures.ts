@@ -1,0 +1,57 @@
+import { test as base, expect, type Page } from '@playwright/test';
+
+export const tileUrl = `http://127.0.0.1:${process.env.KESTREL_TILE_PORT}`;
+
+export interface OpenOptions {
+  params?: Record<string, string>;
+  hash?: string;
+  // wait for the map to be idle (all visible tiles settled) before returning
+  idle?: boolean;
+}
+
+export function appPath(options: OpenOptions = {}): string {
+  const params = new URLSearchParams({ style: `${tileUrl}/style.json`, ...options.params });
+  return `/?${params}${options.hash ? `#${options.hash}` : ''}`;
+}
+
+export async function openMap(page: Page, options: OpenOptions = {}): Promise<void> {
+  await page.goto(appPath(options));
+  await page.waitForFunction(() => window.kestrel !== undefined);
+  await page.evaluate(() => window.kestrel.ready);
+  if (options.idle !== false) await page.evaluate(() => window.kestrel.idle());
+}
+
+export async function setFaults(doc: object): Promise<void> {
+  const response = await fetch(`${tileUrl}/__faults`, { method: 'POST', body: JSON.stringify(doc), headers: { 'content-type': 'application/json' } });
+  if (!response.ok) throw new Error(`setting faults failed: ${response.status} ${await response.text()}`);
+}
+
+export interface ServerStats {
+  requests: number;
+  byTile: Record<string, number>;
+  byTileTimes?: Record<string, number[]>;
+  byStatus: Record<string, number>;
+  inFlight: number;
+  maxInFlight: number;
+  bytesSent: number;
+}
+
+export async function serverStats(): Promise<ServerStats> {
+  return (await fetch(`${tileUrl}/__stats`)).json() as Promise<ServerStats>;
+}
+
+export async function resetServer(): Promise<void> {
+  await setFaults({});
+  await fetch(`${tileUrl}/__stats/reset`, { method: 'POST' });
+}
+
+// Errors in the page console fail the spec that saw them (a spec may opt out for expected noise).
+export const test = base.extend<{ pageErrors: string[] }>({
+  pageErrors: async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await use(errors);
+  },
+});
+
+export { expect };

@@ -1,0 +1,1 @@
+declare const __KESTREL_TILE_URL__: string;

@@ -1,0 +1,26 @@
+import * as maplibregl from 'maplibre-gl';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import 'maplibre-gl/dist/maplibre-gl.css';
+
+// Once per page, before the first map: without it MapLibre cannot find its worker under Vite ("Worker failed to load").
+maplibregl.setWorkerUrl(workerUrl);
+
+export interface CreateMapOptions {
+  container: HTMLElement;
+  styleUrl: string;
+  transformRequest?: maplibregl.RequestTransformFunction;
+}
+
+export function createMap({ container, styleUrl, transformRequest }: CreateMapOptions): maplibregl.Map {
+  const map = new maplibregl.Map({
+    container,
+    style: styleUrl,
+    // `#zoom/lat/lng` so a view can be shared and reloaded; the style's own center/zoom apply when there is no hash.
+    hash: true,
+    attributionControl: { compact: false },
+    transformRequest,
+  });
+  map.addControl(new maplibregl.NavigationControl({ visualizePitch: true }), 'top-right');
+  map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
+  return map;
+}

@@ -1,0 +1,11 @@
+// Port of `npm run tiles` when nothing else says where the tile server is.
+export const DEFAULT_TILE_PORT = 8787;
+
+// `?style=` wins; then the tile server `npm start` told the dev build about; then port 8787 on the page's host,
+// so a built app served anywhere finds a tile server started beside it with the default port.
+export function resolveStyleUrl(location: { search: string; protocol: string; hostname: string }, tileUrl: string): string {
+  const fromQuery = new URLSearchParams(location.search).get('style');
+  if (fromQuery) return fromQuery;
+  const base = tileUrl || `${location.protocol}//${location.hostname}:${DEFAULT_TILE_PORT}`;
+  return `${base.replace(/\/$/, '')}/style.json`;
+}

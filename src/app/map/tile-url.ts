@@ -1,0 +1,26 @@
+import type { TileCoord } from '../../contract/engine-api.ts';
+
+// MapLibre hands the protocol a URL with the template already filled in, so the tile's address is recovered
+// from the last z/x/y triple in the path (the shape of every XYZ template: /{z}/{x}/{y}[@2x][.ext]).
+const TRIPLE = /\/(\d{1,2})\/(\d+)\/(\d+)(?:@\d(?:\.\d+)?x)?(?:\.[a-z0-9]+)?(?:[?#].*)?$/i;
+
+export function parseTileCoord(url: string): TileCoord | undefined {
+  const match = TRIPLE.exec(url);
+  if (!match) return undefined;
+  const [z, x, y] = match.slice(1, 4).map(Number);
+  const size = 2 ** z;
+  if (z > 30 || x >= size || y >= size) return undefined;
+  return { z, x, y };
+}
+
+// The part of a tile URL before its z/x/y: tiles of one source share it, so it names the source in cache keys
+// when the style's source id is not known on this path.
+export function tileSourceOf(url: string): string {
+  try {
+    const parsed = new URL(url);
+    const path = parsed.pathname.replace(TRIPLE, '');
+    return `${parsed.host}${path}`;
+  } catch {
+    return 'unknown';
+  }
+}

@@ -1,0 +1,180 @@
+// The one typed interface between the app (main thread) and the engine worker.
+// Everything here crosses a thread boundary: plain data only (structured-cloneable).
+
+export interface TileCoord {
+  z: number;
+  x: number;
+  y: number;
+}
+
+// Why a request exists decides its scheduling class: visible beats prefetch beats background work.
+export type RequestPurpose = 'visible' | 'prefetch' | 'revalidate' | 'offline-save';
+
+export type ResourceKind = 'vector' | 'raster' | 'resource';
+
+export interface TileRequest {
+  // Unique per ask; `cancel(id)` refers to it.
+  id: string;
+  // The upstream URL (http/https), exactly as the style gave it, tokens included.
+  url: string;
+  kind: ResourceKind;
+  // Source id from the style, part of the cache key.
+  source?: string;
+  // When known (parsed from the URL template), drives priority and the spatial index.
+  coord?: TileCoord;
+  purpose?: RequestPurpose;
+}
+
+export type Tier = 'memory' | 'idb' | 'network';
+
+export interface TileResponse {
+  // 'no-tile': 204/404 — nothing to draw here, MapLibre handles that as an empty tile.
+  status: 'ok' | 'no-tile';
+  data: ArrayBuffer | null;
+  tier: Tier;
+  // True when served from cache past its freshness (offline, breaker open, or stale-while-revalidate).
+  stale: boolean;
+  cacheControl?: string;
+  expires?: string;
+}
+
+export type TileResult = { ok: true; response: TileResponse } | { ok: false; failure: EngineFailure };
+
+export type FailureReason =
+  | 'network'
+  | 'timeout'
+  | 'deadline'
+  | 'http-4xx'
+  | 'http-5xx'
+  | 'http-429'
+  | 'html-body'
+  | 'json-body'
+  | 'truncated'
+  | 'oversized'
+  | 'opaque'
+  | 'breaker-open'
+  | 'retry-budget';
+
+// The error a failed `request` rejects with, as plain data (comlink clones thrown Errors poorly).
+export interface EngineFailure {
+  reason: FailureReason;
+  message: string;
+  status?: number;
+  attempts: number;
+}
+
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+export interface LatencySummary {
+  p50: number;
+  p95: number;
+  p99: number;
+  count: number;
+}
+
+export interface EngineStats {
+  // ms since the worker started (engine clock) when the snapshot was taken
+  time: number;
+  requests: {
+    total: number;
+    ok: number;
+    noTile: number;
+    failed: number;
+    aborted: number;
+    coalesced: number;
+    retried: number;
+  };
+  latencyMs: {
+    all: LatencySummary;
+    network: LatencySummary;
+    memory: LatencySummary;
+    idb: LatencySummary;
+    // the window the percentiles are computed over
+    window: { maxSamples: number; maxAgeMs: number };
+  };
+  inFlight: { now: number; max: number; limit: number; configuredMax: number };
+  queue: { now: number; max: number; byPurpose: Record<RequestPurpose, number> };
+  retries: { total: number; budgetExhausted: number; waitingNow: number };
+  failures: Partial<Record<FailureReason, number>>;
+  breakers: Record<string, { state: BreakerState; consecutiveFailures: number; openedAt?: number }>;
+  bytes: { network: number };
+  cache: CacheStats;
+  prefetch: PrefetchStats;
+}
+
+export interface CacheStats {
+  hits: { memory: number; idb: number; network: number; revalidated304: number; staleServed: number };
+  memory: { bytes: number; entries: number; budget: number; evictions: number };
+  idb: {
+    status: 'ok' | 'unavailable' | 'degraded' | 'reopening' | 'disabled';
+    detail?: string;
+    bytes: number;
+    entries: number;
+    budget: number;
+    evictions: number;
+    quotaErrors: number;
+    corruptDropped: number;
+  };
+}
+
+export interface PrefetchStats {
+  enabled: boolean;
+  issued: number;
+  completed: number;
+  used: number;
+  wasted: number;
+  bytes: number;
+  hitRatio: number;
+}
+
+export interface EngineOptions {
+  maxInFlight: number;
+  maxInFlightPerHost: number;
+  retry: {
+    baseMs: number;
+    capMs: number;
+    maxAttempts: number;
+    attemptTimeoutMs: number;
+    deadlineMs: number;
+    // retries may be at most this share of requests over the window, plus `budgetFloor`
+    budgetRatio: number;
+    budgetFloor: number;
+    budgetWindowMs: number;
+  };
+  breaker: { failureThreshold: number; coolDownMs: number };
+  aimd: { decreaseFactor: number; increaseStep: number; latencyTargetMs: number };
+  maxTileBytes: number;
+  memoryCacheBytes: number;
+  idbCacheBytes: number;
+  // query parameter names removed from URLs before they become persistent cache keys
+  credentialParams: string[];
+  prefetch: { enabled: boolean; maxShare: number; bytesPerMinute: number; horizonMs: number };
+}
+
+// What the main thread tells the worker about the camera (throttled from MapLibre's `move`).
+export interface CameraSnapshot {
+  center: [number, number];
+  zoom: number;
+  bearing: number;
+  pitch: number;
+  width: number;
+  height: number;
+  // [west, south, east, north] of the visible area
+  bounds: [number, number, number, number];
+  time: number;
+  // the known destination of a flyTo/easeTo in progress
+  destination?: { center: [number, number]; zoom: number; durationMs: number };
+}
+
+export interface EngineApi {
+  configure(options: DeepPartial<EngineOptions>): Promise<void>;
+  // Never rejects for a tile that failed: failures come back as data, because comlink
+  // clones a thrown Error down to name/message and the reason would be lost.
+  request(req: TileRequest): Promise<TileResult>;
+  cancel(id: string): void;
+  setCamera(camera: CameraSnapshot): void;
+  stats(): Promise<EngineStats>;
+  resetStats(): Promise<void>;
+}
+
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };

@@ -1,0 +1,56 @@
+// The engine reaches the world only through these ports, so Node tests can drive every race deterministically.
+
+// A subset of WHATWG fetch. The worker passes `fetch`; tests pass test/controllable-fetcher.
+// Implementations must reject with an AbortError when `init.signal` aborts.
+export type Fetcher = (url: string, init: { signal: AbortSignal; headers?: Record<string, string> }) => Promise<Response>;
+
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+// Uniform in [0, 1).
+export type Random = () => number;
+
+export const systemClock: Clock = {
+  now: () => performance.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+// The cache tiers as the request pipeline sees them (memory LRU in front of a persistent store).
+// Implemented by src/engine/tile-cache.ts; the pipeline only talks to this interface.
+export interface CachedTile {
+  // null: the server said "no tile here" (204/404) and that answer is cached too
+  bytes: Uint8Array | null;
+  tier: 'memory' | 'idb';
+  // fresh: serve; stale: serve, revalidate in the background; revalidate: ask the network first (no-cache)
+  freshness: 'fresh' | 'stale' | 'revalidate';
+  // conditional request headers (If-None-Match / If-Modified-Since) for a revalidation
+  revalidationHeaders: Record<string, string>;
+  cacheControl?: string;
+  expires?: string;
+  // set when this entry was written by prefetch and not yet read by a visible request
+  prefetched?: boolean;
+}
+
+export interface NetworkAnswer {
+  url: string;
+  status: number;
+  headers: Record<string, string>;
+  bytes: Uint8Array | null;
+  purpose?: string;
+}
+
+export interface TileCache {
+  // Normalised key: source + z/x/y + URL with credentials stripped.
+  keyFor(req: { url: string; source?: string; coord?: { z: number; x: number; y: number } }): string;
+  get(key: string): Promise<CachedTile | undefined>;
+  // Off the critical path: returns at once; the durable write is batched.
+  put(key: string, answer: NetworkAnswer): void;
+  // A 304 refreshed the entry's freshness without new bytes.
+  refreshed(key: string, headers: Record<string, string>): void;
+  // A corrupt or unusable entry: drop from every tier.
+  drop(key: string): void;
+}
