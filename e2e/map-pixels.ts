@@ -5,12 +5,19 @@ export interface ColourShare {
   share: number;
 }
 
+export interface CanvasShares {
+  // share of pixels close to each asked colour, in order
+  colours: ColourShare[];
+  // share of pixels close to none of them and not near-black (an unrendered WebGL canvas reads black)
+  other: number;
+}
+
 // Reads the canvas inside MapLibre's own render callback (the drawing buffer is only valid there, since
 // the app does not pay for preserveDrawingBuffer) and returns the share of pixels close to each colour.
-export async function colourShares(page: Page, colours: string[], tolerance = 12): Promise<ColourShare[]> {
+export async function colourShares(page: Page, colours: string[], tolerance = 12): Promise<CanvasShares> {
   return page.evaluate(
     ({ colours, tolerance }) =>
-      new Promise<ColourShare[]>((resolve) => {
+      new Promise<CanvasShares>((resolve) => {
         const toRgb = (css: string) => {
           const ctx = document.createElement('canvas').getContext('2d')!;
           ctx.fillStyle = css;
@@ -26,12 +33,15 @@ export async function colourShares(page: Page, colours: string[], tolerance = 12
           const px = new Uint8Array(w * h * 4);
           gl.readPixels(0, 0, w, h, gl.RGBA, gl.UNSIGNED_BYTE, px);
           const counts = targets.map(() => 0);
+          let other = 0;
           for (let i = 0; i < px.length; i += 4) {
-            targets.forEach(([r, g, b], t) => {
-              if (Math.abs(px[i] - r) <= tolerance && Math.abs(px[i + 1] - g) <= tolerance && Math.abs(px[i + 2] - b) <= tolerance) counts[t]++;
-            });
+            const hit = targets.findIndex(
+              ([r, g, b]) => Math.abs(px[i] - r) <= tolerance && Math.abs(px[i + 1] - g) <= tolerance && Math.abs(px[i + 2] - b) <= tolerance,
+            );
+            if (hit >= 0) counts[hit]++;
+            else if (px[i] + px[i + 1] + px[i + 2] > 60) other++;
           }
-          resolve(colours.map((colour, t) => ({ colour, share: counts[t] / (w * h) })));
+          resolve({ colours: colours.map((colour, t) => ({ colour, share: counts[t] / (w * h) })), other: other / (w * h) });
         });
         map.triggerRepaint();
       }),
@@ -39,12 +49,10 @@ export async function colourShares(page: Page, colours: string[], tolerance = 12
   );
 }
 
-// The style's water (background) and land colours as CSS strings.
-export async function waterAndLand(page: Page): Promise<{ water: string; land: string }> {
+// The style's water colour (its background) as a CSS string.
+export async function waterColour(page: Page): Promise<string> {
   return page.evaluate(() => {
-    const layers = window.kestrel.map.getStyle().layers;
-    const background = layers.find((l) => l.type === 'background') as { paint?: Record<string, unknown> } | undefined;
-    const land = layers.find((l) => l.id === 'land') as { paint?: Record<string, unknown> } | undefined;
-    return { water: String(background?.paint?.['background-color']), land: String(land?.paint?.['fill-color']) };
+    const background = window.kestrel.map.getStyle().layers.find((l) => l.type === 'background') as { paint?: Record<string, unknown> } | undefined;
+    return String(background?.paint?.['background-color']);
   });
 }

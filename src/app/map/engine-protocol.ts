@@ -1,0 +1,45 @@
+import * as maplibregl from 'maplibre-gl';
+import type { Remote } from 'comlink';
+import type { EngineApi, ResourceKind } from '../../contract/engine-api.ts';
+import { parseTileCoord, tileSourceOf } from './tile-url.ts';
+
+export const ENGINE_PROTOCOL = 'kestrel';
+const PREFIX = `${ENGINE_PROTOCOL}://`;
+
+// MapLibre's request URL for a tile goes through `transformRequest`; routing it to our protocol is how every tile
+// reaches the engine, whatever source or style it comes from. Only tiles: style, TileJSON, sprites and glyphs
+// stay with MapLibre's loader.
+export function routeTilesThroughEngine(url: string, resourceType?: string): { url: string } | undefined {
+  if (resourceType !== 'Tile' || !/^https?:\/\//i.test(url)) return undefined;
+  return { url: PREFIX + url };
+}
+
+let nextId = 0;
+
+export function registerEngineProtocol(engine: Remote<EngineApi>): void {
+  maplibregl.addProtocol(ENGINE_PROTOCOL, async (params, abortController) => {
+    const url = params.url.slice(PREFIX.length);
+    const kind: ResourceKind = params.type === 'image' ? 'raster' : 'vector';
+    const id = `t${++nextId}`;
+    const signal = abortController.signal;
+    const onAbort = () => void engine.cancel(id);
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const result = await engine.request({ id, url, kind, coord: parseTileCoord(url), source: tileSourceOf(url), purpose: 'visible' });
+      if (signal.aborted) throw new DOMException('The tile left the view', 'AbortError');
+      if (!result.ok) {
+        // MapLibre marks the tile errored and keeps showing what it has around it.
+        throw new Error(`Tile failed (${result.failure.reason}): ${result.failure.message}`);
+      }
+      const { response } = result;
+      if (response.status === 'no-tile') {
+        // A vector source treats an empty buffer as an empty tile; a raster one has no image to show.
+        if (kind === 'raster') throw new Error('No tile here');
+        return { data: new ArrayBuffer(0) };
+      }
+      return { data: response.data!, cacheControl: response.cacheControl, expires: response.expires };
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  });
+}

@@ -1,0 +1,72 @@
+import type { Map as MapLibreMap, MapSourceDataEvent } from 'maplibre-gl';
+
+// The tile life as MapLibre sees it, identical with and without the engine: from the moment MapLibre asks for
+// a tile (`dataloading`) to bytes parsed (`data`), an error, or an abort. The benchmark's "hole time" and
+// "tiles never delivered" and the suites' budgets are computed from this.
+export interface TileTimelineSummary {
+  requested: number;
+  delivered: number;
+  errored: number;
+  aborted: number;
+  // asked for and not settled yet
+  pending: number;
+  // sum over delivered tiles of request→bytes time
+  holeTimeMs: number;
+  // request→bytes times of delivered tiles, in order of delivery
+  latenciesMs: number[];
+}
+
+type TileEvent = MapSourceDataEvent & { tile?: { tileID: { key: string } } };
+
+export class TileTimeline {
+  private started = new Map<string, number>();
+  private summary: TileTimelineSummary = emptySummary();
+
+  constructor(map: MapLibreMap, private readonly now: () => number = () => performance.now()) {
+    map.on('dataloading', (e) => this.onStart(e as TileEvent));
+    map.on('data', (e) => this.onSettled(e as TileEvent, 'delivered'));
+    map.on('dataabort', (e) => this.onSettled(e as TileEvent, 'aborted'));
+    map.on('error', (e) => this.onSettled(e as unknown as TileEvent, 'errored'));
+  }
+
+  read(): TileTimelineSummary {
+    return { ...this.summary, pending: this.started.size, latenciesMs: [...this.summary.latenciesMs] };
+  }
+
+  reset(): void {
+    this.summary = emptySummary();
+    this.started.clear();
+  }
+
+  private key(e: TileEvent): string | undefined {
+    const tile = e.tile;
+    return tile ? `${(e as { sourceId?: string }).sourceId ?? ''}:${tile.tileID.key}` : undefined;
+  }
+
+  private onStart(e: TileEvent): void {
+    const key = this.key(e);
+    if (!key || this.started.has(key)) return;
+    this.started.set(key, this.now());
+    this.summary.requested++;
+  }
+
+  private onSettled(e: TileEvent, outcome: 'delivered' | 'aborted' | 'errored'): void {
+    const key = this.key(e);
+    if (!key) return;
+    const start = this.started.get(key);
+    if (start === undefined) return;
+    this.started.delete(key);
+    this.summary[outcome]++;
+    if (outcome === 'delivered') {
+      const ms = this.now() - start;
+      this.summary.holeTimeMs += ms;
+      this.summary.latenciesMs.push(ms);
+      // bounded: a long session must not grow this without end
+      if (this.summary.latenciesMs.length > 5000) this.summary.latenciesMs.splice(0, 1000);
+    }
+  }
+}
+
+function emptySummary(): TileTimelineSummary {
+  return { requested: 0, delivered: 0, errored: 0, aborted: 0, pending: 0, holeTimeMs: 0, latenciesMs: [] };
+}
