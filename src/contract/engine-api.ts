@@ -52,8 +52,12 @@ export type FailureReason =
   | 'truncated'
   | 'oversized'
   | 'opaque'
+  // 200 with bytes that are not a tile of the requested kind (no image magic, not a plausible MVT)
+  | 'garbage'
   | 'breaker-open'
-  | 'retry-budget';
+  | 'retry-budget'
+  // the asker cancelled (cancel(id) or its AbortSignal), or the scheduler dropped a stale prefetch
+  | 'aborted';
 
 // The error a failed `request` rejects with, as plain data (comlink clones thrown Errors poorly).
 export interface EngineFailure {
@@ -106,7 +110,8 @@ export interface CacheStats {
   hits: { memory: number; idb: number; network: number; revalidated304: number; staleServed: number };
   memory: { bytes: number; entries: number; budget: number; evictions: number };
   idb: {
-    status: 'ok' | 'unavailable' | 'degraded' | 'reopening' | 'disabled';
+    // opening: the first open has not settled yet; disabled: no persistent tier configured
+    status: 'ok' | 'opening' | 'unavailable' | 'degraded' | 'reopening' | 'disabled';
     detail?: string;
     bytes: number;
     entries: number;

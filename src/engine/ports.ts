@@ -1,3 +1,5 @@
+import type { CacheStats } from '../contract/engine-api.ts';
+
 // The engine reaches the world only through these ports, so Node tests can drive every race deterministically.
 
 // A subset of WHATWG fetch. The worker passes `fetch`; tests pass test/controllable-fetcher.
@@ -5,7 +7,10 @@
 export type Fetcher = (url: string, init: { signal: AbortSignal; headers?: Record<string, string> }) => Promise<Response>;
 
 export interface Clock {
+  // Monotonic ms: timeouts, latency, windows.
   now(): number;
+  // Epoch ms, only to read HTTP dates (Retry-After) when the response has no Date header; absent → now().
+  wallTime?(): number;
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 }
@@ -15,6 +20,7 @@ export type Random = () => number;
 
 export const systemClock: Clock = {
   now: () => performance.now(),
+  wallTime: () => Date.now(),
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
@@ -43,14 +49,30 @@ export interface NetworkAnswer {
   purpose?: string;
 }
 
+// Why the pipeline reads the cache. Only a visible read (the default) uses up a prefetched entry's
+// `prefetched` flag; prefetch, revalidate and offline-save reads leave it for the visible one.
+export interface CacheUse {
+  purpose?: string;
+}
+
 export interface TileCache {
   // Normalised key: source + z/x/y + URL with credentials stripped.
   keyFor(req: { url: string; source?: string; coord?: { z: number; x: number; y: number } }): string;
-  get(key: string): Promise<CachedTile | undefined>;
+  get(key: string, use?: CacheUse): Promise<CachedTile | undefined>;
   // Off the critical path: returns at once; the durable write is batched.
   put(key: string, answer: NetworkAnswer): void;
   // A 304 refreshed the entry's freshness without new bytes.
   refreshed(key: string, headers: Record<string, string>): void;
   // A corrupt or unusable entry: drop from every tier.
   drop(key: string): void;
+  // Optional so fakes stay small; the engine reports zeros when absent. Drops the engine itself requests
+  // through drop() are counted by the engine (idb.corruptDropped), so count only corruption found inside the cache.
+  stats?(): CachePortStats;
+}
+
+export interface CachePortStats {
+  memory: CacheStats['memory'];
+  idb: CacheStats['idb'];
+  // prefetched entries evicted before any visible request read them
+  prefetchWasted?: number;
 }

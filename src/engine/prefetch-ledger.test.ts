@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../../test/fake-clock.ts';
+import { PrefetchLedger } from './prefetch-ledger.ts';
+
+const moving = { moving: true, tier: 'memory' } as const;
+
+function setup(options = {}) {
+  const clock = new FakeClock();
+  return { clock, ledger: new PrefetchLedger(clock, options) };
+}
+
+describe('PrefetchLedger counts', () => {
+  it('counts issued, completed and bytes', () => {
+    const { ledger } = setup();
+    ledger.issued('a');
+    ledger.issued('b');
+    ledger.completed('a', 1000);
+    expect(ledger.snapshot()).toMatchObject({ enabled: true, issued: 2, completed: 1, bytes: 1000 });
+    expect(ledger.snapshot()).toMatchObject({ used: 0, wasted: 0 });
+  });
+
+  it('counts a prefetched tile as used once, however often it is then shown', () => {
+    const { ledger } = setup();
+    ledger.issued('a');
+    ledger.completed('a', 1000);
+    expect(ledger.visibleRequest('a', moving)).toBe(true);
+    expect(ledger.visibleRequest('a', moving)).toBe(false);
+    expect(ledger.snapshot().used).toBe(1);
+  });
+
+  it('counts a prefetched tile left unused for 30 s as wasted, not before', async () => {
+    const { clock, ledger } = setup();
+    ledger.issued('a');
+    await clock.advance(500);
+    ledger.completed('a', 1000);
+    await clock.advance(29_999);
+    expect(ledger.snapshot().wasted).toBe(0);
+    await clock.advance(1);
+    expect(ledger.snapshot().wasted).toBe(1);
+    // settled: a late visible request is not a use
+    expect(ledger.visibleRequest('a', moving)).toBe(false);
+    expect(ledger.snapshot()).toMatchObject({ used: 0, wasted: 1 });
+  });
+
+  it('takes the unused period from its options', async () => {
+    const { clock, ledger } = setup({ unusedAfterMs: 5000 });
+    ledger.issued('a');
+    ledger.completed('a', 10);
+    await clock.advance(5000);
+    expect(ledger.snapshot().wasted).toBe(1);
+  });
+
+  it('counts an evicted unused prefetch as wasted, and a used one not at all', () => {
+    const { ledger } = setup();
+    for (const key of ['a', 'b']) {
+      ledger.issued(key);
+      ledger.completed(key, 100);
+    }
+    ledger.visibleRequest('b', moving);
+    ledger.evicted('a');
+    ledger.evicted('b');
+    ledger.evicted('never-prefetched');
+    expect(ledger.snapshot()).toMatchObject({ used: 1, wasted: 1 });
+  });
+
+  it('counts a prefetch whose copy was gone when asked for (answered by the network) as wasted', () => {
+    const { ledger } = setup();
+    ledger.issued('a');
+    ledger.completed('a', 100);
+    expect(ledger.visibleRequest('a', { moving: true, tier: 'network' })).toBe(false);
+    expect(ledger.snapshot()).toMatchObject({ used: 0, wasted: 1, hitRatio: 0 });
+  });
+
+  it('counts a visible request that joins a prefetch in flight as used, but not as a memory hit', () => {
+    const { ledger } = setup();
+    ledger.issued('a');
+    expect(ledger.visibleRequest('a', { moving: true, tier: 'network' })).toBe(true);
+    ledger.completed('a', 100);
+    ledger.evicted('a');
+    expect(ledger.snapshot()).toMatchObject({ completed: 1, used: 1, wasted: 0, hitRatio: 0 });
+  });
+
+  it('neither completes nor wastes an abandoned prefetch', () => {
+    const { ledger } = setup();
+    ledger.issued('a', 50_000);
+    ledger.abandoned('a');
+    expect(ledger.snapshot()).toMatchObject({ issued: 1, completed: 0, wasted: 0, bytes: 0 });
+  });
+
+  it('zeroes the figures on reset', () => {
+    const { ledger } = setup();
+    ledger.issued('a');
+    ledger.completed('a', 100);
+    ledger.visibleRequest('a', moving);
+    ledger.reset();
+    const zero = { enabled: true, issued: 0, completed: 0, used: 0, wasted: 0, bytes: 0, hitRatio: 0 };
+    expect(ledger.snapshot()).toEqual(zero);
+  });
+});
+
+describe('PrefetchLedger hitRatio', () => {
+  it('is the share of visible requests during motion answered from memory because of a prefetch', () => {
+    const { ledger } = setup();
+    for (const key of ['a', 'b', 'c']) {
+      ledger.issued(key);
+      ledger.completed(key, 100);
+    }
+    ledger.visibleRequest('a', { moving: true, tier: 'memory' }); // hit
+    ledger.visibleRequest('b', { moving: true, tier: 'memory' }); // hit
+    ledger.visibleRequest('c', { moving: true, tier: 'idb' }); // used, but not from memory
+    ledger.visibleRequest('x', { moving: true, tier: 'memory' }); // in memory, not thanks to prefetch
+    ledger.visibleRequest('y', { moving: false, tier: 'memory' }); // at rest: not counted
+    expect(ledger.snapshot()).toMatchObject({ used: 3, hitRatio: 2 / 4 });
+  });
+
+  it('is 0 before any visible request during motion', () => {
+    const { ledger } = setup();
+    ledger.visibleRequest('x', { moving: false, tier: 'network' });
+    expect(ledger.snapshot().hitRatio).toBe(0);
+  });
+});
+
+describe('PrefetchLedger byte budget', () => {
+  it('never lets completed bytes in any 60 s window exceed bytesPerMinute', async () => {
+    const budget = 1_000_000;
+    const { clock, ledger } = setup({ bytesPerMinute: budget });
+    const done: { at: number; bytes: number }[] = [];
+    let refused = 0;
+    // a tile of 100 kB offered every second for 3 minutes
+    for (let i = 0; i < 180; i++) {
+      if (ledger.allow(100_000)) {
+        ledger.issued(`t${i}`, 100_000);
+        ledger.completed(`t${i}`, 100_000);
+        done.push({ at: clock.now(), bytes: 100_000 });
+      } else {
+        refused++;
+      }
+      await clock.advance(1000);
+    }
+    for (const { at } of done) {
+      const inWindow = done.filter((d) => d.at > at - 60_000 && d.at <= at).reduce((s, d) => s + d.bytes, 0);
+      expect(inWindow).toBeLessThanOrEqual(budget);
+    }
+    expect(refused).toBeGreaterThan(0);
+    // the window slides: the budget comes back each minute (10 tiles a minute, 3 minutes)
+    expect(done).toHaveLength(30);
+  });
+
+  it('holds the estimates of prefetches in flight against the budget', () => {
+    const { ledger } = setup({ bytesPerMinute: 250_000 });
+    expect(ledger.allow(100_000)).toBe(true);
+    ledger.issued('a', 100_000);
+    ledger.issued('b', 100_000);
+    expect(ledger.allow(100_000)).toBe(false);
+    ledger.abandoned('b');
+    expect(ledger.allow(100_000)).toBe(true);
+  });
+
+  it('charges actual bytes on completion instead of the estimate', () => {
+    const { ledger } = setup({ bytesPerMinute: 250_000 });
+    ledger.issued('a', 100_000);
+    ledger.completed('a', 20_000);
+    expect(ledger.allow(230_000)).toBe(true);
+    expect(ledger.allow(230_001)).toBe(false);
+  });
+});
+
+describe('PrefetchLedger switch', () => {
+  it.each([
+    [{ saveData: true, effectiveType: '4g' }, 'save-data'],
+    [{ effectiveType: '2g' }, 'slow-connection'],
+    [{ effectiveType: 'slow-2g' }, 'slow-connection'],
+  ] as const)('turns prefetch off for %o, saying why', (hint, reason) => {
+    const { ledger } = setup();
+    ledger.setConnection(hint);
+    expect(ledger.disabledReason()).toBe(reason);
+    expect(ledger.enabled).toBe(false);
+    expect(ledger.allow(1)).toBe(false);
+    expect(ledger.snapshot().enabled).toBe(false);
+  });
+
+  it('stays on for 3g and 4g and comes back when the connection improves', () => {
+    const { ledger } = setup();
+    ledger.setConnection({ effectiveType: '3g' });
+    expect(ledger.enabled).toBe(true);
+    ledger.setConnection({ effectiveType: '2g' });
+    ledger.setConnection({ effectiveType: '4g', saveData: false });
+    expect(ledger.disabledReason()).toBeUndefined();
+    expect(ledger.allow(1)).toBe(true);
+  });
+
+  it('reports the option as the reason when prefetch is configured off', () => {
+    const { ledger } = setup({ enabled: false });
+    expect(ledger.disabledReason()).toBe('option');
+    ledger.configure({ enabled: true });
+    expect(ledger.enabled).toBe(true);
+  });
+});

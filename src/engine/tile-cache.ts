@@ -1,0 +1,281 @@
+import type CachePolicy from 'http-cache-semantics';
+import type { CacheStats, TileCoord } from '../contract/engine-api.ts';
+import { CacheKey, DEFAULT_CREDENTIAL_PARAMS, parseCacheKey } from './cache-key.ts';
+import { Freshness } from './freshness.ts';
+import { MemoryTier, type MemoryEntry } from './memory-tier.ts';
+import type { CachedTile, CacheUse, NetworkAnswer, TileCache as TileCachePort } from './ports.ts';
+import { SpatialIndex, type TileExtent, type ZoomRange } from './spatial-index.ts';
+import type { BBox } from './tile-math.ts';
+import type { TileRecord, TileStore, TileStoreStats } from './tile-store.ts';
+
+export interface TileCacheOptions {
+  // EngineOptions.memoryCacheBytes
+  memoryBytes?: number;
+  // The persistent tier; without one the cache is memory-only and reports idb status 'disabled'.
+  store?: TileStore;
+  // EngineOptions.credentialParams; replaces the defaults when given
+  credentialParams?: readonly string[];
+  // Wall-clock epoch ms, for HTTP freshness and record times (see freshness.ts for why not the engine clock).
+  now?: () => number;
+}
+
+export type TileCacheStats = Pick<CacheStats, 'memory' | 'idb'>;
+
+interface StoreRead {
+  promise: Promise<TileRecord | undefined>;
+  // a put, drop or clear happened while the read was in flight: its answer is out of date
+  superseded: boolean;
+}
+
+// Statuses whose body is the tile; other cacheable statuses (204/404/410) are a cached "no tile".
+const BODY_STATUSES = new Set([200, 203]);
+
+// Reads that are not a use of a prefetched tile: they leave its `prefetched` flag for the visible read.
+const NON_CONSUMING_PURPOSES = new Set(['prefetch', 'revalidate', 'offline-save']);
+
+// The two cache tiers behind the request pipeline: memory first, then the persistent store (a store hit
+// is promoted into memory). Never throws into the pipeline; a broken store only costs hits.
+export class TileCache implements TileCachePort {
+  readonly ready: Promise<void>;
+  private keys: CacheKey;
+  private readonly freshness: Freshness;
+  private readonly memory: MemoryTier;
+  private readonly store?: TileStore;
+  private readonly index = new SpatialIndex();
+  private readonly reads = new Map<string, StoreRead>();
+  private readonly now: () => number;
+  private corruptDropped = 0;
+
+  constructor(options: TileCacheOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.keys = new CacheKey(options.credentialParams ?? DEFAULT_CREDENTIAL_PARAMS);
+    this.freshness = new Freshness(this.now);
+    this.store = options.store;
+    // lru-cache calls dispose before the key leaves the map, so only the store is asked here.
+    this.memory = new MemoryTier({
+      maxBytes: options.memoryBytes,
+      onEvict: (key) => {
+        if (!this.store?.has(key)) this.index.remove(key);
+      },
+    });
+    this.store?.onRemoved((keys) => {
+      for (const key of keys) if (!this.memory.has(key)) this.index.remove(key);
+    });
+    this.ready = this.loadIndex();
+  }
+
+  keyFor(req: { url: string; source?: string; coord?: TileCoord }): string {
+    return this.keys.keyFor(req);
+  }
+
+  async get(key: string, use: CacheUse = {}): Promise<CachedTile | undefined> {
+    const hit = this.memory.get(key);
+    if (hit) return this.serve(key, hit, 'memory', use);
+    if (!this.store) return undefined;
+    const record = await this.readStore(key);
+    // A put may have landed while the store was read; memory then holds the newer answer.
+    const current = this.memory.get(key);
+    if (current) return this.serve(key, current, record ? 'idb' : 'memory', use);
+    if (!record) return undefined;
+    const entry = this.promote(record);
+    return entry && this.serve(key, entry, 'idb', use);
+  }
+
+  put(key: string, answer: NetworkAnswer): void {
+    const decision = this.freshness.decide(answer.status, answer.headers);
+    if (!decision.store) {
+      if (decision.supersedes) this.drop(key);
+      return;
+    }
+    const parts = parseCacheKey(key);
+    const buffer = BODY_STATUSES.has(answer.status) && answer.bytes ? ownCopy(answer.bytes) : null;
+    const entry: MemoryEntry = {
+      bytes: buffer && new Uint8Array(buffer),
+      policy: decision.policy,
+      prefetched: answer.purpose === 'prefetch',
+      source: parts?.source ?? '',
+      coord: parts?.coord,
+      storedAt: this.now(),
+    };
+    this.supersede(key);
+    const inMemory = this.memory.set(key, entry);
+    if (entry.coord && (inMemory || this.store)) this.index.insert({ key, source: entry.source, coord: entry.coord });
+    else if (!inMemory && !this.store) this.index.remove(key);
+    this.store?.putMany([this.recordOf(key, entry)]);
+  }
+
+  refreshed(key: string, headers: Record<string, string>): void {
+    const entry = this.memory.peek(key);
+    if (entry) {
+      entry.policy = this.freshness.revalidated(entry.policy, headers);
+      this.store?.putMany([this.recordOf(key, entry)]);
+      return;
+    }
+    // Evicted from memory between the revalidation request and its answer: refresh the stored record.
+    void this.readStore(key).then((record) => {
+      const policy = record && this.freshness.revive(record.policy);
+      if (!record || !policy) return;
+      const next = this.freshness.revalidated(policy, headers);
+      this.store?.putMany([{ ...record, policy: next.toObject(), etag: etagOf(next), lastAccess: this.now() }]);
+    });
+  }
+
+  drop(key: string): void {
+    this.forget([key]);
+  }
+
+  async clear(): Promise<void> {
+    for (const read of this.reads.values()) read.superseded = true;
+    this.memory.clear();
+    this.index.clear();
+    await this.store?.clear();
+  }
+
+  // Drops every cached tile overlapping the box within the zoom range from both tiers; returns how many.
+  invalidate(bbox: BBox, zoom: ZoomRange): number {
+    const keys = this.index.search(bbox, zoom).map((extent) => extent.key);
+    this.forget(keys);
+    return keys.length;
+  }
+
+  // Cached tiles (in either tier) overlapping the box at one zoom level.
+  coverage(bbox: BBox, zoom: number): TileExtent[] {
+    return this.index
+      .search(bbox, { minZoom: zoom, maxZoom: zoom })
+      .filter((extent) => this.memory.has(extent.key) || this.store?.has(extent.key));
+  }
+
+  configure(options: { memoryBytes?: number; idbBytes?: number; credentialParams?: readonly string[] }): void {
+    if (options.memoryBytes !== undefined) this.memory.resize(options.memoryBytes);
+    if (options.idbBytes !== undefined) this.store?.setBudget(options.idbBytes);
+    if (options.credentialParams) this.keys = new CacheKey(options.credentialParams);
+  }
+
+  // Hit counts belong to the pipeline; sizes, budgets, evictions and store health come from here.
+  stats(): TileCacheStats {
+    const idb = this.store ? this.store.stats() : disabledStore();
+    return { memory: this.memory.stats(), idb: { ...idb, corruptDropped: idb.corruptDropped + this.corruptDropped } };
+  }
+
+  flush(): Promise<void> {
+    return this.store?.flush() ?? Promise.resolve();
+  }
+
+  private serve(key: string, entry: MemoryEntry, tier: CachedTile['tier'], use: CacheUse): CachedTile | undefined {
+    if (entry.bytes && isDetached(entry.bytes)) {
+      // Someone transferred a buffer the cache handed out: the entry is empty now, not a tile.
+      this.corruptDropped++;
+      this.forget([key]);
+      return undefined;
+    }
+    const prefetched = entry.prefetched;
+    if (prefetched && !NON_CONSUMING_PURPOSES.has(use.purpose ?? 'visible')) entry.prefetched = false;
+    this.store?.touch([key]);
+    return { bytes: entry.bytes, tier, ...this.freshness.verdict(entry.policy), prefetched };
+  }
+
+  private promote(record: TileRecord): MemoryEntry | undefined {
+    const policy = this.freshness.revive(record.policy);
+    if (!policy) {
+      this.corruptDropped++;
+      this.forget([record.key]);
+      return undefined;
+    }
+    const entry: MemoryEntry = {
+      bytes: record.bytes && new Uint8Array(record.bytes),
+      policy,
+      prefetched: record.prefetched,
+      source: record.source,
+      coord: record.coord,
+      storedAt: record.storedAt,
+    };
+    this.memory.set(record.key, entry);
+    if (record.coord) this.index.insert({ key: record.key, source: record.source, coord: record.coord });
+    return entry;
+  }
+
+  // Concurrent reads of one key share a single store read.
+  private readStore(key: string): Promise<TileRecord | undefined> {
+    const store = this.store;
+    if (!store) return Promise.resolve(undefined);
+    const pending = this.reads.get(key);
+    if (pending) return pending.promise;
+    const read: StoreRead = { superseded: false, promise: Promise.resolve(undefined) };
+    read.promise = store.get(key).then(
+      (record) => {
+        this.reads.delete(key);
+        return read.superseded ? undefined : record;
+      },
+      () => {
+        this.reads.delete(key);
+        return undefined;
+      },
+    );
+    this.reads.set(key, read);
+    return read.promise;
+  }
+
+  private supersede(key: string): void {
+    const read = this.reads.get(key);
+    if (read) read.superseded = true;
+  }
+
+  private forget(keys: string[]): void {
+    if (keys.length === 0) return;
+    for (const key of keys) {
+      this.supersede(key);
+      this.memory.delete(key);
+      this.index.remove(key);
+    }
+    this.store?.delete(keys);
+  }
+
+  private recordOf(key: string, entry: MemoryEntry): TileRecord {
+    const policy = entry.policy.toObject();
+    const bytes = entry.bytes ? wholeBuffer(entry.bytes) : null;
+    return {
+      key,
+      source: entry.source,
+      coord: entry.coord,
+      bytes,
+      size: bytes?.byteLength ?? 0,
+      policy,
+      etag: etagOf(entry.policy),
+      storedAt: entry.storedAt,
+      lastAccess: this.now(),
+      prefetched: entry.prefetched,
+    };
+  }
+
+  private async loadIndex(): Promise<void> {
+    if (!this.store) return;
+    const extents = await this.store.allExtents().catch(() => []);
+    // Keys dropped while the store was opening must not come back through the start-up snapshot.
+    this.index.load(extents.filter((extent) => this.memory.has(extent.key) || this.store?.has(extent.key)));
+  }
+}
+
+// The cache keeps its own copy: the pipeline may transfer the answer's buffer to the main thread.
+function ownCopy(bytes: Uint8Array): ArrayBuffer {
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
+  return copy.buffer;
+}
+
+function wholeBuffer(bytes: Uint8Array): ArrayBuffer {
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+  return whole ? (bytes.buffer as ArrayBuffer) : ownCopy(bytes);
+}
+
+function isDetached(bytes: Uint8Array): boolean {
+  return (bytes.buffer as { detached?: boolean }).detached === true;
+}
+
+function etagOf(policy: CachePolicy): string | undefined {
+  const etag = policy.toObject().resh.etag;
+  return typeof etag === 'string' ? etag : undefined;
+}
+
+function disabledStore(): TileStoreStats {
+  return { status: 'disabled', bytes: 0, entries: 0, budget: 0, evictions: 0, quotaErrors: 0, corruptDropped: 0 };
+}
