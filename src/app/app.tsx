@@ -1,21 +1,28 @@
 import { useSyncExternalStore } from 'react';
 import type { NoticeBoard } from './notices.ts';
+import { PerfOverlay, type OverlaySource } from './overlay/index.ts';
 
 export interface AppProps {
   notices: NoticeBoard;
+  // absent with ?engine=off: the overlay shows what the engine does, and there is none
+  overlaySource?: OverlaySource;
+  overlayOpen?: boolean;
 }
 
 // The chrome around the map. The map itself lives outside React (src/app/main.tsx) so its lifetime does not
 // follow React's effects, and `window.kestrel.map` exists before the first render.
-export function App({ notices }: AppProps) {
+export function App({ notices, overlaySource, overlayOpen }: AppProps) {
   const list = useSyncExternalStore(notices.subscribe, notices.list);
   return (
-    <div className="kestrel-notices" role="status" aria-live="polite">
-      {list.map((notice) => (
-        <div key={notice.key} className={`kestrel-notice kestrel-notice-${notice.level}`} data-testid={`notice-${notice.key}`}>
-          {notice.text}
-        </div>
-      ))}
-    </div>
+    <>
+      <div className="kestrel-notices" role="status" aria-live="polite">
+        {list.map((notice) => (
+          <div key={notice.key} className={`kestrel-notice kestrel-notice-${notice.level}`} data-testid={`notice-${notice.key}`}>
+            {notice.text}
+          </div>
+        ))}
+      </div>
+      {overlaySource && <PerfOverlay source={overlaySource} initiallyOpen={overlayOpen} />}
+    </>
   );
 }

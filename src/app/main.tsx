@@ -1,11 +1,17 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.tsx';
+import { startEngineWorker } from './engine-client.ts';
+import { feedCamera } from './map/camera-feed.ts';
 import { createMap } from './map/create-map.ts';
+import { registerEngineProtocol, routeTilesThroughEngine } from './map/engine-protocol.ts';
+import { watchEngineHealth } from './map/engine-health.ts';
 import { whenIdle } from './map/map-idle.ts';
 import { resolveStyleUrl } from './map/style-url.ts';
+import { TileTimeline } from './map/tile-timeline.ts';
 import { watchStyleErrors } from './map/watch-style-errors.ts';
 import { NoticeBoard } from './notices.ts';
+import { startPageHealth, startVitals } from './overlay/index.ts';
 import { readUrlOptions } from './url-options.ts';
 import './app.css';
 
@@ -13,29 +19,61 @@ import './app.css';
 const options = readUrlOptions(location.search);
 const styleUrl = resolveStyleUrl(location, __KESTREL_TILE_URL__);
 const notices = new NoticeBoard();
+const vitals = startVitals();
+const pageHealth = startPageHealth();
 
 const root = document.getElementById('root')!;
 const mapContainer = Object.assign(document.createElement('div'), { id: 'map' });
 const uiContainer = Object.assign(document.createElement('div'), { id: 'ui' });
 root.append(mapContainer, uiContainer);
 
-const map = createMap({ container: mapContainer, styleUrl });
+const engine = options.engine ? startEngineWorker().engine : null;
+if (engine) {
+  registerEngineProtocol(engine);
+  void engine.configure({
+    ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}),
+    prefetch: { enabled: options.prefetch },
+  });
+  // Only the main thread can ask; workers have no navigator.storage.persist(). The answer goes to the engine's stats.
+  void navigator.storage?.persist?.().catch(() => false);
+}
+
+const map = createMap({ container: mapContainer, styleUrl, transformRequest: engine ? routeTilesThroughEngine : undefined });
+const timeline = new TileTimeline(map);
 const ready = watchStyleErrors(map, styleUrl, notices);
 // The rejection is for suites awaiting `ready`; the page itself shows the notice.
 ready.catch(() => undefined);
+if (engine) {
+  feedCamera(map, (camera) => void engine.setCamera(camera));
+  watchEngineHealth(engine, notices);
+}
+
+const stats = async () => (engine ? engine.stats() : null);
+const noEngine = () => Promise.reject(new Error('the engine is off (?engine=off)'));
 
 window.kestrel = {
   map,
-  mode: 'maplibre',
+  mode: engine ? 'engine' : 'maplibre',
   ready,
   idle: () => whenIdle(map),
-  stats: async () => null,
-  resetStats: async () => undefined,
+  tiles: () => timeline.read(),
+  stats,
+  resetStats: async () => {
+    timeline.reset();
+    await engine?.resetStats();
+  },
+  vitals: () => vitals.vitals(),
+  clearCache: () => (engine ? engine.clearCache() : noEngine()),
+  invalidate: (bbox, zoom) => (engine ? engine.invalidate(bbox, zoom) : noEngine()),
+  coverage: (bbox, zoom) => (engine ? engine.coverage(bbox, zoom) : noEngine()),
 };
 
 createRoot(uiContainer).render(
   <StrictMode>
-    <App notices={notices} />
+    <App
+      notices={notices}
+      overlaySource={engine ? { stats: () => engine.stats(), vitals: () => vitals.vitals(), pageHealth: () => pageHealth.pageHealth() } : undefined}
+      overlayOpen={options.perf}
+    />
   </StrictMode>,
 );
-void options;

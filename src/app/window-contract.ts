@@ -1,5 +1,6 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { EngineStats } from '../contract/engine-api.ts';
+import type { TileTimelineSummary } from './map/tile-timeline.ts';
 
 // `window.kestrel`: what Playwright suites (ours and external) may rely on. Documented in the README.
 export interface KestrelWindowContract {
@@ -10,9 +11,21 @@ export interface KestrelWindowContract {
   ready: Promise<void>;
   // resolves once the map is loaded, every visible tile is settled and no render is pending
   idle(): Promise<void>;
+  // MapLibre's own view of its tile requests (same in both modes): requested/delivered/errored/aborted/pending,
+  // hole time and request→bytes latencies
+  tiles(): TileTimelineSummary;
   // the engine's statistics (null with ?engine=off)
   stats(): Promise<EngineStats | null>;
+  // zero the engine's counters and the tile timeline
   resetStats(): Promise<void>;
+  // web-vitals seen so far (LCP, INP, CLS, FCP, TTFB)
+  vitals(): unknown;
+  // empty both cache tiers
+  clearCache(): Promise<void>;
+  // drop a region ([west, south, east, north]) from both tiers; returns how many tiles were dropped
+  invalidate(bbox: [number, number, number, number], zoom?: { minZoom?: number; maxZoom?: number }): Promise<number>;
+  // which tiles ("z/x/y") are cached inside bbox at a zoom
+  coverage(bbox: [number, number, number, number], zoom: number): Promise<string[]>;
 }
 
 declare global {

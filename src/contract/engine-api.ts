@@ -180,6 +180,12 @@ export interface EngineApi {
   setCamera(camera: CameraSnapshot): void;
   stats(): Promise<EngineStats>;
   resetStats(): Promise<void>;
+  // empties both cache tiers
+  clearCache(): Promise<void>;
+  // drops a region [west, south, east, north] from both tiers; resolves with the number of tiles dropped
+  invalidate(bbox: [number, number, number, number], zoom?: { minZoom?: number; maxZoom?: number }): Promise<number>;
+  // the cached tiles ("z/x/y") inside bbox at a zoom
+  coverage(bbox: [number, number, number, number], zoom: number): Promise<string[]>;
 }
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };

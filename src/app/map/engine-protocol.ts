@@ -1,7 +1,6 @@
 import * as maplibregl from 'maplibre-gl';
 import type { Remote } from 'comlink';
 import type { EngineApi, ResourceKind } from '../../contract/engine-api.ts';
-import { parseTileCoord, tileSourceOf } from './tile-url.ts';
 
 export const ENGINE_PROTOCOL = 'kestrel';
 const PREFIX = `${ENGINE_PROTOCOL}://`;
@@ -25,7 +24,7 @@ export function registerEngineProtocol(engine: Remote<EngineApi>): void {
     const onAbort = () => void engine.cancel(id);
     signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const result = await engine.request({ id, url, kind, coord: parseTileCoord(url), source: tileSourceOf(url), purpose: 'visible' });
+      const result = await engine.request({ id, url, kind, purpose: 'visible' });
       if (signal.aborted) throw new DOMException('The tile left the view', 'AbortError');
       if (!result.ok) {
         // MapLibre marks the tile errored and keeps showing what it has around it.

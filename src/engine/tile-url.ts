@@ -1,4 +1,4 @@
-import type { TileCoord } from '../../contract/engine-api.ts';
+import type { TileCoord, TileRequest } from '../contract/engine-api.ts';
 
 // MapLibre hands the protocol a URL with the template already filled in, so the tile's address is recovered
 // from the last z/x/y triple in the path (the shape of every XYZ template: /{z}/{x}/{y}[@2x][.ext]).
@@ -23,4 +23,11 @@ export function tileSourceOf(url: string): string {
   } catch {
     return 'unknown';
   }
+}
+
+// Requests from MapLibre carry only a URL: the engine recovers the address and source itself, so visible tiles
+// and the prefetcher's (built from the same templates) share cache keys and priorities.
+export function withTileAddress(req: TileRequest): TileRequest {
+  if (req.coord && req.source) return req;
+  return { ...req, coord: req.coord ?? parseTileCoord(req.url), source: req.source ?? tileSourceOf(req.url) };
 }

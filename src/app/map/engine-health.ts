@@ -1,0 +1,50 @@
+import type { Remote } from 'comlink';
+import type { EngineApi, EngineStats } from '../../contract/engine-api.ts';
+import type { NoticeBoard } from '../notices.ts';
+
+// How often the page looks at the engine's health. One small snapshot a second, never per tile.
+const POLL_MS = 1000;
+
+// Turns the engine's statistics into what a user needs to know: the tile server cannot be reached (breaker open
+// or failures with no success), tiles are being served stale, or the durable cache is unavailable.
+export function watchEngineHealth(engine: Remote<EngineApi>, notices: NoticeBoard): () => void {
+  let previous: EngineStats | undefined;
+  let stopped = false;
+  const tick = async () => {
+    if (stopped) return;
+    try {
+      const stats = await engine.stats();
+      describe(stats, previous, notices);
+      previous = stats;
+    } catch {
+      // the worker is gone or busy: the next tick tries again
+    }
+    if (!stopped) setTimeout(tick, POLL_MS);
+  };
+  setTimeout(tick, POLL_MS);
+  return () => {
+    stopped = true;
+  };
+}
+
+export function describe(stats: EngineStats, previous: EngineStats | undefined, notices: NoticeBoard): void {
+  const open = Object.entries(stats.breakers).filter(([, b]) => b.state !== 'closed').map(([host]) => host);
+  const failedNow = stats.requests.failed - (previous?.requests.failed ?? 0);
+  const networkOkNow = stats.cache.hits.network - (previous?.cache.hits.network ?? 0);
+  if (open.length > 0 || (failedNow > 0 && networkOkNow === 0)) {
+    const stale = stats.cache.hits.staleServed > (previous?.cache.hits.staleServed ?? 0);
+    notices.show({
+      key: 'network',
+      level: 'warn',
+      text: `The tile server is not answering${open.length ? ` (${open.join(', ')})` : ''}. Kestrel keeps retrying${stale ? ' and shows cached tiles meanwhile' : ''}.`,
+    });
+  } else if (networkOkNow > 0 || (failedNow === 0 && open.length === 0)) {
+    notices.clear('network');
+  }
+  const idb = stats.cache.idb.status;
+  if (idb === 'unavailable' || idb === 'degraded') {
+    notices.show({ key: 'idb', level: 'info', text: `Offline cache ${idb}: tiles are kept in memory only${stats.cache.idb.detail ? ` (${stats.cache.idb.detail})` : ''}.` });
+  } else {
+    notices.clear('idb');
+  }
+}

@@ -1,0 +1,76 @@
+import type { DeepPartial, EngineOptions } from '../contract/engine-api.ts';
+
+const MiB = 1024 * 1024;
+
+export const defaultEngineOptions: EngineOptions = deepFreeze({
+  // Browsers allow 6 connections per host over HTTP/1.1; 8 across hosts keeps the worker's own queue (with our
+  // priorities) in charge instead of the browser's, which knows nothing about the camera.
+  maxInFlight: 8,
+  maxInFlightPerHost: 6,
+  retry: {
+    baseMs: 200,
+    capMs: 5000,
+    maxAttempts: 4,
+    attemptTimeoutMs: 10_000,
+    deadlineMs: 30_000,
+    budgetRatio: 0.2,
+    budgetFloor: 10,
+    budgetWindowMs: 10_000,
+  },
+  breaker: { failureThreshold: 5, coolDownMs: 5000 },
+  // 1 s: a tile slower than that is late enough to see on screen; 2× that (see concurrency-controller) is queueing.
+  aimd: { decreaseFactor: 0.7, increaseStep: 1, latencyTargetMs: 1000 },
+  // Real tiles are tens to hundreds of KiB; 4 MiB is a generous ceiling that still stops a runaway body.
+  maxTileBytes: 4 * MiB,
+  memoryCacheBytes: 64 * MiB,
+  idbCacheBytes: 256 * MiB,
+  // Mapbox, MapTiler, Stadia, Thunderforest and generic token names.
+  credentialParams: ['access_token', 'key', 'api_key', 'apikey', 'token'],
+  // Prefetch gets at most a quarter of the slots and expires after its horizon (see tile-priority).
+  prefetch: { enabled: true, maxShare: 0.25, bytesPerMinute: 8 * MiB, horizonMs: 2000 },
+});
+
+// Deep-merges a partial over complete options (arrays replace) and rejects values that would break the engine's
+// invariants, so a bad `configure` fails loudly instead of, say, silently disabling the in-flight bound.
+export function resolveEngineOptions(base: EngineOptions, patch: DeepPartial<EngineOptions> = {}): EngineOptions {
+  const merged = merge(base, patch) as EngineOptions;
+  const positiveInts: [string, number][] = [
+    ['maxInFlight', merged.maxInFlight],
+    ['maxInFlightPerHost', merged.maxInFlightPerHost],
+    ['retry.maxAttempts', merged.retry.maxAttempts],
+    ['breaker.failureThreshold', merged.breaker.failureThreshold],
+  ];
+  for (const [name, value] of positiveInts) {
+    if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be an integer ≥ 1, got ${value}`);
+  }
+  const fractions: [string, number][] = [
+    ['aimd.decreaseFactor', merged.aimd.decreaseFactor],
+    ['prefetch.maxShare', merged.prefetch.maxShare],
+    ['retry.budgetRatio', merged.retry.budgetRatio],
+  ];
+  for (const [name, value] of fractions) {
+    if (!(value >= 0 && value <= 1)) throw new RangeError(`${name} must be within [0, 1], got ${value}`);
+  }
+  if (!(merged.maxTileBytes > 0)) throw new RangeError(`maxTileBytes must be > 0, got ${merged.maxTileBytes}`);
+  return merged;
+}
+
+function merge(base: unknown, patch: unknown): unknown {
+  if (patch === undefined) return structuredClone(base);
+  if (!isPlainObject(base) || !isPlainObject(patch)) return structuredClone(patch);
+  const out: Record<string, unknown> = {};
+  for (const key of new Set([...Object.keys(base), ...Object.keys(patch)])) out[key] = merge(base[key], patch[key]);
+  return out;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { EngineStatsRecorder, type LiveState } from './engine-stats.ts';
+
+const live = (over: Partial<LiveState> = {}): LiveState => ({
+  now: 1000,
+  scheduler: {
+    inFlight: 2,
+    inFlightMax: 5,
+    inFlightPerHostMax: 3,
+    limit: 6,
+    queued: 4,
+    queuedMax: 9,
+    queuedByPurpose: { visible: 3, prefetch: 1, revalidate: 0, 'offline-save': 0 },
+    waitingRetry: 1,
+  },
+  configuredMax: 8,
+  breakers: { 'a.test': { state: 'open', consecutiveFailures: 5, openedAt: 900 } },
+  cache: undefined,
+  hasCache: false,
+  memoryBudget: 64,
+  idbBudget: 256,
+  prefetchEnabled: true,
+  ...over,
+});
+
+describe('EngineStatsRecorder', () => {
+  it('builds the contract snapshot from counters and live gauges', () => {
+    const r = new EngineStatsRecorder();
+    r.c.requests.total = 3;
+    r.c.hits.memory = 2;
+    r.fail('timeout');
+    r.fail('timeout');
+    r.latencySample('memory', 4, 1000);
+    r.latencySample('network', 100, 1000);
+    const s = r.snapshot(live());
+    expect(s.time).toBe(1000);
+    expect(s.inFlight).toEqual({ now: 2, max: 5, limit: 6, configuredMax: 8 });
+    expect(s.queue).toEqual({ now: 4, max: 9, byPurpose: { visible: 3, prefetch: 1, revalidate: 0, 'offline-save': 0 } });
+    expect(s.retries.waitingNow).toBe(1);
+    expect(s.failures).toEqual({ timeout: 2 });
+    expect(s.latencyMs.all.count).toBe(2);
+    expect(s.latencyMs.memory).toMatchObject({ count: 1, p50: 4 });
+    expect(s.cache.idb.status).toBe('disabled');
+    expect(s.cache.memory.budget).toBe(64);
+    expect(s.breakers['a.test'].state).toBe('open');
+  });
+
+  it('adds the entries the engine dropped to the cache port own corruption count', () => {
+    const r = new EngineStatsRecorder();
+    r.c.corruptDropped = 2;
+    const idb = { status: 'ok' as const, bytes: 1, entries: 1, budget: 9, evictions: 0, quotaErrors: 0, corruptDropped: 3 };
+    const memory = { bytes: 1, entries: 1, budget: 2, evictions: 0 };
+    const s = r.snapshot(live({ cache: { memory, idb, prefetchWasted: 4 }, hasCache: true }));
+    expect(s.cache.idb.corruptDropped).toBe(5);
+    expect(s.prefetch.wasted).toBe(4);
+  });
+
+  it('computes the prefetch hit ratio as used / completed', () => {
+    const r = new EngineStatsRecorder();
+    expect(r.snapshot(live()).prefetch.hitRatio).toBe(0);
+    r.c.prefetch.completed = 4;
+    r.c.prefetch.used = 1;
+    expect(r.snapshot(live()).prefetch.hitRatio).toBe(0.25);
+  });
+
+  it('#reset zeroes counters and empties the latency windows', () => {
+    const r = new EngineStatsRecorder();
+    r.c.requests.ok = 5;
+    r.latencySample('idb', 3, 0);
+    r.reset();
+    const s = r.snapshot(live());
+    expect(s.requests.ok).toBe(0);
+    expect(s.latencyMs.all.count).toBe(0);
+  });
+});

@@ -1,0 +1,159 @@
+import type { FailureReason, ResourceKind } from '../contract/engine-api.ts';
+import { abortable } from './abortable.ts';
+import type { BreakerOutcome } from './circuit-breaker.ts';
+import type { Clock, Fetcher } from './ports.ts';
+import { classifyStatus, parseRetryAfter } from './retry-policy.ts';
+import { validateTile } from './validate-tile.ts';
+
+export interface NetworkAttemptInput {
+  fetcher: Fetcher;
+  clock: Clock;
+  url: string;
+  kind: ResourceKind;
+  // conditional request headers; a 304 is only an answer when they were sent
+  headers?: Record<string, string>;
+  // aborts when the request is cancelled
+  signal: AbortSignal;
+  timeoutMs: number;
+  // timeoutMs was cut short by the overall deadline, so running out of it means 'deadline', not 'timeout'
+  deadlineBound: boolean;
+  maxTileBytes: number;
+}
+
+export interface HttpAnswer {
+  kind: 'answer';
+  outcome: 'ok' | 'no-tile' | 'not-modified';
+  status: number;
+  headers: Record<string, string>;
+  bytes: Uint8Array | null;
+  latencyMs: number;
+}
+
+export interface HttpFailure {
+  kind: 'failure';
+  reason: FailureReason;
+  message: string;
+  status?: number;
+  retryable: boolean;
+  retryAfterMs?: number;
+  latencyMs: number;
+  // what this says about the host's health (see circuit-breaker)
+  hostVerdict: BreakerOutcome;
+  // an explicit "slow down" (429, 503, timeout) for the concurrency controller
+  overload: boolean;
+}
+
+export type NetworkAttemptResult = HttpAnswer | HttpFailure | { kind: 'aborted' };
+
+// One HTTP attempt: fetch with a per-attempt timeout, read and validate the body, and classify the outcome.
+// Never throws; makes no retry decision.
+export async function networkAttempt(input: NetworkAttemptInput): Promise<NetworkAttemptResult> {
+  if (input.signal.aborted) return { kind: 'aborted' };
+  const { clock } = input;
+  const started = clock.now();
+  const controller = new AbortController();
+  const timedOut = new Error(`no answer within ${input.timeoutMs} ms`);
+  const onCancel = () => controller.abort(input.signal.reason);
+  input.signal.addEventListener('abort', onCancel, { once: true });
+  const timer = clock.setTimeout(() => controller.abort(timedOut), input.timeoutMs);
+  const elapsed = () => clock.now() - started;
+  try {
+    let pending: Promise<Response>;
+    try {
+      pending = input.fetcher(input.url, { signal: controller.signal, headers: input.headers });
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    const response = await abortable(pending, controller.signal);
+    return await interpret(response, input, controller.signal, elapsed);
+  } catch (error) {
+    if (controller.signal.aborted && controller.signal.reason === timedOut) {
+      const reason = input.deadlineBound ? 'deadline' : 'timeout';
+      return failure(reason, timedOut.message, !input.deadlineBound, elapsed(), 'failure', true);
+    }
+    if (controller.signal.aborted) return { kind: 'aborted' };
+    return failure('network', String(error), true, elapsed(), 'failure', false);
+  } finally {
+    clock.clearTimeout(timer);
+    input.signal.removeEventListener('abort', onCancel);
+  }
+}
+
+async function interpret(
+  response: Response,
+  input: NetworkAttemptInput,
+  signal: AbortSignal,
+  elapsed: () => number,
+): Promise<NetworkAttemptResult> {
+  const headers = headersOf(response.headers);
+  const status = response.status;
+  // Opaque says nothing about the host (the browser hid the answer), so it neither trips nor heals the breaker.
+  if (response.type === 'opaque') return failure('opaque', 'opaque response (no-cors)', false, elapsed(), 'neutral', false);
+  const cls = classifyStatus(status);
+  if (cls.kind === 'ok') {
+    const checked = await validateTile(response, { kind: input.kind, maxTileBytes: input.maxTileBytes, signal });
+    if (checked.ok) return answer('ok', status, headers, checked.bytes, elapsed());
+    // A cut-off body is a transport failure worth another try; any other bad body would come back the same.
+    const truncated = checked.reason === 'truncated';
+    return failure(checked.reason, checked.message, truncated, elapsed(), truncated ? 'failure' : 'success', false, status);
+  }
+  discard(response);
+  if (cls.kind === 'no-tile') return answer('no-tile', status, headers, null, elapsed());
+  if (cls.kind === 'not-modified') {
+    if (input.headers) return answer('not-modified', status, headers, null, elapsed());
+    return failure('http-4xx', 'unexpected 304 to an unconditional request', false, elapsed(), 'success', false, status);
+  }
+  const overload = status === 429 || status === 503;
+  const result = failure(
+    cls.reason,
+    `HTTP ${status}`,
+    cls.retryable,
+    elapsed(),
+    cls.reason === 'http-5xx' ? 'failure' : 'success',
+    overload,
+    status,
+  );
+  if (overload) {
+    // The server's Date is the right reference for an HTTP-date (no clock skew); our wall clock otherwise.
+    const serverNow = headers.date ? Date.parse(headers.date) : Number.NaN;
+    const now = Number.isNaN(serverNow) ? (input.clock.wallTime?.() ?? input.clock.now()) : serverNow;
+    const retryAfterMs = parseRetryAfter(headers['retry-after'], now);
+    if (retryAfterMs !== undefined) result.retryAfterMs = retryAfterMs;
+  }
+  return result;
+}
+
+function answer(
+  outcome: HttpAnswer['outcome'],
+  status: number,
+  headers: Record<string, string>,
+  bytes: Uint8Array | null,
+  latencyMs: number,
+): HttpAnswer {
+  return { kind: 'answer', outcome, status, headers, bytes, latencyMs };
+}
+
+function failure(
+  reason: FailureReason,
+  message: string,
+  retryable: boolean,
+  latencyMs: number,
+  hostVerdict: BreakerOutcome,
+  overload: boolean,
+  status?: number,
+): HttpFailure {
+  const result: HttpFailure = { kind: 'failure', reason, message, retryable, latencyMs, hostVerdict, overload };
+  if (status !== undefined) result.status = status;
+  return result;
+}
+
+function headersOf(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers.forEach((value, name) => (out[name.toLowerCase()] = value));
+  return out;
+}
+
+// Frees the connection without reading a body nobody needs.
+function discard(response: Response): void {
+  void response.body?.cancel().catch(() => undefined);
+}

@@ -1,0 +1,110 @@
+import type { EngineOptions, FailureReason, RequestPurpose, ResourceKind } from '../contract/engine-api.ts';
+import type { CircuitBreaker } from './circuit-breaker.ts';
+import type { ConcurrencyController } from './concurrency-controller.ts';
+import { EngineError } from './engine-error.ts';
+import type { EngineStatsRecorder } from './engine-stats.ts';
+import { type HttpAnswer, networkAttempt } from './network-attempt.ts';
+import type { Clock, Fetcher, TileCache } from './ports.ts';
+import type { RetryBudget } from './retry-budget.ts';
+import type { RetryPolicy } from './retry-policy.ts';
+import type { Attempt } from './scheduler.ts';
+
+// What one network task yields to every asker that shares it.
+export interface NetworkResult {
+  outcome: 'ok' | 'no-tile' | 'not-modified';
+  bytes: Uint8Array | null;
+  headers: Record<string, string>;
+}
+
+// The engine's shared machinery a task reports to; options are read per attempt so `configure` applies at once.
+export interface NetworkTaskContext {
+  fetcher: Fetcher;
+  clock: Clock;
+  cache?: TileCache;
+  options(): EngineOptions;
+  breaker(host: string): CircuitBreaker;
+  aimd: ConcurrencyController;
+  budget: RetryBudget;
+  policy: RetryPolicy;
+  recorder: EngineStatsRecorder;
+}
+
+export interface NetworkTaskSpec {
+  url: string;
+  kind: ResourceKind;
+  host: string;
+  // where to write the answer; undefined without a cache
+  cacheKey?: string;
+  // conditional request headers for a revalidation
+  conditional?: Record<string, string>;
+}
+
+// One logical fetch as the scheduler runs it, once per attempt: deadline, breaker permit, the HTTP attempt,
+// then breaker/AIMD/stats bookkeeping, the cache write, and the retry decision. The deadline starts at the first
+// attempt (not at enqueue), so time spent queued behind other work is not held against the server.
+export function networkTask(ctx: NetworkTaskContext, spec: NetworkTaskSpec): Attempt<NetworkResult> {
+  let deadlineAt = 0;
+  return async (signal, attempt, task) => {
+    const { clock, recorder } = ctx;
+    const o = ctx.options();
+    const now = clock.now();
+    const fail = (reason: FailureReason, message: string, status?: number) => {
+      recorder.fail(reason);
+      return EngineError.of(reason, message, attempt, status);
+    };
+    if (attempt === 1) {
+      deadlineAt = now + o.retry.deadlineMs;
+      ctx.budget.recordRequest(now);
+    }
+    if (now >= deadlineAt) throw fail('deadline', `deadline of ${o.retry.deadlineMs} ms passed while waiting to retry`);
+    const breaker = ctx.breaker(spec.host);
+    const permit = breaker.tryAcquire(now);
+    if (!permit) throw fail('breaker-open', `circuit breaker for ${spec.host} is open`);
+    const remaining = deadlineAt - now;
+    const result = await networkAttempt({
+      fetcher: ctx.fetcher,
+      clock,
+      url: spec.url,
+      kind: spec.kind,
+      headers: spec.conditional,
+      signal,
+      timeoutMs: Math.min(o.retry.attemptTimeoutMs, remaining),
+      deadlineBound: remaining < o.retry.attemptTimeoutMs,
+      maxTileBytes: o.maxTileBytes,
+    });
+    const done = clock.now();
+    if (result.kind === 'aborted') {
+      breaker.record(permit, 'neutral', done);
+      throw EngineError.aborted('request cancelled', attempt);
+    }
+    if (result.kind === 'answer') {
+      breaker.record(permit, 'success', done);
+      ctx.aimd.onSuccess(result.latencyMs, done);
+      recorder.c.bytesNetwork += result.bytes?.byteLength ?? 0;
+      if (spec.cacheKey !== undefined) writeCache(ctx.cache, spec.cacheKey, spec.url, result, task.purpose);
+      return { value: { outcome: result.outcome, bytes: result.bytes, headers: result.headers } };
+    }
+    breaker.record(permit, result.hostVerdict, done);
+    if (result.overload) ctx.aimd.onOverload(done);
+    const decision = ctx.policy.decide(result, attempt, done, deadlineAt, () => ctx.budget.tryRetry(done));
+    if ('retryInMs' in decision) {
+      recorder.c.retries.total++;
+      if (attempt === 1) recorder.c.requests.retried++;
+      return decision;
+    }
+    if (decision.giveUp === 'retry-budget') recorder.c.retries.budgetExhausted++;
+    throw fail(decision.giveUp, `${result.message} (${decision.message})`, result.status);
+  };
+}
+
+// Off the critical path: the cache batches its durable writes, and a failing cache must not fail the request
+// (it reports its own health in its stats).
+function writeCache(cache: TileCache | undefined, key: string, url: string, result: HttpAnswer, purpose: RequestPurpose): void {
+  if (!cache) return;
+  try {
+    if (result.outcome === 'not-modified') cache.refreshed(key, result.headers);
+    else cache.put(key, { url, status: result.status, headers: result.headers, bytes: result.bytes, purpose });
+  } catch {
+    // deliberately ignored, see above
+  }
+}

@@ -1,0 +1,278 @@
+import type {
+  CameraSnapshot,
+  DeepPartial,
+  EngineOptions,
+  EngineStats,
+  RequestPurpose,
+  TileRequest,
+  TileResponse,
+} from '../contract/engine-api.ts';
+import { abortable } from './abortable.ts';
+import { CircuitBreaker } from './circuit-breaker.ts';
+import { ConcurrencyController } from './concurrency-controller.ts';
+import { EngineError, isAborted, toEngineFailure } from './engine-error.ts';
+import { defaultEngineOptions, resolveEngineOptions } from './engine-options.ts';
+import { EngineStatsRecorder } from './engine-stats.ts';
+import { type NetworkResult, type NetworkTaskContext, networkTask } from './network-task.ts';
+import type { CachedTile, Clock, Fetcher, Random, TileCache } from './ports.ts';
+import { RetryBudget } from './retry-budget.ts';
+import { RetryPolicy } from './retry-policy.ts';
+import { Scheduler, type SchedulerLimits } from './scheduler.ts';
+import { checkTileBytes } from './tile-bytes-check.ts';
+import { tilePriority } from './tile-priority.ts';
+import { withTileAddress } from './tile-url.ts';
+
+// Re-exported so the worker composes the engine from one module.
+export { defaultEngineOptions } from './engine-options.ts';
+export { EngineError, toEngineFailure } from './engine-error.ts';
+
+export interface EnginePorts {
+  fetcher: Fetcher;
+  clock: Clock;
+  random: Random;
+  cache?: TileCache;
+}
+
+// Suffix for the coalescing key of conditional requests: a 304 only helps askers holding the cached copy, so
+// they must not share a task with askers that have nothing cached.
+const CONDITIONAL = '\u0000conditional';
+
+// The engine core: cache lookup → scheduler (priority, bounds, coalescing) → fetch with timeouts, retries,
+// breaker and budget → validation → cache write. Answers with stale cached bytes whenever the network cannot.
+export class TileEngine {
+  private options: EngineOptions;
+  private camera: CameraSnapshot | undefined;
+  private disposed = false;
+  private readonly scheduler: Scheduler<NetworkResult>;
+  private readonly aimd: ConcurrencyController;
+  private readonly budget: RetryBudget;
+  private readonly policy: RetryPolicy;
+  private readonly breakers = new Map<string, CircuitBreaker>();
+  private readonly recorder = new EngineStatsRecorder();
+  // cancel(id) aborts these; one id may be asked more than once
+  private readonly askers = new Map<string, Set<AbortController>>();
+  private readonly taskContext: NetworkTaskContext;
+
+  constructor(
+    private readonly ports: EnginePorts,
+    options: DeepPartial<EngineOptions> = {},
+  ) {
+    this.options = resolveEngineOptions(defaultEngineOptions, options);
+    const o = this.options;
+    this.aimd = new ConcurrencyController({ max: o.maxInFlight, ...o.aimd });
+    this.budget = new RetryBudget(o.retry);
+    this.policy = new RetryPolicy(o.retry, ports.random);
+    this.scheduler = new Scheduler<NetworkResult>(
+      {
+        clock: ports.clock,
+        priority: (task, now) => tilePriority(task, this.camera, now, { prefetchExpiryMs: this.options.prefetch.horizonMs }),
+        adaptiveLimit: () => this.aimd.limit,
+      },
+      this.limits(),
+    );
+    this.taskContext = {
+      fetcher: ports.fetcher,
+      clock: ports.clock,
+      cache: ports.cache,
+      options: () => this.options,
+      breaker: (host) => this.breaker(host),
+      aimd: this.aimd,
+      budget: this.budget,
+      policy: this.policy,
+      recorder: this.recorder,
+    };
+  }
+
+  request(asked: TileRequest, signal?: AbortSignal): Promise<TileResponse> {
+    const req = withTileAddress(asked);
+    const started = this.ports.clock.now();
+    this.recorder.c.requests.total++;
+    const controller = new AbortController();
+    const cancel = () => controller.abort(EngineError.aborted());
+    if (this.disposed || signal?.aborted) cancel();
+    signal?.addEventListener('abort', cancel, { once: true });
+    const mine = this.askers.get(req.id) ?? new Set();
+    mine.add(controller);
+    this.askers.set(req.id, mine);
+    const cleanup = () => {
+      signal?.removeEventListener('abort', cancel);
+      mine.delete(controller);
+      if (mine.size === 0 && this.askers.get(req.id) === mine) this.askers.delete(req.id);
+    };
+    return abortable(this.pipeline(req, controller.signal), controller.signal).then(
+      (response) => {
+        cleanup();
+        const counts = this.recorder.c.requests;
+        if (response.status === 'ok') counts.ok++;
+        else counts.noTile++;
+        this.recorder.latencySample(response.tier, this.ports.clock.now() - started, this.ports.clock.now());
+        return response;
+      },
+      (error: unknown) => {
+        cleanup();
+        const failure = error instanceof EngineError ? error : new EngineError(toEngineFailure(error));
+        if (failure.reason === 'aborted') this.recorder.c.requests.aborted++;
+        else this.recorder.c.requests.failed++;
+        throw failure;
+      },
+    );
+  }
+
+  // Cancels every pending ask with this id: each rejects with 'aborted'; a shared fetch stops when no asker is left.
+  cancel(id: string): void {
+    for (const controller of this.askers.get(id) ?? []) controller.abort(EngineError.aborted());
+  }
+
+  setCamera(camera: CameraSnapshot): void {
+    this.camera = camera;
+    this.scheduler.reprioritize();
+  }
+
+  configure(patch: DeepPartial<EngineOptions>): void {
+    this.options = resolveEngineOptions(this.options, patch);
+    const o = this.options;
+    this.aimd.configure({ max: o.maxInFlight, ...o.aimd });
+    this.budget.configure(o.retry);
+    this.policy.configure(o.retry);
+    for (const breaker of this.breakers.values()) breaker.configure(o.breaker);
+    this.scheduler.configure(this.limits());
+  }
+
+  stats(): EngineStats {
+    const now = this.ports.clock.now();
+    const breakers: EngineStats['breakers'] = {};
+    for (const [host, breaker] of this.breakers) breakers[host] = breaker.snapshot(now);
+    return this.recorder.snapshot({
+      now,
+      scheduler: this.scheduler.snapshot(),
+      configuredMax: this.options.maxInFlight,
+      breakers,
+      cache: this.ports.cache?.stats?.(),
+      hasCache: this.ports.cache !== undefined,
+      memoryBudget: this.options.memoryCacheBytes,
+      idbBudget: this.options.idbCacheBytes,
+      prefetchEnabled: this.options.prefetch.enabled,
+    });
+  }
+
+  resetStats(): void {
+    this.recorder.reset();
+    this.scheduler.resetPeaks();
+  }
+
+  // Rejects everything pending with 'aborted', clears every timer; later requests reject at once.
+  dispose(): void {
+    this.disposed = true;
+    for (const set of this.askers.values()) for (const controller of set) controller.abort(EngineError.aborted('engine disposed'));
+    this.scheduler.dispose();
+  }
+
+  private limits(): SchedulerLimits {
+    const o = this.options;
+    return { maxInFlight: o.maxInFlight, maxInFlightPerHost: o.maxInFlightPerHost, bulkShare: o.prefetch.maxShare };
+  }
+
+  private breaker(host: string): CircuitBreaker {
+    let breaker = this.breakers.get(host);
+    if (!breaker) {
+      breaker = new CircuitBreaker(this.options.breaker);
+      this.breakers.set(host, breaker);
+    }
+    return breaker;
+  }
+
+  private async pipeline(req: TileRequest, signal: AbortSignal): Promise<TileResponse> {
+    const purpose = req.purpose ?? 'visible';
+    const host = hostOf(req.url);
+    const { cache } = this.ports;
+    let key = req.url;
+    let cached: CachedTile | undefined;
+    if (cache) {
+      key = cache.keyFor(req);
+      cached = await cache.get(key, { purpose }).catch(() => undefined);
+      if (signal.aborted) throw signal.reason;
+      if (cached && checkTileBytes(cached.bytes ?? new Uint8Array(0), req.kind)) {
+        cache.drop(key);
+        this.recorder.c.corruptDropped++;
+        cached = undefined;
+      }
+    }
+    if (cached?.freshness === 'fresh') return this.fromCache(cached, req, false);
+    if (cached?.freshness === 'stale') {
+      this.revalidateInBackground(req, key, cached, host);
+      return this.fromCache(cached, req, true);
+    }
+    const conditional = cached?.freshness === 'revalidate' ? cached.revalidationHeaders : undefined;
+    try {
+      if (this.breaker(host).rejects(this.ports.clock.now())) {
+        this.recorder.fail('breaker-open');
+        throw EngineError.of('breaker-open', `circuit breaker for ${host} is open`);
+      }
+      const ticket = this.scheduler.schedule(
+        { key: conditional ? key + CONDITIONAL : key, host, purpose, coord: req.coord },
+        networkTask(this.taskContext, { url: req.url, kind: req.kind, host, cacheKey: cache ? key : undefined, conditional }),
+        signal,
+      );
+      if (ticket.coalesced) this.recorder.c.requests.coalesced++;
+      else if (purpose === 'prefetch') this.recorder.c.prefetch.issued++;
+      const result = await ticket.promise;
+      if (result.outcome === 'not-modified' && cached) {
+        this.recorder.c.hits.revalidated304++;
+        return this.fromCache(cached, req, false, false);
+      }
+      return this.fromNetwork(result, req, purpose);
+    } catch (error) {
+      if (cached && !isAborted(error)) return this.fromCache(cached, req, true);
+      throw error;
+    }
+  }
+
+  // Stale-while-revalidate: the asker already has its answer; this refreshes the entry for next time.
+  private revalidateInBackground(req: TileRequest, key: string, cached: CachedTile, host: string): void {
+    if (this.disposed || this.breaker(host).rejects(this.ports.clock.now())) return;
+    const ticket = this.scheduler.schedule(
+      { key: key + CONDITIONAL, host, purpose: 'revalidate', coord: req.coord },
+      networkTask(this.taskContext, { url: req.url, kind: req.kind, host, cacheKey: key, conditional: cached.revalidationHeaders }),
+    );
+    ticket.promise.catch(() => undefined);
+  }
+
+  private fromCache(cached: CachedTile, req: TileRequest, stale: boolean, countHit = true): TileResponse {
+    const hits = this.recorder.c.hits;
+    if (stale) hits.staleServed++;
+    else if (countHit) hits[cached.tier]++;
+    if (cached.prefetched && (req.purpose ?? 'visible') === 'visible') this.recorder.c.prefetch.used++;
+    const response = tileResponse(cached.bytes, req, cached.tier, stale);
+    if (cached.cacheControl !== undefined) response.cacheControl = cached.cacheControl;
+    if (cached.expires !== undefined) response.expires = cached.expires;
+    return response;
+  }
+
+  private fromNetwork(result: NetworkResult, req: TileRequest, purpose: RequestPurpose): TileResponse {
+    this.recorder.c.hits.network++;
+    if (purpose === 'prefetch') {
+      this.recorder.c.prefetch.completed++;
+      this.recorder.c.prefetch.bytes += result.bytes?.byteLength ?? 0;
+    }
+    const response = tileResponse(result.outcome === 'no-tile' ? null : result.bytes, req, 'network', false);
+    if (result.headers['cache-control'] !== undefined) response.cacheControl = result.headers['cache-control'];
+    if (result.headers.expires !== undefined) response.expires = result.headers.expires;
+    return response;
+  }
+}
+
+// Every answer gets its own ArrayBuffer: the worker transfers it to the main thread, which detaches it, and the
+// same bytes may also sit in the memory cache or be shared by coalesced askers.
+function tileResponse(bytes: Uint8Array | null, req: TileRequest, tier: TileResponse['tier'], stale: boolean): TileResponse {
+  // An empty raster body cannot be decoded as an image: it means "nothing here". An empty vector tile is valid.
+  const empty = bytes === null || (req.kind === 'raster' && bytes.byteLength === 0);
+  return { status: empty ? 'no-tile' : 'ok', data: empty ? null : bytes.slice().buffer, tier, stale };
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '';
+  }
+}

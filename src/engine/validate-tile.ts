@@ -1,0 +1,81 @@
+import type { FailureReason, ResourceKind } from '../contract/engine-api.ts';
+import { abortable } from './abortable.ts';
+import { checkTileBytes } from './tile-bytes-check.ts';
+
+export interface ValidateOptions {
+  kind: ResourceKind;
+  maxTileBytes: number;
+  // aborts the body read (timeout, cancel); the read then rejects with the signal's reason
+  signal?: AbortSignal;
+}
+
+export type TileValidation = { ok: true; bytes: Uint8Array } | { ok: false; reason: FailureReason; message: string };
+
+// Reads a 2xx response body with a byte bound and decides whether it is a usable tile. Rejects only when
+// `signal` aborts; every problem with the body itself is a result, so the caller can classify it.
+export async function validateTile(response: Response, options: ValidateOptions): Promise<TileValidation> {
+  if (response.type === 'opaque') return fail('opaque', 'opaque response (no-cors): body unreadable');
+  const declared = contentLength(response.headers);
+  if (declared !== undefined && declared > options.maxTileBytes) {
+    void response.body?.cancel().catch(() => undefined);
+    return fail('oversized', `Content-Length ${declared} exceeds ${options.maxTileBytes}`);
+  }
+  const read = await readBounded(response, options);
+  if (!read.ok) return read;
+  const bytes = read.bytes;
+  // With Content-Encoding the header counts encoded bytes while we read decoded ones, so the lengths are
+  // incomparable. Cross-origin, Content-Encoding is only visible when the server exposes it: a short
+  // gzipped body could then look truncated, which is why the tile server exposes its headers.
+  const encoding = response.headers.get('content-encoding')?.trim().toLowerCase();
+  const encoded = encoding !== undefined && encoding !== '' && encoding !== 'identity';
+  if (declared !== undefined && !encoded && bytes.byteLength < declared) {
+    return fail('truncated', `got ${bytes.byteLength} of ${declared} bytes`);
+  }
+  const problem = checkTileBytes(bytes, options.kind, response.headers.get('content-type') ?? '');
+  return problem ? fail(problem.reason, problem.message) : { ok: true, bytes };
+}
+
+async function readBounded(response: Response, options: ValidateOptions): Promise<TileValidation> {
+  if (!response.body) return { ok: true, bytes: new Uint8Array(0) };
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const next = options.signal ? await abortable(reader.read(), options.signal) : await reader.read();
+      if (next.done) break;
+      total += next.value.byteLength;
+      if (total > options.maxTileBytes) {
+        void reader.cancel().catch(() => undefined);
+        return fail('oversized', `body exceeds ${options.maxTileBytes} bytes`);
+      }
+      chunks.push(next.value);
+    }
+  } catch (error) {
+    void reader.cancel().catch(() => undefined);
+    if (options.signal?.aborted) throw options.signal.reason;
+    return fail('truncated', `body stream failed after ${total} bytes: ${String(error)}`);
+  }
+  return { ok: true, bytes: concat(chunks, total) };
+}
+
+function contentLength(headers: Headers): number | undefined {
+  const raw = headers.get('content-length');
+  if (raw === null || !/^\s*\d+\s*$/.test(raw)) return undefined;
+  return Number(raw);
+}
+
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+function fail(reason: FailureReason, message: string): TileValidation {
+  return { ok: false, reason, message };
+}

@@ -1,0 +1,56 @@
+import { describe, expect, test } from 'vitest';
+import { createServerStats } from './server-stats.ts';
+
+describe('createServerStats', () => {
+  test('counts requests per tile with their arrival times, statuses, faults and bytes', () => {
+    let now = 10;
+    const stats = createServerStats(() => now);
+    stats.arrived('1/0/0');
+    now = 25.04;
+    stats.arrived('1/0/0');
+    stats.arrived('2/1/1');
+    stats.status(200);
+    stats.status(503);
+    stats.fault('503');
+    stats.bytes(120);
+    const snap = stats.snapshot(0);
+    expect(snap).toMatchObject({
+      requests: 3,
+      byTile: { '1/0/0': 2, '2/1/1': 1 },
+      byTileTimes: { '1/0/0': [10, 25], '2/1/1': [25] },
+      byStatus: { '200': 1, '503': 1 },
+      faultsInjected: { '503': 1 },
+      bytesSent: 120,
+      inFlight: 3,
+      maxInFlight: 3,
+    });
+  });
+
+  test('tracks the high-water mark of requests in flight', () => {
+    const stats = createServerStats(() => 0);
+    stats.arrived('a');
+    stats.arrived('b');
+    stats.finished();
+    stats.arrived('c');
+    expect(stats.snapshot(0)).toMatchObject({ inFlight: 2, maxInFlight: 2 });
+  });
+
+  test('reset clears the counts and restarts maxInFlight at the requests still open', () => {
+    const stats = createServerStats(() => 0);
+    for (const key of ['a', 'b', 'c']) stats.arrived(key);
+    stats.finished();
+    stats.finished();
+    stats.reset();
+    expect(stats.snapshot(0)).toMatchObject({ requests: 0, byTile: {}, byStatus: {}, bytesSent: 0, inFlight: 1, maxInFlight: 1 });
+  });
+
+  test('hands out copies, not its own records', () => {
+    const stats = createServerStats(() => 0);
+    stats.arrived('a');
+    const snap = stats.snapshot(0);
+    snap.byTile.a = 99;
+    snap.byTileTimes.a.push(5);
+    expect(stats.snapshot(0).byTile.a).toBe(1);
+    expect(stats.snapshot(0).byTileTimes.a).toEqual([0]);
+  });
+});
