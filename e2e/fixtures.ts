@@ -40,9 +40,13 @@ export async function serverStats(): Promise<ServerStats> {
   return (await fetch(`${tileUrl}/__stats`)).json() as Promise<ServerStats>;
 }
 
+export async function resetServerStats(): Promise<void> {
+  await fetch(`${tileUrl}/__stats/reset`, { method: 'POST' });
+}
+
 export async function resetServer(): Promise<void> {
   await setFaults({});
-  await fetch(`${tileUrl}/__stats/reset`, { method: 'POST' });
+  await resetServerStats();
 }
 
 // Errors in the page console fail the spec that saw them (a spec may opt out for expected noise).

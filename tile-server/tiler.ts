@@ -74,6 +74,8 @@ const ALL_SOURCES: readonly SourceId[] = ['world-110m', 'world-50m', 'world-10m'
 export function createTiler(options: TilerOptions = {}): Tiler {
   const maxIndexTiles = options.maxIndexTiles ?? 20_000;
   const sources = new Map<SourceId, Indexes>();
+  // Evicted after the current tile is cut, so one tile never loads a source twice.
+  const oversized = new Set<SourceId>();
 
   function indexes(id: SourceId): Indexes {
     let loaded = sources.get(id);
@@ -90,7 +92,7 @@ export function createTiler(options: TilerOptions = {}): Tiler {
     const index = indexes(id)[layer];
     if (!index) return [];
     const features = index.getTile(z, x, y)?.features ?? [];
-    if (index.tileCoords.length > maxIndexTiles) sources.delete(id);
+    if (index.tileCoords.length > maxIndexTiles) oversized.add(id);
     return features;
   }
 
@@ -117,6 +119,9 @@ export function createTiler(options: TilerOptions = {}): Tiler {
       }
       const maxRank = placesMaxRank(z);
       layers.places = layerTile('places', 'places', z, x, y).filter((f) => Number(f.tags?.rank) <= maxRank);
+
+      for (const id of oversized) sources.delete(id);
+      oversized.clear();
 
       const nonEmpty: Record<string, { features: LegacyFeature[] }> = {};
       let any = false;

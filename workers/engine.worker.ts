@@ -1,10 +1,19 @@
 import * as Comlink from 'comlink';
-import type { CameraSnapshot, DeepPartial, EngineApi, EngineOptions, TileRequest, TileResult } from '../src/contract/engine-api.ts';
+import type {
+  CameraSnapshot,
+  DeepPartial,
+  EngineApi,
+  EngineOptions,
+  SourceDescriptor,
+  TileRequest,
+  TileResult,
+} from '../src/contract/engine-api.ts';
 import { systemClock } from '../src/engine/ports.ts';
 import { TileCache } from '../src/engine/tile-cache.ts';
 import { TileEngine, defaultEngineOptions, toEngineFailure } from '../src/engine/tile-engine.ts';
 import { fetchAdapter } from './fetch-adapter.ts';
 import { IdbTileStore } from './idb-tile-store.ts';
+import { watchConnection } from './network-information.ts';
 
 // The worker only wires the engine core to real adapters and exposes it; behaviour lives in src/engine.
 const cache = new TileCache({
@@ -13,6 +22,7 @@ const cache = new TileCache({
   credentialParams: defaultEngineOptions.credentialParams,
 });
 const engine = new TileEngine({ fetcher: fetchAdapter, clock: systemClock, random: Math.random, cache });
+watchConnection((hint) => engine.setConnection(hint));
 
 const api: EngineApi = {
   async configure(options: DeepPartial<EngineOptions>) {
@@ -33,6 +43,9 @@ const api: EngineApi = {
   },
   setCamera(camera: CameraSnapshot) {
     engine.setCamera(camera);
+  },
+  setSources(sources: SourceDescriptor[]) {
+    engine.setSources(sources);
   },
   async stats() {
     return engine.stats();

@@ -3,9 +3,11 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app.tsx';
 import { startEngineWorker } from './engine-client.ts';
 import { feedCamera } from './map/camera-feed.ts';
+import { feedSources } from './map/source-feed.ts';
 import { createMap } from './map/create-map.ts';
 import { registerEngineProtocol, routeTilesThroughEngine } from './map/engine-protocol.ts';
 import { watchEngineHealth } from './map/engine-health.ts';
+import { retryErroredTiles } from './map/retry-errored-tiles.ts';
 import { whenIdle } from './map/map-idle.ts';
 import { resolveStyleUrl } from './map/style-url.ts';
 import { TileTimeline } from './map/tile-timeline.ts';
@@ -19,6 +21,7 @@ import './app.css';
 const options = readUrlOptions(location.search);
 const styleUrl = resolveStyleUrl(location, __KESTREL_TILE_URL__);
 const notices = new NoticeBoard();
+if (options.problem) notices.show({ key: 'url', level: 'warn', text: options.problem });
 const vitals = startVitals();
 const pageHealth = startPageHealth();
 
@@ -31,8 +34,9 @@ const engine = options.engine ? startEngineWorker().engine : null;
 if (engine) {
   registerEngineProtocol(engine);
   void engine.configure({
+    ...options.engineOptions,
     ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}),
-    prefetch: { enabled: options.prefetch },
+    prefetch: { ...options.engineOptions?.prefetch, enabled: options.prefetch },
   });
   // Only the main thread can ask; workers have no navigator.storage.persist(). The answer goes to the engine's stats.
   void navigator.storage?.persist?.().catch(() => false);
@@ -45,7 +49,9 @@ const ready = watchStyleErrors(map, styleUrl, notices);
 ready.catch(() => undefined);
 if (engine) {
   feedCamera(map, (camera) => void engine.setCamera(camera));
+  feedSources(map, (sources) => void engine.setSources(sources));
   watchEngineHealth(engine, notices);
+  retryErroredTiles(map, engine);
 }
 
 const stats = async () => (engine ? engine.stats() : null);

@@ -8,6 +8,12 @@ describe('readUrlOptions', () => {
   it('reads engine=off, prefetch=off and perf=1', () => {
     expect(readUrlOptions('?engine=off&prefetch=off&perf=1')).toMatchObject({ engine: false, prefetch: false, perf: true });
   });
+  it('reads engine options as JSON and reports JSON it cannot read', () => {
+    expect(readUrlOptions('?engineOptions=' + encodeURIComponent('{"retry":{"attemptTimeoutMs":500}}')).engineOptions).toEqual({ retry: { attemptTimeoutMs: 500 } });
+    const broken = readUrlOptions('?engineOptions=%7Bnope');
+    expect(broken.engineOptions).toBeUndefined();
+    expect(broken.problem).toMatch(/not a JSON object/);
+  });
   it('ignores a nonsensical maxInFlight', () => {
     expect(readUrlOptions('?maxInFlight=-3').maxInFlight).toBeUndefined();
     expect(readUrlOptions('?maxInFlight=4').maxInFlight).toBe(4);

@@ -1,3 +1,5 @@
+import type { DeepPartial, EngineOptions } from '../contract/engine-api.ts';
+
 // The URL contract (README): external suites and the benchmark select modes with these.
 export interface UrlOptions {
   // ?engine=off: MapLibre's own tile loading, the baseline for side-by-side runs
@@ -8,16 +10,34 @@ export interface UrlOptions {
   perf: boolean;
   // ?maxInFlight=N overrides the engine's global bound (suites and the concurrency benchmark)
   maxInFlight?: number;
+  // ?engineOptions=<JSON>: any engine option (suites shorten timeouts, the benchmark sets limits)
+  engineOptions?: DeepPartial<EngineOptions>;
+  // set when ?engineOptions= could not be read, to be shown to the user
+  problem?: string;
 }
 
 export function readUrlOptions(search: string): UrlOptions {
   const params = new URLSearchParams(search);
   const off = (name: string) => ['off', '0', 'false'].includes((params.get(name) ?? '').toLowerCase());
   const limit = Number(params.get('maxInFlight'));
+  let engineOptions: DeepPartial<EngineOptions> | undefined;
+  let problem: string | undefined;
+  const json = params.get('engineOptions');
+  if (json) {
+    try {
+      const parsed: unknown = JSON.parse(json);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+      engineOptions = parsed as DeepPartial<EngineOptions>;
+    } catch (error) {
+      problem = `?engineOptions= is not a JSON object (${(error as Error).message}); using the defaults.`;
+    }
+  }
   return {
     engine: !off('engine'),
     prefetch: !off('prefetch'),
     perf: ['1', 'on', 'true'].includes((params.get('perf') ?? '').toLowerCase()),
     maxInFlight: Number.isInteger(limit) && limit > 0 ? limit : undefined,
+    ...(engineOptions ? { engineOptions } : {}),
+    ...(problem ? { problem } : {}),
   };
 }

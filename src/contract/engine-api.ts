@@ -171,6 +171,20 @@ export interface CameraSnapshot {
   destination?: { center: [number, number]; zoom: number; durationMs: number };
 }
 
+// A tiled source of the current style, as MapLibre resolved it (TileJSON already read), so the engine can build
+// the URLs of tiles MapLibre has not asked for yet (prefetch). URLs are filled exactly as MapLibre fills them.
+export interface SourceDescriptor {
+  id: string;
+  kind: 'vector' | 'raster';
+  // URL templates with {z}/{x}/{y} (MapLibre picks tiles[(x + y) % length])
+  tiles: string[];
+  minzoom: number;
+  maxzoom: number;
+  tileSize: number;
+  // 'tms' flips y in the URL
+  scheme?: 'xyz' | 'tms';
+}
+
 export interface EngineApi {
   configure(options: DeepPartial<EngineOptions>): Promise<void>;
   // Never rejects for a tile that failed: failures come back as data, because comlink
@@ -178,6 +192,8 @@ export interface EngineApi {
   request(req: TileRequest): Promise<TileResult>;
   cancel(id: string): void;
   setCamera(camera: CameraSnapshot): void;
+  // the style's tiled sources; sent after the style loads and whenever its sources change
+  setSources(sources: SourceDescriptor[]): void;
   stats(): Promise<EngineStats>;
   resetStats(): Promise<void>;
   // empties both cache tiers

@@ -26,8 +26,10 @@ export const defaultEngineOptions: EngineOptions = deepFreeze({
   idbCacheBytes: 256 * MiB,
   // Mapbox, MapTiler, Stadia, Thunderforest and generic token names.
   credentialParams: ['access_token', 'key', 'api_key', 'apikey', 'token'],
-  // Prefetch gets at most a quarter of the slots and expires after its horizon (see tile-priority).
-  prefetch: { enabled: true, maxShare: 0.25, bytesPerMinute: 8 * MiB, horizonMs: 2000 },
+  // Prefetch gets at most half the slots, and none while visible tiles wait (scheduler). `horizonMs` is both how
+  // far ahead the motion model may predict (prefetcher) and how long a prefetch may sit in the queue before it is
+  // dropped (tile-priority): a guess still waiting after the furthest time it was meant for is out of date.
+  prefetch: { enabled: true, maxShare: 0.5, bytesPerMinute: 8 * MiB, horizonMs: 2000 },
 });
 
 // Deep-merges a partial over complete options (arrays replace) and rejects values that would break the engine's

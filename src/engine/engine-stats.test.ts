@@ -19,7 +19,7 @@ const live = (over: Partial<LiveState> = {}): LiveState => ({
   hasCache: false,
   memoryBudget: 64,
   idbBudget: 256,
-  prefetchEnabled: true,
+  prefetch: { enabled: true, issued: 5, completed: 4, used: 2, wasted: 1, bytes: 400, hitRatio: 0.5 },
   ...over,
 });
 
@@ -50,17 +50,22 @@ describe('EngineStatsRecorder', () => {
     r.c.corruptDropped = 2;
     const idb = { status: 'ok' as const, bytes: 1, entries: 1, budget: 9, evictions: 0, quotaErrors: 0, corruptDropped: 3 };
     const memory = { bytes: 1, entries: 1, budget: 2, evictions: 0 };
-    const s = r.snapshot(live({ cache: { memory, idb, prefetchWasted: 4 }, hasCache: true }));
+    const s = r.snapshot(live({ cache: { memory, idb }, hasCache: true }));
     expect(s.cache.idb.corruptDropped).toBe(5);
-    expect(s.prefetch.wasted).toBe(4);
   });
 
-  it('computes the prefetch hit ratio as used / completed', () => {
+  it('passes the prefetch ledger figures through as they are', () => {
     const r = new EngineStatsRecorder();
-    expect(r.snapshot(live()).prefetch.hitRatio).toBe(0);
-    r.c.prefetch.completed = 4;
-    r.c.prefetch.used = 1;
-    expect(r.snapshot(live()).prefetch.hitRatio).toBe(0.25);
+    expect(r.snapshot(live()).prefetch).toEqual(live().prefetch);
+  });
+
+  it('#networkLatencyMs is the median of recent network answers, undefined before any', () => {
+    const r = new EngineStatsRecorder();
+    expect(r.networkLatencyMs(0)).toBeUndefined();
+    r.latencySample('memory', 1, 0);
+    expect(r.networkLatencyMs(0)).toBeUndefined();
+    for (const ms of [100, 120, 500]) r.latencySample('network', ms, 0);
+    expect(r.networkLatencyMs(0)).toBe(120);
   });
 
   it('#reset zeroes counters and empties the latency windows', () => {

@@ -1,4 +1,4 @@
-import type { BreakerState, CacheStats, EngineStats, FailureReason, Tier } from '../contract/engine-api.ts';
+import type { BreakerState, CacheStats, EngineStats, FailureReason, PrefetchStats, Tier } from '../contract/engine-api.ts';
 import { defaultLatencyWindow, LatencyWindow } from './latency-window.ts';
 import type { CachePortStats } from './ports.ts';
 import type { SchedulerSnapshot } from './scheduler.ts';
@@ -14,7 +14,8 @@ export interface LiveState {
   hasCache: boolean;
   memoryBudget: number;
   idbBudget: number;
-  prefetchEnabled: boolean;
+  // kept by the prefetcher's ledger, which alone knows what it issued and what came of it
+  prefetch: PrefetchStats;
 }
 
 function counters() {
@@ -25,7 +26,6 @@ function counters() {
     bytesNetwork: 0,
     hits: { memory: 0, idb: 0, network: 0, revalidated304: 0, staleServed: 0 },
     corruptDropped: 0,
-    prefetch: { issued: 0, completed: 0, used: 0, bytes: 0 },
   };
 }
 
@@ -47,6 +47,13 @@ export class EngineStatsRecorder {
   latencySample(tier: Tier, ms: number, now: number): void {
     this.latency.all.add(ms, now);
     this.latency[tier].add(ms, now);
+  }
+
+  // Median request→bytes time of recent network answers (queueing included: that is what a prefetch must beat),
+  // undefined before the first one.
+  networkLatencyMs(now: number): number | undefined {
+    const summary = this.latency.network.summary(now);
+    return summary.count > 0 ? summary.p50 : undefined;
   }
 
   reset(): void {
@@ -74,12 +81,7 @@ export class EngineStatsRecorder {
       breakers: live.breakers,
       bytes: { network: c.bytesNetwork },
       cache: this.cacheStats(live),
-      prefetch: {
-        enabled: live.prefetchEnabled,
-        ...c.prefetch,
-        wasted: live.cache?.prefetchWasted ?? 0,
-        hitRatio: c.prefetch.completed === 0 ? 0 : c.prefetch.used / c.prefetch.completed,
-      },
+      prefetch: { ...live.prefetch },
     };
   }
 

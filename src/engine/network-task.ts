@@ -27,6 +27,8 @@ export interface NetworkTaskContext {
   budget: RetryBudget;
   policy: RetryPolicy;
   recorder: EngineStatsRecorder;
+  // hold every request to a host until a Retry-After has passed
+  pauseHost(host: string, until: number): void;
 }
 
 export interface NetworkTaskSpec {
@@ -86,6 +88,7 @@ export function networkTask(ctx: NetworkTaskContext, spec: NetworkTaskSpec): Att
     }
     breaker.record(permit, result.hostVerdict, done);
     if (result.overload) ctx.aimd.onOverload(done);
+    if (result.retryAfterMs !== undefined) ctx.pauseHost(spec.host, done + result.retryAfterMs);
     const decision = ctx.policy.decide(result, attempt, done, deadlineAt, () => ctx.budget.tryRetry(done));
     if ('retryInMs' in decision) {
       recorder.c.retries.total++;

@@ -68,11 +68,13 @@ export interface TileCache {
   // Optional so fakes stay small; the engine reports zeros when absent. Drops the engine itself requests
   // through drop() are counted by the engine (idb.corruptDropped), so count only corruption found inside the cache.
   stats?(): CachePortStats;
+  // The prefetcher's view (optional so fakes stay small; without it nothing is prefetched): whether the memory
+  // tier holds the key, without touching recency, and a listener for keys the memory tier's LRU pushed out.
+  inMemory?(key: string): boolean;
+  onEvict?(listener: (key: string) => void): void;
 }
 
 export interface CachePortStats {
   memory: CacheStats['memory'];
   idb: CacheStats['idb'];
-  // prefetched entries evicted before any visible request read them
-  prefetchWasted?: number;
 }

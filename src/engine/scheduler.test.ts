@@ -90,6 +90,18 @@ describe('Scheduler', () => {
     expect(h.scheduler.snapshot().inFlightPerHostMax).toBe(2);
   });
 
+  it('starts nothing on a host paused by Retry-After until the pause ends, while other hosts proceed', async () => {
+    const h = harness();
+    h.scheduler.pauseHost('a.test', 1000);
+    h.ask('a1', { host: 'a.test' });
+    h.ask('b1', { host: 'b.test' });
+    expect(h.started()).toEqual(['b1']);
+    await h.clock.advance(999);
+    expect(h.started()).toEqual(['b1']);
+    await h.clock.advance(1);
+    expect(h.started()).toEqual(['b1', 'a1']);
+  });
+
   it('uses the adaptive limit when it is below maxInFlight', () => {
     const h = harness();
     h.setAdaptive(2);

@@ -115,6 +115,9 @@ export class Scheduler<T> {
   private queuedMax = 0;
   private pumping = false;
   private disposed = false;
+  // hosts that asked us to wait (429 + Retry-After): no attempt to them starts before the time given
+  private readonly hostPausedUntil = new Map<string, number>();
+  private wakeTimer: unknown;
 
   constructor(
     private readonly deps: SchedulerDeps,
@@ -157,6 +160,26 @@ export class Scheduler<T> {
     this.pump();
   }
 
+  // A 429's Retry-After speaks for the server, not for one tile: every request to that host waits, or the other
+  // queued tiles would each meet their own 429 and the storm would go on.
+  pauseHost(host: string, until: number): void {
+    if (until <= this.deps.clock.now()) return;
+    this.hostPausedUntil.set(host, Math.max(until, this.hostPausedUntil.get(host) ?? 0));
+    this.scheduleWake();
+  }
+
+  private scheduleWake(): void {
+    if (this.wakeTimer !== undefined || this.hostPausedUntil.size === 0) return;
+    const next = Math.min(...this.hostPausedUntil.values());
+    this.wakeTimer = this.deps.clock.setTimeout(() => {
+      this.wakeTimer = undefined;
+      const now = this.deps.clock.now();
+      for (const [host, until] of this.hostPausedUntil) if (until <= now) this.hostPausedUntil.delete(host);
+      this.scheduleWake();
+      this.pump();
+    }, Math.max(0, next - this.deps.clock.now()));
+  }
+
   configure(limits: SchedulerLimits): void {
     this.limits = limits;
     this.pump();
@@ -189,6 +212,7 @@ export class Scheduler<T> {
   // Rejects every ask with 'aborted' and leaves nothing behind (no timers, no running attempts).
   dispose(): void {
     this.disposed = true;
+    if (this.wakeTimer !== undefined) this.deps.clock.clearTimeout(this.wakeTimer);
     for (const task of [...this.tasks.values()]) this.cancelTask(task, 'engine disposed');
   }
 
@@ -272,6 +296,8 @@ export class Scheduler<T> {
 
   private eligible(task: Task<T>): boolean {
     if ((this.hostInFlight.get(task.host) ?? 0) >= this.limits.maxInFlightPerHost) return false;
+    const pausedUntil = this.hostPausedUntil.get(task.host);
+    if (pausedUntil !== undefined && pausedUntil > this.deps.clock.now()) return false;
     if (!BULK.has(task.purpose)) return true;
     return this.queuedByPurpose.visible === 0 && this.bulkRunning < this.bulkLimit();
   }

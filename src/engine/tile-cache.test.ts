@@ -223,6 +223,18 @@ describe('TileCache', () => {
     expect(cache.coverage([0, 42, 20, 54], 4)).toHaveLength(0);
   });
 
+  it('#inMemory answers for the memory tier only, and #onEvict hears the keys the LRU pushed out', async () => {
+    const { cache, store, key } = setup({ memoryBytes: 8 * 1024 });
+    const evicted: string[] = [];
+    cache.onEvict((k) => evicted.push(k));
+    cache.put(key(), okAnswer(tileBytes(100), undefined, 'prefetch'));
+    expect(cache.inMemory(key())).toBe(true);
+    for (let x = 0; x < 20; x++) cache.put(key({ z: 6, x, y: 0 }), okAnswer(tileBytes(100)));
+    expect(evicted[0]).toBe(key());
+    expect(cache.inMemory(key())).toBe(false);
+    expect(store?.records.has(key())).toBe(true);
+  });
+
   it('applies new memory budgets and credential names at runtime', async () => {
     const { cache, key } = setup({ memoryBytes: 1 << 20 });
     cache.put(key(), okAnswer(tileBytes(100)));

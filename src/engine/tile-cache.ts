@@ -44,6 +44,7 @@ export class TileCache implements TileCachePort {
   private readonly index = new SpatialIndex();
   private readonly reads = new Map<string, StoreRead>();
   private readonly now: () => number;
+  private readonly evictListeners: ((key: string) => void)[] = [];
   private corruptDropped = 0;
 
   constructor(options: TileCacheOptions = {}) {
@@ -56,6 +57,7 @@ export class TileCache implements TileCachePort {
       maxBytes: options.memoryBytes,
       onEvict: (key) => {
         if (!this.store?.has(key)) this.index.remove(key);
+        for (const listener of this.evictListeners) listener(key);
       },
     });
     this.store?.onRemoved((keys) => {
@@ -79,6 +81,14 @@ export class TileCache implements TileCachePort {
     if (!record) return undefined;
     const entry = this.promote(record);
     return entry && this.serve(key, entry, 'idb', use);
+  }
+
+  inMemory(key: string): boolean {
+    return this.memory.has(key);
+  }
+
+  onEvict(listener: (key: string) => void): void {
+    this.evictListeners.push(listener);
   }
 
   put(key: string, answer: NetworkAnswer): void {

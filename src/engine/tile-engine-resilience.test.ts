@@ -4,6 +4,7 @@ import { seededRandom } from '../../test/seeded-random.ts';
 import { mvtTile } from '../../test/tile-fixtures.ts';
 
 const URL_A = 'https://a.test/4/8/8.pbf';
+const URL_B = 'https://a.test/4/8/9.pbf';
 
 // Fetch start times (engine clock) for every call, recorded by polling after each clock step.
 async function callTimes(h: ReturnType<typeof engineHarness>, untilMs: number, stepMs = 1): Promise<number[]> {
@@ -103,7 +104,14 @@ describe('TileEngine: retries', () => {
     h.fetcher.last().respond(429, null, { 'retry-after': '120' });
     await h.tick();
     expect(s.error?.failure.reason).toBe('http-429');
-    expect(h.clock.pending()).toBe(0);
+    // no retry is waiting; the one timer left is the host's pause, which holds later requests too
+    expect(h.clock.pending()).toBe(1);
+    const next = h.start(h.req(URL_B));
+    await h.tick();
+    expect(h.fetcher.calls).toHaveLength(1);
+    await h.clock.advance(120_000);
+    expect(h.fetcher.calls).toHaveLength(2);
+    expect(next.error).toBeUndefined();
   });
 
   it('times out a hanging attempt, aborts its fetch and retries', async () => {

@@ -3,7 +3,7 @@ import type {
   DeepPartial,
   EngineOptions,
   EngineStats,
-  RequestPurpose,
+  SourceDescriptor,
   TileRequest,
   TileResponse,
 } from '../contract/engine-api.ts';
@@ -15,6 +15,8 @@ import { defaultEngineOptions, resolveEngineOptions } from './engine-options.ts'
 import { EngineStatsRecorder } from './engine-stats.ts';
 import { type NetworkResult, type NetworkTaskContext, networkTask } from './network-task.ts';
 import type { CachedTile, Clock, Fetcher, Random, TileCache } from './ports.ts';
+import type { ConnectionHint } from './prefetch-ledger.ts';
+import { Prefetcher } from './prefetcher.ts';
 import { RetryBudget } from './retry-budget.ts';
 import { RetryPolicy } from './retry-policy.ts';
 import { Scheduler, type SchedulerLimits } from './scheduler.ts';
@@ -52,6 +54,7 @@ export class TileEngine {
   // cancel(id) aborts these; one id may be asked more than once
   private readonly askers = new Map<string, Set<AbortController>>();
   private readonly taskContext: NetworkTaskContext;
+  private readonly prefetcher: Prefetcher;
 
   constructor(
     private readonly ports: EnginePorts,
@@ -80,7 +83,18 @@ export class TileEngine {
       budget: this.budget,
       policy: this.policy,
       recorder: this.recorder,
+      pauseHost: (host, until) => this.scheduler.pauseHost(host, until),
     };
+    this.prefetcher = new Prefetcher(
+      {
+        clock: ports.clock,
+        request: (req) => this.request(req),
+        cancel: (id) => this.cancel(id),
+        cache: ports.cache,
+        latencyMs: () => this.recorder.networkLatencyMs(ports.clock.now()),
+      },
+      this.options.prefetch,
+    );
   }
 
   request(asked: TileRequest, signal?: AbortSignal): Promise<TileResponse> {
@@ -126,6 +140,17 @@ export class TileEngine {
   setCamera(camera: CameraSnapshot): void {
     this.camera = camera;
     this.scheduler.reprioritize();
+    this.prefetcher.onCamera(camera);
+  }
+
+  // The style's tiled sources: what the prefetcher may build URLs for.
+  setSources(sources: SourceDescriptor[]): void {
+    this.prefetcher.setSources(sources);
+  }
+
+  // navigator.connection as the worker sees it: save-data and 2g links get no prefetch.
+  setConnection(hint: ConnectionHint | undefined): void {
+    this.prefetcher.setConnection(hint);
   }
 
   configure(patch: DeepPartial<EngineOptions>): void {
@@ -136,6 +161,7 @@ export class TileEngine {
     this.policy.configure(o.retry);
     for (const breaker of this.breakers.values()) breaker.configure(o.breaker);
     this.scheduler.configure(this.limits());
+    this.prefetcher.configure(o.prefetch);
   }
 
   stats(): EngineStats {
@@ -151,18 +177,20 @@ export class TileEngine {
       hasCache: this.ports.cache !== undefined,
       memoryBudget: this.options.memoryCacheBytes,
       idbBudget: this.options.idbCacheBytes,
-      prefetchEnabled: this.options.prefetch.enabled,
+      prefetch: this.prefetcher.stats(),
     });
   }
 
   resetStats(): void {
     this.recorder.reset();
     this.scheduler.resetPeaks();
+    this.prefetcher.resetStats();
   }
 
   // Rejects everything pending with 'aborted', clears every timer; later requests reject at once.
   dispose(): void {
     this.disposed = true;
+    this.prefetcher.dispose();
     for (const set of this.askers.values()) for (const controller of set) controller.abort(EngineError.aborted('engine disposed'));
     this.scheduler.dispose();
   }
@@ -196,6 +224,7 @@ export class TileEngine {
         this.recorder.c.corruptDropped++;
         cached = undefined;
       }
+      if (purpose === 'visible') this.prefetcher.visibleRequest(key, cached?.tier ?? 'network');
     }
     if (cached?.freshness === 'fresh') return this.fromCache(cached, req, false);
     if (cached?.freshness === 'stale') {
@@ -214,13 +243,12 @@ export class TileEngine {
         signal,
       );
       if (ticket.coalesced) this.recorder.c.requests.coalesced++;
-      else if (purpose === 'prefetch') this.recorder.c.prefetch.issued++;
       const result = await ticket.promise;
       if (result.outcome === 'not-modified' && cached) {
         this.recorder.c.hits.revalidated304++;
         return this.fromCache(cached, req, false, false);
       }
-      return this.fromNetwork(result, req, purpose);
+      return this.fromNetwork(result, req);
     } catch (error) {
       if (cached && !isAborted(error)) return this.fromCache(cached, req, true);
       throw error;
@@ -241,19 +269,14 @@ export class TileEngine {
     const hits = this.recorder.c.hits;
     if (stale) hits.staleServed++;
     else if (countHit) hits[cached.tier]++;
-    if (cached.prefetched && (req.purpose ?? 'visible') === 'visible') this.recorder.c.prefetch.used++;
     const response = tileResponse(cached.bytes, req, cached.tier, stale);
     if (cached.cacheControl !== undefined) response.cacheControl = cached.cacheControl;
     if (cached.expires !== undefined) response.expires = cached.expires;
     return response;
   }
 
-  private fromNetwork(result: NetworkResult, req: TileRequest, purpose: RequestPurpose): TileResponse {
+  private fromNetwork(result: NetworkResult, req: TileRequest): TileResponse {
     this.recorder.c.hits.network++;
-    if (purpose === 'prefetch') {
-      this.recorder.c.prefetch.completed++;
-      this.recorder.c.prefetch.bytes += result.bytes?.byteLength ?? 0;
-    }
     const response = tileResponse(result.outcome === 'no-tile' ? null : result.bytes, req, 'network', false);
     if (result.headers['cache-control'] !== undefined) response.cacheControl = result.headers['cache-control'];
     if (result.headers.expires !== undefined) response.expires = result.headers.expires;

@@ -15,6 +15,13 @@ export function routeTilesThroughEngine(url: string, resourceType?: string): { u
 
 let nextId = 0;
 
+// A 1×1 transparent PNG: "no tile here" for a raster source. Throwing instead would mark the tile errored,
+// and errored tiles are retried (retry-errored-tiles.ts); an empty answer is not a failure.
+const EMPTY_PNG = Uint8Array.from(
+  atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=='),
+  (c) => c.charCodeAt(0),
+);
+
 export function registerEngineProtocol(engine: Remote<EngineApi>): void {
   maplibregl.addProtocol(ENGINE_PROTOCOL, async (params, abortController) => {
     const url = params.url.slice(PREFIX.length);
@@ -32,9 +39,8 @@ export function registerEngineProtocol(engine: Remote<EngineApi>): void {
       }
       const { response } = result;
       if (response.status === 'no-tile') {
-        // A vector source treats an empty buffer as an empty tile; a raster one has no image to show.
-        if (kind === 'raster') throw new Error('No tile here');
-        return { data: new ArrayBuffer(0) };
+        // A vector source treats an empty buffer as an empty tile; a raster one needs an image, so a blank one.
+        return { data: kind === 'raster' ? EMPTY_PNG.slice().buffer : new ArrayBuffer(0) };
       }
       return { data: response.data!, cacheControl: response.cacheControl, expires: response.expires };
     } finally {

@@ -1,4 +1,5 @@
 import type { Map as MapLibreMap, MapSourceDataEvent } from 'maplibre-gl';
+import { tileCensus, type TileCensus } from './tile-census.ts';
 
 // The tile life as MapLibre sees it, identical with and without the engine: from the moment MapLibre asks for
 // a tile (`dataloading`) to bytes parsed (`data`), an error, or an abort. The benchmark's "hole time" and
@@ -14,15 +15,20 @@ export interface TileTimelineSummary {
   holeTimeMs: number;
   // request→bytes times of delivered tiles, in order of delivery
   latenciesMs: number[];
+  // the tiles of the current view by state, at the time of reading
+  inView: TileCensus;
 }
 
 type TileEvent = MapSourceDataEvent & { tile?: { tileID: { key: string } } };
 
 export class TileTimeline {
   private started = new Map<string, number>();
-  private summary: TileTimelineSummary = emptySummary();
+  private summary = emptySummary();
 
-  constructor(map: MapLibreMap, private readonly now: () => number = () => performance.now()) {
+  constructor(
+    private readonly map: MapLibreMap,
+    private readonly now: () => number = () => performance.now(),
+  ) {
     map.on('dataloading', (e) => this.onStart(e as TileEvent));
     map.on('data', (e) => this.onSettled(e as TileEvent, 'delivered'));
     map.on('dataabort', (e) => this.onSettled(e as TileEvent, 'aborted'));
@@ -30,7 +36,7 @@ export class TileTimeline {
   }
 
   read(): TileTimelineSummary {
-    return { ...this.summary, pending: this.started.size, latenciesMs: [...this.summary.latenciesMs] };
+    return { ...this.summary, pending: this.started.size, latenciesMs: [...this.summary.latenciesMs], inView: tileCensus(this.map) };
   }
 
   reset(): void {
@@ -67,6 +73,6 @@ export class TileTimeline {
   }
 }
 
-function emptySummary(): TileTimelineSummary {
+function emptySummary(): Omit<TileTimelineSummary, 'inView'> {
   return { requested: 0, delivered: 0, errored: 0, aborted: 0, pending: 0, holeTimeMs: 0, latenciesMs: [] };
 }

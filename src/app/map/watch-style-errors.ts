@@ -13,7 +13,9 @@ export function watchStyleErrors(map: MapLibreMap, styleUrl: string, notices: No
       resolve();
     });
     map.on('error', (event) => {
-      if (loaded) return;
+      // tile and source errors carry their tile or source id; they are not the style's
+      const scoped = event as { tile?: unknown; sourceId?: string };
+      if (loaded || scoped.tile !== undefined || scoped.sourceId !== undefined) return;
       const error = event.error as (Error & { status?: number }) | undefined;
       const why = error?.status ? `HTTP ${error.status}` : (error?.message ?? 'unknown error');
       const text = `Could not load the map style from ${redactUrl(styleUrl)} (${why}). Check the ?style= address or that the tile server is running.`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUDGET_METRICS, DEFAULT_BUDGETS, budgetValue, evaluateBudgets, judge } from './budgets.ts';
+import { BUDGET_METRICS, DEFAULT_BUDGETS, MIN_RATIO_SAMPLES, budgetValue, evaluateBudgets, judge } from './budgets.ts';
 import { makeSnapshot } from './overlay-fixture.ts';
 import type { OverlaySnapshot } from './overlay-types.ts';
 
@@ -34,10 +34,14 @@ describe('evaluateBudgets', () => {
     expect(evaluateBudgets(snapshot, DEFAULT_BUDGETS).hitRate).toBe('bad');
   });
 
-  it('does not flag the hit rate before the first lookup', () => {
+  it('does not judge the hit rate of a cold page before enough lookups', () => {
     const snapshot = makeSnapshot();
     snapshot.stats.cache.hits = { memory: 0, idb: 0, network: 0, revalidated304: 0, staleServed: 0 };
     expect(evaluateBudgets(snapshot, DEFAULT_BUDGETS).hitRate).toBe('ok');
+    snapshot.stats.cache.hits.network = MIN_RATIO_SAMPLES - 1;
+    expect(evaluateBudgets(snapshot, DEFAULT_BUDGETS).hitRate).toBe('ok');
+    snapshot.stats.cache.hits.network = MIN_RATIO_SAMPLES;
+    expect(evaluateBudgets(snapshot, DEFAULT_BUDGETS).hitRate).toBe('bad');
   });
 
   it('judges the failure rate as failed over total requests', () => {
@@ -47,6 +51,12 @@ describe('evaluateBudgets', () => {
     expect(evaluateBudgets(snapshot, DEFAULT_BUDGETS).failureRate).toBe('warn');
     snapshot.stats.requests.failed = 60;
     expect(evaluateBudgets(snapshot, DEFAULT_BUDGETS).failureRate).toBe('bad');
+  });
+
+  it('does not judge the failure rate of the first few requests', () => {
+    const snapshot = makeSnapshot();
+    snapshot.stats.requests = { ...snapshot.stats.requests, total: MIN_RATIO_SAMPLES - 1, failed: 5 };
+    expect(evaluateBudgets(snapshot, DEFAULT_BUDGETS).failureRate).toBe('ok');
   });
 
   it('matches web-vitals ratings at their thresholds', () => {

@@ -58,6 +58,10 @@ export const DEFAULT_BUDGETS: Budgets = {
   fps: { warn: 50, bad: 30 },
 };
 
+// A ratio over a handful of requests is noise (the first tiles of a cold page are all misses): hit and failure
+// rates are judged from this many lookups / requests on.
+export const MIN_RATIO_SAMPLES = 20;
+
 // The number a budget is checked against, or null when there is nothing to judge yet (no samples, no vital).
 export function budgetValue(snapshot: OverlaySnapshot, metric: BudgetMetric): number | null {
   const { stats, vitals, pageHealth } = snapshot;
@@ -66,10 +70,12 @@ export function budgetValue(snapshot: OverlaySnapshot, metric: BudgetMetric): nu
       return stats.latencyMs.network.count > 0 ? finite(stats.latencyMs.network.p95) : null;
     case 'allP95':
       return stats.latencyMs.all.count > 0 ? finite(stats.latencyMs.all.p95) : null;
-    case 'hitRate':
-      return cacheHitRates(stats.cache.hits).overall;
+    case 'hitRate': {
+      const rates = cacheHitRates(stats.cache.hits);
+      return rates.lookups >= MIN_RATIO_SAMPLES ? rates.overall : null;
+    }
     case 'failureRate':
-      return stats.requests.total > 0 ? finite(stats.requests.failed / stats.requests.total) : null;
+      return stats.requests.total >= MIN_RATIO_SAMPLES ? finite(stats.requests.failed / stats.requests.total) : null;
     case 'lcp':
       return finite(vitals.LCP?.value);
     case 'inp':
@@ -97,7 +103,7 @@ export function judge(metric: BudgetMetric, value: number | null, threshold: Thr
   return 'ok';
 }
 
-// Missing data is 'ok': the overlay flags measured problems, not the absence of traffic.
+// Missing or too little data is 'ok': the overlay flags measured problems, not the absence of traffic.
 export function evaluateBudgets(snapshot: OverlaySnapshot, budgets: Budgets): Record<BudgetMetric, BudgetStatus> {
   const result = {} as Record<BudgetMetric, BudgetStatus>;
   for (const metric of BUDGET_METRICS) {

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { CacheStats, EngineStats } from '../../contract/engine-api.ts';
 import type { BudgetMetric, BudgetStatus, Budgets } from './budgets.ts';
 import { cacheHitRates } from './cache-rates.ts';
@@ -16,7 +17,8 @@ const IDB_LEVEL: Record<CacheStats['idb']['status'], BudgetStatus> = {
   disabled: 'ok',
 };
 
-export function CacheSection({ cache, statuses, budgets }: {
+// memo: the panel hands over structurally stable props, so an idle engine costs no re-render here
+export const CacheSection = memo(function CacheSection({ cache, statuses, budgets }: {
   cache: EngineStats['cache'];
   statuses: Record<BudgetMetric, BudgetStatus>;
   budgets: Budgets;
@@ -45,7 +47,7 @@ export function CacheSection({ cache, statuses, budgets }: {
         <FigureRow label="stale served">
           <Figure testId="overlay-cache-stale-served" text={formatCount(cache.hits.staleServed)} value={cache.hits.staleServed} />
           <span className="kpo-sub">
-            304{' '}
+            revalidated (304){' '}
             <Figure testId="overlay-cache-revalidated" text={formatCount(cache.hits.revalidated304)} value={cache.hits.revalidated304} title="revalidations answered 304 Not Modified" />
           </span>
         </FigureRow>
@@ -66,7 +68,7 @@ export function CacheSection({ cache, statuses, budgets }: {
       </dl>
     </OverlaySection>
   );
-}
+});
 
 function TierRows({ tier, label, usage }: {
   tier: 'memory' | 'idb';

@@ -1,17 +1,17 @@
 import type { Budgets } from './budgets.ts';
 import { formatMs } from './format.ts';
-import { HISTORY_SPAN_MS, type LatencyPoint } from './latency-history.ts';
+import { chartRange, type LatencyPoint } from './latency-history.ts';
 import { niceCeiling, sparklinePath } from './sparkline-path.ts';
 
 const WIDTH = 300;
 const HEIGHT = 56;
 
-// Network p95 and all-tier p95 over the last ~3 minutes of snapshots, with the network warn/bad budgets as dashed
+// Network p95 and all-tier p95 over the last 30 s to 3 minutes of snapshots, with the network warn/bad budgets as dashed
 // rules when they fall inside the scale: a trend and its distance from the budget at one glance.
 export function LatencyChart({ history, budgets }: { history: readonly LatencyPoint[]; budgets: Budgets }) {
   const last = history.at(-1);
-  const toT = last?.t ?? 0;
-  const fromT = toT - HISTORY_SPAN_MS;
+  const { fromT, toT } = chartRange(history);
+  const spanText = formatMs(toT - fromT);
   let max = 0;
   for (const point of history) max = Math.max(max, point.networkP95 ?? 0, point.allP95 ?? 0);
   const maxY = niceCeiling(max);
@@ -23,7 +23,7 @@ export function LatencyChart({ history, budgets }: { history: readonly LatencyPo
     { key: 'bad', value: budgets.networkP95.bad },
   ].filter((rule) => rule.value > 0 && rule.value < maxY);
   const summary = last
-    ? `p95 latency over the last 3 minutes: network ${formatMs(last.networkP95)}, all tiers ${formatMs(last.allP95)}; scale 0 to ${formatMs(maxY)}`
+    ? `p95 latency over the last ${spanText}: network ${formatMs(last.networkP95)}, all tiers ${formatMs(last.allP95)}; scale 0 to ${formatMs(maxY)}`
     : 'p95 latency chart: no data yet';
 
   return (
@@ -45,7 +45,7 @@ export function LatencyChart({ history, budgets }: { history: readonly LatencyPo
           <i className="kpo-swatch kpo-swatch-all" aria-hidden="true" /> all p95
         </span>
         <span className="kpo-muted">
-          0–{formatMs(maxY)} · 3 min
+          0–{formatMs(maxY)} · last {spanText}
         </span>
       </figcaption>
     </figure>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendLatencyPoint, latencyPoint, type LatencyPoint } from './latency-history.ts';
+import { appendLatencyPoint, chartRange, latencyPoint, type LatencyPoint } from './latency-history.ts';
 import { makeStats } from './overlay-fixture.ts';
 
 const point = (t: number, value = 100): LatencyPoint => ({ t, networkP95: value, allP95: value / 2 });
@@ -33,5 +33,20 @@ describe('appendLatencyPoint', () => {
     for (let t = 0; t < 100; t += 1) history = appendLatencyPoint(history, point(t), 1_000_000, 10);
     expect(history).toHaveLength(10);
     expect(history[9].t).toBe(99);
+  });
+});
+
+describe('chartRange', () => {
+  it('shows at least 30 s so the first points do not fill the whole chart', () => {
+    expect(chartRange([point(1000), point(1250)])).toEqual({ fromT: -28_750, toT: 1250 });
+  });
+  it('stretches over the history between 30 s and 3 minutes', () => {
+    expect(chartRange([point(0), point(60_000)])).toEqual({ fromT: 0, toT: 60_000 });
+  });
+  it('never shows more than 3 minutes', () => {
+    expect(chartRange([point(0), point(500_000)])).toEqual({ fromT: 320_000, toT: 500_000 });
+  });
+  it('has a range even without points', () => {
+    expect(chartRange([])).toEqual({ fromT: -30_000, toT: 0 });
   });
 });

@@ -10,6 +10,10 @@ export interface LatencyPoint {
 
 // ~3 minutes of history is long enough to see a pan's effect settle, short enough to stay cheap to redraw.
 export const HISTORY_SPAN_MS = 180_000;
+// The chart stretches a young history over at least this span, then keeps a fixed 3-minute window: points do
+// not crowd into the right edge after opening, and the x scale stops changing once the history is full.
+export const MIN_CHART_SPAN_MS = 30_000;
+
 // At 4 ticks per second, 3 minutes is 720 points; the cap bounds memory if ticks ever come faster.
 export const HISTORY_MAX_POINTS = 720;
 
@@ -31,4 +35,12 @@ export function appendLatencyPoint(
   const kept = history.slice(Math.max(start, history.length + 1 - maxPoints));
   kept.push(point);
   return kept;
+}
+
+// The time range the chart shows: from the oldest point (at least MIN_CHART_SPAN_MS back) to the newest.
+export function chartRange(history: readonly LatencyPoint[]): { fromT: number; toT: number } {
+  if (history.length === 0) return { fromT: -MIN_CHART_SPAN_MS, toT: 0 };
+  const toT = history[history.length - 1].t;
+  const span = Math.min(Math.max(toT - history[0].t, MIN_CHART_SPAN_MS), HISTORY_SPAN_MS);
+  return { fromT: toT - span, toT };
 }

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { EngineStats, LatencySummary } from '../../contract/engine-api.ts';
 import type { BudgetMetric, BudgetStatus, Budgets } from './budgets.ts';
 import { Figure } from './figure.tsx';
@@ -12,6 +13,7 @@ const QUANTILES = ['p50', 'p95', 'p99'] as const;
 // Budgets apply to p95 only: p50 hides the tail, p99 over a small window is one unlucky tile.
 const P95_BUDGET: Partial<Record<(typeof TIERS)[number], BudgetMetric>> = { network: 'networkP95', all: 'allP95' };
 
+// The chart changes every tick (time moves); the table only when the engine's numbers do, hence the split.
 export function LatencySection({ latency, history, statuses, budgets }: {
   latency: EngineStats['latencyMs'];
   history: readonly LatencyPoint[];
@@ -20,6 +22,20 @@ export function LatencySection({ latency, history, statuses, budgets }: {
 }) {
   return (
     <OverlaySection title="Latency" testId="overlay-section-latency">
+      <LatencyTable latency={latency} statuses={statuses} budgets={budgets} />
+      <LatencyChart history={history} budgets={budgets} />
+    </OverlaySection>
+  );
+}
+
+// memo: the panel hands over structurally stable props, so an idle engine costs no re-render here
+const LatencyTable = memo(function LatencyTable({ latency, statuses, budgets }: {
+  latency: EngineStats['latencyMs'];
+  statuses: Record<BudgetMetric, BudgetStatus>;
+  budgets: Budgets;
+}) {
+  return (
+    <>
       <table className="kpo-table">
         <caption className="kpo-sr">Request latency percentiles by the tier that answered</caption>
         <thead>
@@ -47,10 +63,9 @@ export function LatencySection({ latency, history, statuses, budgets }: {
           {formatWindow(latency.window)}
         </span>
       </p>
-      <LatencyChart history={history} budgets={budgets} />
-    </OverlaySection>
+    </>
   );
-}
+});
 
 function LatencyRow({ tier, summary, statuses, budgets }: {
   tier: (typeof TIERS)[number];

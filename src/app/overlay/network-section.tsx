@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { BreakerState, EngineStats, RequestPurpose } from '../../contract/engine-api.ts';
 import type { BudgetMetric, BudgetStatus, Budgets } from './budgets.ts';
 import { Figure } from './figure.tsx';
@@ -9,8 +10,12 @@ const PURPOSES: readonly RequestPurpose[] = ['visible', 'prefetch', 'revalidate'
 
 const BREAKER_TEXT: Record<BreakerState, string> = { closed: 'closed', 'half-open': 'half-open', open: 'open' };
 
-export function NetworkSection({ stats, statuses, budgets }: {
-  stats: EngineStats;
+// memo: the panel hands over structurally stable props, so an idle engine costs no re-render here
+// The parts of EngineStats this section reads; not `time`, which changes every tick and would defeat memo.
+export type NetworkStats = Pick<EngineStats, 'requests' | 'inFlight' | 'queue' | 'retries' | 'failures' | 'breakers' | 'bytes'>;
+
+export const NetworkSection = memo(function NetworkSection({ stats, statuses, budgets }: {
+  stats: NetworkStats;
   statuses: Record<BudgetMetric, BudgetStatus>;
   budgets: Budgets;
 }) {
@@ -121,4 +126,4 @@ export function NetworkSection({ stats, statuses, budgets }: {
       </dl>
     </OverlaySection>
   );
-}
+});

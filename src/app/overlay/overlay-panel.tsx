@@ -4,7 +4,7 @@ import { evaluateBudgets, type Budgets } from './budgets.ts';
 import { ExportControls } from './export-controls.tsx';
 import { formatMs } from './format.ts';
 import { LatencySection } from './latency-section.tsx';
-import { NetworkSection } from './network-section.tsx';
+import { NetworkSection, type NetworkStats } from './network-section.tsx';
 import type { OverlaySource } from './overlay-types.ts';
 import { PageHealthSection } from './page-health-section.tsx';
 import { PrefetchSection } from './prefetch-section.tsx';
@@ -12,6 +12,7 @@ import { useOverlayData } from './use-overlay-data.ts';
 import type { OverlayToggle } from './use-overlay-toggle.ts';
 import { usePageVisible } from './use-page-visible.ts';
 import { usePanelDrag } from './use-panel-drag.ts';
+import { useStable } from './use-stable.ts';
 
 export interface OverlayPanelProps {
   source: OverlaySource;
@@ -33,7 +34,24 @@ export function OverlayPanel({ source, toggle, budgets, onToggleTileBoundaries, 
   const { headerHandlers, onHandleKeyDown, reclamp } = usePanelDrag(panelRef, toggle.setPosition);
   const [boundaries, setBoundaries] = useState(false);
   const { snapshot } = data;
-  const statuses = useMemo(() => (snapshot ? evaluateBudgets(snapshot, budgets) : null), [snapshot, budgets]);
+  // Stable references for unchanged parts, so memoised sections skip rendering while the engine is idle.
+  const statuses = useStable(useMemo(() => (snapshot ? evaluateBudgets(snapshot, budgets) : null), [snapshot, budgets]));
+  const stats = snapshot?.stats;
+  const latency = useStable(stats?.latencyMs);
+  const cache = useStable(stats?.cache);
+  const network = useStable<NetworkStats | undefined>(
+    stats && {
+      requests: stats.requests,
+      inFlight: stats.inFlight,
+      queue: stats.queue,
+      retries: stats.retries,
+      failures: stats.failures,
+      breakers: stats.breakers,
+      bytes: stats.bytes,
+    },
+  );
+  const prefetch = useStable(stats?.prefetch);
+  const vitals = useStable(snapshot?.vitals);
 
   useLayoutEffect(() => {
     const now = performance.now();
@@ -56,7 +74,11 @@ export function OverlayPanel({ source, toggle, budgets, onToggleTileBoundaries, 
     if (autoFocus) collapseRef.current?.focus();
   }, [autoFocus]);
 
-  const style = toggle.position ? { left: toggle.position.x, top: toggle.position.y, right: 'auto' } : undefined;
+  // The panel may sit anywhere after a drag: its height stops 10 px above the viewport's bottom so the body
+  // scrolls instead of running off-screen (the CSS max-height only knows the default top).
+  const style = toggle.position
+    ? { left: toggle.position.x, top: toggle.position.y, maxHeight: `calc(100vh - ${toggle.position.y + 10}px)` }
+    : undefined;
 
   return (
     <div
@@ -116,13 +138,13 @@ export function OverlayPanel({ source, toggle, budgets, onToggleTileBoundaries, 
               stats unavailable: {data.error}
             </p>
           )}
-          {snapshot && statuses ? (
+          {snapshot && statuses && latency && cache && network && prefetch && vitals ? (
             <>
-              <LatencySection latency={snapshot.stats.latencyMs} history={data.history} statuses={statuses} budgets={budgets} />
-              <CacheSection cache={snapshot.stats.cache} statuses={statuses} budgets={budgets} />
-              <NetworkSection stats={snapshot.stats} statuses={statuses} budgets={budgets} />
-              <PrefetchSection prefetch={snapshot.stats.prefetch} />
-              <PageHealthSection vitals={snapshot.vitals} health={snapshot.pageHealth} statuses={statuses} budgets={budgets} />
+              <LatencySection latency={latency} history={data.history} statuses={statuses} budgets={budgets} />
+              <CacheSection cache={cache} statuses={statuses} budgets={budgets} />
+              <NetworkSection stats={network} statuses={statuses} budgets={budgets} />
+              <PrefetchSection prefetch={prefetch} />
+              <PageHealthSection vitals={vitals} health={snapshot.pageHealth} statuses={statuses} budgets={budgets} />
             </>
           ) : (
             !data.error && (

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { BudgetMetric, BudgetStatus, Budgets } from './budgets.ts';
 import { Figure } from './figure.tsx';
 import { formatBytes, formatCount, formatFps, formatMs, formatScore } from './format.ts';
@@ -12,7 +13,8 @@ const VITALS: ReadonlyArray<{ name: VitalName; metric: BudgetMetric; format: (v:
   { name: 'TTFB', metric: 'ttfb', format: formatMs },
 ];
 
-export function PageHealthSection({ vitals, health, statuses, budgets }: {
+// memo: the panel hands over structurally stable props, so an idle engine costs no re-render here
+export const PageHealthSection = memo(function PageHealthSection({ vitals, health, statuses, budgets }: {
   vitals: VitalsSnapshot;
   health: PageHealthSnapshot;
   statuses: Record<BudgetMetric, BudgetStatus>;
@@ -80,4 +82,4 @@ export function PageHealthSection({ vitals, health, statuses, budgets }: {
       </dl>
     </OverlaySection>
   );
-}
+});

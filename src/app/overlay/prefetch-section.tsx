@@ -1,9 +1,11 @@
+import { memo } from 'react';
 import type { PrefetchStats } from '../../contract/engine-api.ts';
 import { Figure } from './figure.tsx';
 import { formatBytes, formatCount, formatPercent } from './format.ts';
 import { FigureRow, OverlaySection } from './overlay-section.tsx';
 
-export function PrefetchSection({ prefetch }: { prefetch: PrefetchStats }) {
+// memo: the panel hands over structurally stable props, so an idle engine costs no re-render here
+export const PrefetchSection = memo(function PrefetchSection({ prefetch }: { prefetch: PrefetchStats }) {
   return (
     <OverlaySection title="Prefetch" testId="overlay-section-prefetch">
       <dl className="kpo-grid">
@@ -34,4 +36,4 @@ export function PrefetchSection({ prefetch }: { prefetch: PrefetchStats }) {
       </dl>
     </OverlaySection>
   );
-}
+});
