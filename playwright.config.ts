@@ -30,6 +30,7 @@ export const chromiumArgs = [
 export default defineConfig({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',
+  outputDir: process.env.PW_OUTPUT_DIR ?? 'test-results',
   // Software WebGL on 2 cores: one browser at a time keeps timings sane and the shared tile server's
   // fault settings owned by one spec at a time.
   workers: 1,

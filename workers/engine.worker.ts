@@ -8,26 +8,40 @@ import type {
   TileRequest,
   TileResult,
 } from '../src/contract/engine-api.ts';
+import { OfflineAreas } from '../src/engine/offline-areas.ts';
 import { systemClock } from '../src/engine/ports.ts';
 import { TileCache } from '../src/engine/tile-cache.ts';
 import { TileEngine, defaultEngineOptions, toEngineFailure } from '../src/engine/tile-engine.ts';
 import { fetchAdapter } from './fetch-adapter.ts';
+import { IdbAreaStore } from './idb-area-store.ts';
 import { IdbTileStore } from './idb-tile-store.ts';
 import { watchConnection } from './network-information.ts';
 
 // The worker only wires the engine core to real adapters and exposes it; behaviour lives in src/engine.
+const store = new IdbTileStore({ budgetBytes: defaultEngineOptions.idbCacheBytes });
 const cache = new TileCache({
-  store: new IdbTileStore({ budgetBytes: defaultEngineOptions.idbCacheBytes }),
+  store,
   memoryBytes: defaultEngineOptions.memoryCacheBytes,
   credentialParams: defaultEngineOptions.credentialParams,
 });
 const engine = new TileEngine({ fetcher: fetchAdapter, clock: systemClock, random: Math.random, cache });
 watchConnection((hint) => engine.setConnection(hint));
+const areas = new OfflineAreas({
+  clock: systemClock,
+  now: Date.now,
+  request: (req, signal) => engine.request(req, signal),
+  cache,
+  store: new IdbAreaStore(() => store.database()),
+});
+store.holdEviction(areas.ready);
+
+let persisted: boolean | undefined;
 
 const api: EngineApi = {
   async configure(options: DeepPartial<EngineOptions>) {
     engine.configure(options);
     cache.configure({ memoryBytes: options.memoryCacheBytes, idbBytes: options.idbCacheBytes, credentialParams: options.credentialParams });
+    areas.configure({ credentialParams: options.credentialParams });
   },
   async request(req: TileRequest): Promise<TileResult> {
     try {
@@ -46,9 +60,16 @@ const api: EngineApi = {
   },
   setSources(sources: SourceDescriptor[]) {
     engine.setSources(sources);
+    areas.setSources(sources);
   },
   async stats() {
-    return engine.stats();
+    const stats = engine.stats();
+    if (persisted !== undefined) stats.cache.idb.persisted = persisted;
+    return stats;
+  },
+  setStorage(storage) {
+    persisted = storage.persisted;
+    if (storage.indexedDb === 'unavailable') cache.storeUnavailable(storage.detail ?? 'IndexedDB cannot be opened on this page');
   },
   async resetStats() {
     engine.resetStats();
@@ -61,6 +82,17 @@ const api: EngineApi = {
   },
   async coverage(bbox, zoom) {
     return [...new Set(cache.coverage(bbox, zoom).map(({ coord: c }) => `${c.z}/${c.x}/${c.y}`))];
+  },
+  async planArea(bbox, minZoom, maxZoom) {
+    return areas.plan(bbox, minZoom, maxZoom);
+  },
+  saveArea: (request) => areas.save(request),
+  pauseArea: (id) => areas.pause(id),
+  resumeArea: (id) => areas.resume(id),
+  cancelArea: (id) => areas.cancel(id),
+  deleteArea: (id) => areas.delete(id),
+  async listAreas() {
+    return areas.list();
   },
 };
 

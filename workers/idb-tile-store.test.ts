@@ -350,6 +350,23 @@ describe('IdbTileStore: surviving the browser', () => {
     expect(await store.get('a')).toBeDefined();
   });
 
+  it('tries again when the reopen itself fails (the data is still being cleared), then recovers', async () => {
+    const { store, harness, clock } = setup();
+    store.putMany([tileRecord('a', 10)]);
+    await store.flush();
+    const realOpen = harness.origin.open.bind(harness.origin);
+    let failures = 1;
+    harness.origin.open = ((name: string, version?: number) => {
+      if (failures-- > 0) throw new DOMException('The connection was closed.', 'AbortError');
+      return realOpen(name, version);
+    }) as IDBFactory['open'];
+    harness.forceClose();
+    await until(() => store.stats().detail?.includes('AbortError') ?? false, 'the failed reopen');
+    expect(store.stats().status).toBe('reopening');
+    await clock.advance(500);
+    await until(() => store.stats().status === 'ok', 'the second reopen');
+  });
+
   it('reopens when transaction() throws InvalidStateError, keeping queued writes', async () => {
     const { store, harness } = setup();
     store.putMany([tileRecord('a', 10)]);

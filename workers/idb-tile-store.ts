@@ -1,8 +1,10 @@
 import { wrap, type DBSchema, type IDBPDatabase } from 'idb';
 import type { TileCoord } from '../src/contract/engine-api.ts';
+import type { AreaRecord } from '../src/engine/offline-areas.ts';
 import { systemClock, type Clock } from '../src/engine/ports.ts';
 import type { TileExtent } from '../src/engine/spatial-index.ts';
 import {
+  RECORD_OVERHEAD_BYTES,
   isIntactTileMeta,
   isIntactTileRecord,
   recordCost,
@@ -15,17 +17,17 @@ import {
 
 // Metadata and bytes live in separate stores: access-time updates, the start-up scan and the eviction
 // walk then read and write a few hundred bytes per tile instead of the tile itself.
-interface KestrelSchema extends DBSchema {
+export interface KestrelSchema extends DBSchema {
   tiles: { key: string; value: TileMeta; indexes: { lastAccess: number; source: string } };
   // out-of-line key (the tile key); null is a cached "no tile here"
   tileBytes: { key: string; value: ArrayBuffer | null };
   // reserved for small facts about the cache as a whole
   meta: { key: string; value: { key: string; value: unknown } };
-  // offline regions the user saves (a later feature); declared now so that needs no schema bump
-  savedAreas: { key: string; value: { id: string } & Record<string, unknown> };
+  // offline areas the user saved (workers/idb-area-store.ts); their tiles live in `tiles` like any other
+  savedAreas: { key: string; value: AreaRecord };
 }
 
-type KestrelDB = IDBPDatabase<KestrelSchema>;
+export type KestrelDB = IDBPDatabase<KestrelSchema>;
 
 const SCHEMA_VERSION = 1;
 
@@ -50,6 +52,9 @@ export interface IdbTileStoreOptions {
 }
 
 export const DEFAULT_IDB_BUDGET_BYTES = 256 * 1024 * 1024;
+
+// Pause before trying again when a reopen itself failed.
+const REOPEN_RETRY_MS = 500;
 
 const DEFAULTS = {
   name: 'kestrel',
@@ -120,6 +125,9 @@ export class IdbTileStore implements TileStore {
   private evictions = 0;
   private quotaErrors = 0;
   private corruptDropped = 0;
+  // tiles of saved offline areas: eviction walks past them
+  private pinned: ReadonlySet<string> = new Set();
+  private evictionHold: Promise<unknown> = Promise.resolve();
 
   constructor(options: IdbTileStoreOptions = {}) {
     this.factory = options.factory === undefined ? (globalThis.indexedDB ?? null) : options.factory;
@@ -256,6 +264,35 @@ export class IdbTileStore implements TileStore {
     };
   }
 
+  setPinned(keys: ReadonlySet<string>): void {
+    this.pinned = keys;
+  }
+
+  // Eviction waits for this (the saved areas loading their pins at start-up), so a write burst in the first
+  // moments cannot evict a saved tile before the store knows it is pinned.
+  holdEviction(until: Promise<unknown>): void {
+    const previous = this.evictionHold;
+    this.evictionHold = Promise.all([previous, until.catch(() => undefined)]);
+  }
+
+  sizesByZoom(): Map<number, { count: number; bytes: number }> {
+    const sizes = new Map<number, { count: number; bytes: number }>();
+    for (const [key, entry] of this.catalogue) {
+      if (!entry.coord || this.pendingWrite(key) === null) continue;
+      const row = sizes.get(entry.coord.z) ?? { count: 0, bytes: 0 };
+      row.count++;
+      row.bytes += entry.cost - RECORD_OVERHEAD_BYTES;
+      sizes.set(entry.coord.z, row);
+    }
+    return sizes;
+  }
+
+  // The open connection (after the first open settles), for the other stores of this database; undefined while
+  // IndexedDB is unavailable.
+  database(): Promise<KestrelDB | undefined> {
+    return this.readableDb();
+  }
+
   async flush(): Promise<void> {
     this.cancelWriteTimer();
     this.cancelTouchTimer();
@@ -277,12 +314,20 @@ export class IdbTileStore implements TileStore {
     try {
       request = this.factory.open(this.options.name, SCHEMA_VERSION);
     } catch (error) {
+      if (this.status === 'reopening') return this.retryReopen(`indexedDB.open threw ${describe(error)}`);
       return this.unavailable(`indexedDB.open threw ${describe(error)}`);
     }
     request.addEventListener('upgradeneeded', (event) => upgrade(wrap(request.result) as unknown as KestrelDB, event.oldVersion));
     const opened = (wrap(request) as unknown as Promise<KestrelDB>).then(
       (db) => this.attach(db),
-      (error: unknown) => this.unavailable(`could not open the database: ${describe(error)}`),
+      (error: unknown) => {
+        // A reopen can race the very thing that closed us (site data being cleared still holds the database):
+        // try again shortly; repeated failures end in 'degraded' through reopen()'s own limit.
+        // A newer schema from another tab is final: this version of the app cannot use it.
+        const final = (error as { name?: string } | null)?.name === 'VersionError';
+        if (this.status === 'reopening' && !final) this.retryReopen(`could not reopen the database: ${describe(error)}`);
+        else this.unavailable(`could not open the database: ${describe(error)}`);
+      },
     );
     let timer: unknown;
     const timedOut = new Promise<void>((resolve) => {
@@ -397,6 +442,12 @@ export class IdbTileStore implements TileStore {
     this.status = 'reopening';
     this.detail = reason;
     void this.startOpen();
+  }
+
+  private retryReopen(reason: string): void {
+    this.db = undefined;
+    this.detail = reason;
+    this.clock.setTimeout(() => this.reopen(undefined, reason), REOPEN_RETRY_MS);
   }
 
   private unavailable(detail: string): void {
@@ -567,6 +618,7 @@ export class IdbTileStore implements TileStore {
   // Tiles touched since the last flush carry an old lastAccess on disk but are in use: they go last.
   private async evict(db: KestrelDB, target: number, keep: Set<string>): Promise<number> {
     if (this.total <= target) return 0;
+    await this.evictionHold;
     const tx = db.transaction(['tiles', 'tileBytes'], 'readwrite');
     const victims: string[] = [];
     const recentlyUsed: string[] = [];
@@ -574,7 +626,9 @@ export class IdbTileStore implements TileStore {
     let cursor = await tx.objectStore('tiles').index('lastAccess').openCursor();
     while (cursor && remaining > target) {
       const key = cursor.primaryKey;
-      if (this.touches.has(key)) recentlyUsed.push(key);
+      if (this.pinned.has(key)) {
+        // saved for offline use: stays until its area is deleted, even if the budget is not met
+      } else if (this.touches.has(key)) recentlyUsed.push(key);
       else if (!keep.has(key)) {
         victims.push(key);
         remaining -= this.catalogue.get(key)?.cost ?? 0;

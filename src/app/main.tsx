@@ -14,6 +14,7 @@ import { TileTimeline } from './map/tile-timeline.ts';
 import { watchStyleErrors } from './map/watch-style-errors.ts';
 import { NoticeBoard } from './notices.ts';
 import { startPageHealth, startVitals } from './overlay/index.ts';
+import { probeStorage } from './storage-probe.ts';
 import { readUrlOptions } from './url-options.ts';
 import './app.css';
 
@@ -38,8 +39,7 @@ if (engine) {
     ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}),
     prefetch: { ...options.engineOptions?.prefetch, enabled: options.prefetch },
   });
-  // Only the main thread can ask; workers have no navigator.storage.persist(). The answer goes to the engine's stats.
-  void navigator.storage?.persist?.().catch(() => false);
+  void probeStorage().then((storage) => engine.setStorage(storage));
 }
 
 const map = createMap({ container: mapContainer, styleUrl, transformRequest: engine ? routeTilesThroughEngine : undefined });

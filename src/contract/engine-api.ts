@@ -119,6 +119,8 @@ export interface CacheStats {
     evictions: number;
     quotaErrors: number;
     corruptDropped: number;
+    // the browser's answer to navigator.storage.persist() (false: the data may be evicted under pressure)
+    persisted?: boolean;
   };
 }
 
@@ -185,6 +187,56 @@ export interface SourceDescriptor {
   scheme?: 'xyz' | 'tms';
 }
 
+// [west, south, east, north] in degrees; west > east crosses the antimeridian.
+export type AreaBBox = [number, number, number, number];
+
+// What saving an area would take, computed before anything is downloaded.
+export interface AreaPlan {
+  tiles: number;
+  // payload bytes, from the mean size of cached tiles per zoom where known, else a per-zoom default
+  estimatedBytes: number;
+  areaKm2: number;
+  // tile zooms across the style's sources (a 256-px source is one level deeper than the map zoom)
+  zooms: { z: number; tiles: number; estimatedBytes: number }[];
+  // why this area cannot be saved, in words for the user; absent when it can
+  refused?: string;
+}
+
+export interface SaveAreaRequest {
+  name: string;
+  bbox: AreaBBox;
+  // map zooms, whole levels
+  minZoom: number;
+  maxZoom: number;
+}
+
+export type AreaStatus = 'queued' | 'downloading' | 'paused' | 'done' | 'failed';
+
+export interface SavedArea {
+  id: string;
+  name: string;
+  bbox: AreaBBox;
+  minZoom: number;
+  maxZoom: number;
+  status: AreaStatus;
+  done: number;
+  failed: number;
+  total: number;
+  // payload bytes saved so far
+  bytes: number;
+  estimatedBytes: number;
+  // wall-clock epoch ms
+  created: number;
+  // the last failure, or why a queued area waits
+  detail?: string;
+}
+
+export interface StorageReport {
+  indexedDb: 'ok' | 'unavailable';
+  detail?: string;
+  persisted?: boolean;
+}
+
 export interface EngineApi {
   configure(options: DeepPartial<EngineOptions>): Promise<void>;
   // Never rejects for a tile that failed: failures come back as data, because comlink
@@ -196,12 +248,29 @@ export interface EngineApi {
   setSources(sources: SourceDescriptor[]): void;
   stats(): Promise<EngineStats>;
   resetStats(): Promise<void>;
+  // what only the main thread can learn about storage: whether IndexedDB opens at all here (private mode,
+  // blocked by policy) and the answer to navigator.storage.persist(), which does not exist in workers
+  setStorage(storage: StorageReport): void;
   // empties both cache tiers
   clearCache(): Promise<void>;
   // drops a region [west, south, east, north] from both tiers; resolves with the number of tiles dropped
   invalidate(bbox: [number, number, number, number], zoom?: { minZoom?: number; maxZoom?: number }): Promise<number>;
   // the cached tiles ("z/x/y") inside bbox at a zoom
   coverage(bbox: [number, number, number, number], zoom: number): Promise<string[]>;
+  // Offline areas. Saved tiles are downloaded as 'offline-save' work (bulk, below visible and prefetch), kept out
+  // of the persistent tier's LRU eviction while their area exists, and resumed after a reload.
+  planArea(bbox: AreaBBox, minZoom: number, maxZoom: number): Promise<AreaPlan>;
+  // rejects with the plan's `refused` message when the area cannot be saved
+  saveArea(request: SaveAreaRequest): Promise<string>;
+  pauseArea(id: string): Promise<void>;
+  // also retries the failed tiles of a finished area
+  resumeArea(id: string): Promise<void>;
+  // stops the download and forgets the area; tiles saved so far stay as ordinary (evictable) cache entries
+  cancelArea(id: string): Promise<void>;
+  // forgets the area and drops its tiles from both tiers (tiles another saved area also covers stay)
+  deleteArea(id: string): Promise<void>;
+  // poll for progress (the panel asks at most twice a second); no per-tile messages cross the thread boundary
+  listAreas(): Promise<SavedArea[]>;
 }
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };

@@ -29,6 +29,10 @@ function setup(spec: Partial<NetworkTaskSpec> = {}) {
     budget: new RetryBudget(options.retry),
     policy: new RetryPolicy(options.retry, () => 0.5),
     recorder: new EngineStatsRecorder(),
+    pauses: [] as { host: string; until: number }[],
+    pauseHost(host: string, until: number) {
+      this.pauses.push({ host, until });
+    },
   };
   const run = networkTask(ctx, { url: 'https://a.test/1.pbf', kind: 'vector', host: 'a.test', cacheKey: 'k', ...spec });
   const view = (purpose: RequestPurpose = 'visible') => ({ key: 'k', host: 'a.test', purpose, enqueuedAt: 0, attempts: 1 });
@@ -36,6 +40,15 @@ function setup(spec: Partial<NetworkTaskSpec> = {}) {
 }
 
 describe('networkTask', () => {
+  it('pauses the whole host until a 429 Retry-After has passed', async () => {
+    const t = setup();
+    const attempt = t.run(new AbortController().signal, 1, t.view());
+    await flushMicrotasks();
+    t.fetcher.last().respond(429, null, { 'retry-after': '2' });
+    await attempt.catch(() => undefined);
+    expect(t.ctx.pauses).toEqual([{ host: 'a.test', until: 2000 }]);
+  });
+
   it('starts the deadline at the first attempt, not at enqueue', async () => {
     const t = setup();
     await t.clock.advance(60_000);

@@ -20,6 +20,15 @@ function storedRecord(key: string, size = 100) {
 }
 
 describe('TileCache', () => {
+  it('stops using the store when the page reports IndexedDB unusable, and says why', async () => {
+    const { cache, store, key } = setup();
+    cache.storeUnavailable('SecurityError: denied');
+    cache.put(key(), okAnswer(new Uint8Array([0x1a, 0])));
+    expect(store!.records.size).toBe(0);
+    expect(cache.stats().idb).toMatchObject({ status: 'unavailable', detail: 'SecurityError: denied' });
+    expect(await cache.get(key())).toMatchObject({ tier: 'memory' });
+  });
+
   it('makes keys without credentials', () => {
     const { key } = setup();
     expect(key()).not.toContain('secret');

@@ -40,7 +40,8 @@ export class TileCache implements TileCachePort {
   private keys: CacheKey;
   private readonly freshness: Freshness;
   private readonly memory: MemoryTier;
-  private readonly store?: TileStore;
+  private store?: TileStore;
+  private unavailable?: string;
   private readonly index = new SpatialIndex();
   private readonly reads = new Map<string, StoreRead>();
   private readonly now: () => number;
@@ -162,13 +163,56 @@ export class TileCache implements TileCachePort {
   }
 
   // Hit counts belong to the pipeline; sizes, budgets, evictions and store health come from here.
+  // The page found IndexedDB unusable (private mode, blocked by policy): the worker's copy would fail the same way,
+  // so stop using it now and say why, rather than wait for each of its own failures.
+  storeUnavailable(detail: string): void {
+    this.store?.close();
+    this.store = undefined;
+    this.unavailable = detail;
+  }
+
   stats(): TileCacheStats {
-    const idb = this.store ? this.store.stats() : disabledStore();
+    const idb = this.store
+      ? this.store.stats()
+      : { ...disabledStore(), ...(this.unavailable ? { status: 'unavailable' as const, detail: this.unavailable } : {}) };
     return { memory: this.memory.stats(), idb: { ...idb, corruptDropped: idb.corruptDropped + this.corruptDropped } };
   }
 
   flush(): Promise<void> {
     return this.store?.flush() ?? Promise.resolve();
+  }
+
+  // For saved offline areas: the tile is in the persistent tier (queued writes count). A tile only memory holds
+  // (the store evicted it, or refused it while degraded) is written there now.
+  ensureStored(key: string): boolean {
+    if (!this.store) return false;
+    if (this.store.has(key)) return true;
+    const entry = this.memory.peek(key);
+    if (entry) this.store.putMany([this.recordOf(key, entry)]);
+    return this.store.has(key);
+  }
+
+  dropMany(keys: string[]): void {
+    this.forget(keys);
+  }
+
+  setPinned(keys: ReadonlySet<string>): void {
+    this.store?.setPinned?.(keys);
+  }
+
+  // Cached tiles per zoom, counted once whichever tiers hold them.
+  tileSizesByZoom(): Map<number, { count: number; bytes: number }> {
+    const stored = this.store?.sizesByZoom?.();
+    const sizes = stored ?? new Map<number, { count: number; bytes: number }>();
+    for (const key of this.memory.keys()) {
+      const entry = this.memory.peek(key);
+      if (!entry?.coord || (stored && this.store?.has(key))) continue;
+      const row = sizes.get(entry.coord.z) ?? { count: 0, bytes: 0 };
+      row.count++;
+      row.bytes += entry.bytes?.byteLength ?? 0;
+      sizes.set(entry.coord.z, row);
+    }
+    return sizes;
   }
 
   private serve(key: string, entry: MemoryEntry, tier: CachedTile['tier'], use: CacheUse): CachedTile | undefined {

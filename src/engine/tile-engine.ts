@@ -224,6 +224,7 @@ export class TileEngine {
         this.recorder.c.corruptDropped++;
         cached = undefined;
       }
+      // The prefetch ledger learns which of MapLibre's asks a prefetch answered (used, hit ratio).
       if (purpose === 'visible') this.prefetcher.visibleRequest(key, cached?.tier ?? 'network');
     }
     if (cached?.freshness === 'fresh') return this.fromCache(cached, req, false);

@@ -50,6 +50,10 @@ export interface TileStore {
   // Write everything queued now and wait for it: for tests, shutdown and "save for offline".
   flush(): Promise<void>;
   close(): void;
+  // Tiles of saved offline areas: LRU eviction skips them (replaces the previous set). Optional so fakes stay small.
+  setPinned?(keys: ReadonlySet<string>): void;
+  // Stored tiles per zoom (count and payload bytes), for estimating what saving an area will take.
+  sizesByZoom?(): Map<number, { count: number; bytes: number }>;
 }
 
 // Per-record cost besides the bytes (metadata, policy, index entries), so thousands of cached "no tile"

@@ -1,0 +1,133 @@
+import type { Page } from '@playwright/test';
+import { expect, openMap, resetServer, serverStats, setFaults, test } from './fixtures.ts';
+
+const view = '5/47/5';
+const elsewhere: [number, number][] = [
+  [-100, 40],
+  [30, -20],
+  [100, 35],
+  [-60, -15],
+  [140, -30],
+  [20, 60],
+];
+
+// The IndexedDB writes are batched a few tens of ms behind the tiles; give them time to land before a reload.
+async function settleWrites(page: Page): Promise<void> {
+  await page.waitForTimeout(400);
+}
+
+async function reloadAndSettle(page: Page): Promise<void> {
+  await page.reload();
+  await page.waitForFunction(() => window.kestrel !== undefined);
+  await page.evaluate(() => window.kestrel.ready);
+  await page.evaluate(() => window.kestrel.idle());
+}
+
+test.describe('the cache tiers', () => {
+  test.beforeEach(resetServer);
+  test.afterAll(resetServer);
+
+  test('a reload at the same view sends no tile request to the server: tiles come from IndexedDB', async ({ page, pageErrors }) => {
+    await openMap(page, { hash: view });
+    await settleWrites(page);
+    const first = await serverStats();
+    expect(first.requests).toBeGreaterThan(0);
+    await resetServer();
+    await reloadAndSettle(page);
+    const stats = (await page.evaluate(() => window.kestrel.stats()))!;
+    expect((await serverStats()).requests, 'tile requests reaching the server on reload').toBe(0);
+    expect(stats.cache.hits.idb).toBeGreaterThan(0);
+    expect(stats.cache.hits.network).toBe(0);
+    expect((await page.evaluate(() => window.kestrel.tiles())).inView).toMatchObject({ errored: 0, loading: 0 });
+    expect(pageErrors).toEqual([]);
+  });
+
+  test('offline after a visit, the same area renders fully from IndexedDB', async ({ page, context }) => {
+    // a memory tier too small to hold a tile, so every hit below is an IndexedDB hit
+    await openMap(page, { hash: view, params: { engineOptions: JSON.stringify({ memoryCacheBytes: 1024 }) } });
+    await settleWrites(page);
+    await context.setOffline(true);
+    await page.evaluate(() => window.kestrel.resetStats());
+    // make MapLibre ask again for every tile in view: the engine must answer with no network at all
+    await page.evaluate(() => window.kestrel.map.refreshTiles('kestrel'));
+    await page.evaluate(() => window.kestrel.idle());
+    const stats = (await page.evaluate(() => window.kestrel.stats()))!;
+    expect((await page.evaluate(() => window.kestrel.tiles())).inView).toMatchObject({ errored: 0, loading: 0 });
+    expect(stats.cache.hits.idb).toBeGreaterThan(0);
+    expect(stats.cache.hits.network).toBe(0);
+    await context.setOffline(false);
+  });
+
+  test('with a tiny storage quota, browsing far keeps working and the cache stays within the quota', async ({ page }) => {
+    const quota = 600 * 1024;
+    await page.goto('/');
+    const cdp = await page.context().newCDPSession(page);
+    const origin = new URL(page.url()).origin;
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: quota });
+    await openMap(page, { hash: view });
+    for (const [lng, lat] of elsewhere) {
+      await page.evaluate(([lng, lat]) => window.kestrel.map.jumpTo({ center: [lng, lat], zoom: 6 }), [lng, lat]);
+      await page.evaluate(() => window.kestrel.idle());
+      const stats = await page.evaluate(() => window.kestrel.stats());
+      expect((await page.evaluate(() => window.kestrel.tiles())).inView.errored, JSON.stringify([stats?.failures, stats?.cache.idb])).toBe(0);
+    }
+    await settleWrites(page);
+    const usage = await page.evaluate(() => navigator.storage.estimate().then((e) => e.usage ?? 0));
+    const stats = (await page.evaluate(() => window.kestrel.stats()))!;
+    expect(usage, 'origin storage usage').toBeLessThanOrEqual(quota);
+    expect(stats.cache.idb.bytes).toBeLessThanOrEqual(quota);
+    expect(['ok', 'degraded']).toContain(stats.cache.idb.status);
+  });
+
+  test('site data cleared while the app runs: no crash, tiles keep coming', async ({ page, pageErrors }) => {
+    await openMap(page, { hash: view });
+    await settleWrites(page);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Storage.clearDataForOrigin', { origin: new URL(page.url()).origin, storageTypes: 'all' });
+    for (const [lng, lat] of elsewhere.slice(0, 3)) {
+      await page.evaluate(([lng, lat]) => window.kestrel.map.jumpTo({ center: [lng, lat], zoom: 5 }), [lng, lat]);
+      await page.evaluate(() => window.kestrel.idle());
+      const stats = await page.evaluate(() => window.kestrel.stats());
+      expect((await page.evaluate(() => window.kestrel.tiles())).inView.errored, JSON.stringify([stats?.failures, stats?.cache.idb])).toBe(0);
+    }
+    await expect
+      .poll(async () => JSON.stringify((await page.evaluate(() => window.kestrel.stats()))!.cache.idb), { timeout: 10_000 })
+      .toContain('"status":"ok"');
+    expect(pageErrors).toEqual([]);
+  });
+
+  test('with IndexedDB blocked the map works from memory and network, and says so', async ({ page }) => {
+    // as in a private window that refuses storage: opening any database throws
+    await page.addInitScript(() => {
+      indexedDB.open = () => {
+        throw new DOMException('The user denied permission to access the database.', 'SecurityError');
+      };
+    });
+    await openMap(page, { hash: view });
+    await expect.poll(async () => (await page.evaluate(() => window.kestrel.stats()))!.cache.idb.status).toBe('unavailable');
+    const stats = (await page.evaluate(() => window.kestrel.stats()))!;
+    expect((await page.evaluate(() => window.kestrel.tiles())).inView, JSON.stringify([stats.failures, stats.requests])).toMatchObject({ errored: 0, loading: 0 });
+    await expect(page.getByTestId('notice-idb')).toContainText('memory only');
+    // memory still answers: a refresh is served without the network
+    await page.evaluate(() => window.kestrel.resetStats());
+    await page.evaluate(() => window.kestrel.map.refreshTiles('kestrel'));
+    await page.evaluate(() => window.kestrel.idle());
+    expect((await page.evaluate(() => window.kestrel.stats()))!.cache.hits.memory).toBeGreaterThan(0);
+  });
+
+  test('clearCache, invalidate and coverage are part of the window contract', async ({ page }) => {
+    await openMap(page, { hash: view });
+    const bbox: [number, number, number, number] = await page.evaluate(() => window.kestrel.map.getBounds().toArray().flat() as [number, number, number, number]);
+    const zoom = await page.evaluate(() => Math.floor(window.kestrel.map.getZoom()));
+    const covered = await page.evaluate(([b, z]) => window.kestrel.coverage(b as [number, number, number, number], z as number), [bbox, zoom] as const);
+    expect(covered.length).toBeGreaterThan(0);
+    const dropped = await page.evaluate((b) => window.kestrel.invalidate(b as [number, number, number, number]), bbox);
+    expect(dropped).toBeGreaterThanOrEqual(covered.length);
+    expect(await page.evaluate(([b, z]) => window.kestrel.coverage(b as [number, number, number, number], z as number), [bbox, zoom] as const)).toEqual([]);
+    await page.evaluate(() => window.kestrel.clearCache());
+    await setFaults({});
+    await resetServer();
+    await reloadAndSettle(page);
+    expect((await serverStats()).requests, 'after clearCache the reload goes to the network').toBeGreaterThan(0);
+  });
+});
