@@ -1,6 +1,6 @@
 import { wrap, type DBSchema, type IDBPDatabase } from 'idb';
 import type { TileCoord } from '../src/contract/engine-api.ts';
-import type { AreaRecord } from '../src/engine/offline-areas.ts';
+import type { AreaRecord } from '../src/engine/offline-area-record.ts';
 import { systemClock, type Clock } from '../src/engine/ports.ts';
 import type { TileExtent } from '../src/engine/spatial-index.ts';
 import {

@@ -1,5 +1,6 @@
 import { useSyncExternalStore } from 'react';
 import type { NoticeBoard } from './notices.ts';
+import { OfflineControl, type OfflineSource } from './offline/index.ts';
 import { PerfOverlay, type OverlaySource } from './overlay/index.ts';
 
 export interface AppProps {
@@ -7,11 +8,13 @@ export interface AppProps {
   // absent with ?engine=off: the overlay shows what the engine does, and there is none
   overlaySource?: OverlaySource;
   overlayOpen?: boolean;
+  // absent with ?engine=off: saved areas live in the engine's cache
+  offline?: OfflineSource;
 }
 
 // The chrome around the map. The map itself lives outside React (src/app/main.tsx) so its lifetime does not
 // follow React's effects, and `window.kestrel.map` exists before the first render.
-export function App({ notices, overlaySource, overlayOpen }: AppProps) {
+export function App({ notices, overlaySource, overlayOpen, offline }: AppProps) {
   const list = useSyncExternalStore(notices.subscribe, notices.list);
   return (
     <>
@@ -23,6 +26,7 @@ export function App({ notices, overlaySource, overlayOpen }: AppProps) {
         ))}
       </div>
       {overlaySource && <PerfOverlay source={overlaySource} initiallyOpen={overlayOpen} />}
+      {offline && <OfflineControl source={offline} />}
     </>
   );
 }

@@ -13,6 +13,7 @@ import { resolveStyleUrl } from './map/style-url.ts';
 import { TileTimeline } from './map/tile-timeline.ts';
 import { watchStyleErrors } from './map/watch-style-errors.ts';
 import { NoticeBoard } from './notices.ts';
+import { mapViewSource } from './offline/index.ts';
 import { startPageHealth, startVitals } from './overlay/index.ts';
 import { probeStorage } from './storage-probe.ts';
 import { readUrlOptions } from './url-options.ts';
@@ -80,6 +81,7 @@ createRoot(uiContainer).render(
       notices={notices}
       overlaySource={engine ? { stats: () => engine.stats(), vitals: () => vitals.vitals(), pageHealth: () => pageHealth.pageHealth() } : undefined}
       overlayOpen={options.perf}
+      offline={engine ? { areas: engine, view: mapViewSource(map) } : undefined}
     />
   </StrictMode>,
 );
