@@ -13,12 +13,13 @@ export interface Settled {
 }
 
 // A TileEngine wired to a fake clock, a controllable fetcher and (unless `cache: false`) a fake cache.
-export function engineHarness(options: DeepPartial<EngineOptions> = {}, { cache = true, seed = 1 } = {}) {
+export function engineHarness(options: DeepPartial<EngineOptions> = {}, { cache = true, seed = 1, online = true } = {}) {
   const clock = new FakeClock();
+  const network = { online };
   const fetcher = new ControllableFetcher();
   const tileCache = new FakeTileCache();
   const engine = new TileEngine(
-    { fetcher: fetcher.fetch, clock, random: seededRandom(seed), cache: cache ? tileCache : undefined },
+    { fetcher: fetcher.fetch, clock, random: seededRandom(seed), cache: cache ? tileCache : undefined, isOnline: () => network.online },
     options,
   );
   let n = 0;

@@ -15,6 +15,7 @@ import { TileEngine, defaultEngineOptions, toEngineFailure } from '../src/engine
 import { fetchAdapter } from './fetch-adapter.ts';
 import { IdbAreaStore } from './idb-area-store.ts';
 import { IdbTileStore } from './idb-tile-store.ts';
+import { serveTileChannel } from './tile-channel-server.ts';
 import { watchConnection } from './network-information.ts';
 
 // The worker only wires the engine core to real adapters and exposes it; behaviour lives in src/engine.
@@ -24,7 +25,8 @@ const cache = new TileCache({
   memoryBytes: defaultEngineOptions.memoryCacheBytes,
   credentialParams: defaultEngineOptions.credentialParams,
 });
-const engine = new TileEngine({ fetcher: fetchAdapter, clock: systemClock, random: Math.random, cache });
+const engine = new TileEngine({ fetcher: fetchAdapter, clock: systemClock, random: Math.random, cache, isOnline: () => self.navigator.onLine });
+serveTileChannel(engine);
 watchConnection((hint) => engine.setConnection(hint));
 const areas = new OfflineAreas({
   clock: systemClock,

@@ -33,7 +33,6 @@ export class EngineHost {
   private readonly replay: { method: keyof EngineApi; args: unknown[] }[] = [];
   private readonly restarts: number[] = [];
   private readonly direct = new Map<string, AbortController>();
-  private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly options: Required<Omit<EngineHostOptions, 'onState'>> & Pick<EngineHostOptions, 'onState'>;
 
   constructor(options: EngineHostOptions) {
@@ -104,7 +103,7 @@ export class EngineHost {
   }
 
   private schedulePing(): void {
-    this.timer = setTimeout(() => void this.ping(), this.options.pingEveryMs);
+    setTimeout(() => void this.ping(), this.options.pingEveryMs);
   }
 
   private async ping(): Promise<void> {

@@ -1,7 +1,10 @@
+import * as maplibregl from 'maplibre-gl';
 import { StrictMode } from 'react';
+import bridgeUrl from '../../workers/maplibre-bridge.ts?worker&url';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.tsx';
 import { startEngineWorker } from './engine-client.ts';
+import { EngineHost } from './engine-host.ts';
 import { feedCamera } from './map/camera-feed.ts';
 import { feedSources } from './map/source-feed.ts';
 import { createMap } from './map/create-map.ts';
@@ -32,9 +35,19 @@ const mapContainer = Object.assign(document.createElement('div'), { id: 'map' })
 const uiContainer = Object.assign(document.createElement('div'), { id: 'ui' });
 root.append(mapContainer, uiContainer);
 
-const engine = options.engine ? startEngineWorker().engine : null;
+const host = options.engine
+  ? new EngineHost({
+      start: startEngineWorker,
+      onState: (state, detail) =>
+        state === 'running'
+          ? notices.clear('engine')
+          : notices.show({ key: 'engine', level: 'warn', text: `Tile engine unavailable: ${detail}. Loading tiles directly meanwhile.` }),
+    })
+  : null;
+const engine = host?.engine ?? null;
 if (engine) {
   registerEngineProtocol(engine);
+  if (options.workerBridge) void maplibregl.importScriptInWorkers(bridgeUrl);
   void engine.configure({
     ...options.engineOptions,
     ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}),
@@ -73,6 +86,7 @@ window.kestrel = {
   clearCache: () => (engine ? engine.clearCache() : noEngine()),
   invalidate: (bbox, zoom) => (engine ? engine.invalidate(bbox, zoom) : noEngine()),
   coverage: (bbox, zoom) => (engine ? engine.coverage(bbox, zoom) : noEngine()),
+  terminateEngine: () => host?.terminate(),
 };
 
 createRoot(uiContainer).render(

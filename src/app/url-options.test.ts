@@ -3,7 +3,7 @@ import { readUrlOptions } from './url-options.ts';
 
 describe('readUrlOptions', () => {
   it('turns the engine and prefetch on by default and the overlay off', () => {
-    expect(readUrlOptions('')).toEqual({ engine: true, prefetch: true, perf: false, maxInFlight: undefined });
+    expect(readUrlOptions('')).toEqual({ engine: true, prefetch: true, perf: false, workerBridge: true, maxInFlight: undefined });
   });
   it('reads engine=off, prefetch=off and perf=1', () => {
     expect(readUrlOptions('?engine=off&prefetch=off&perf=1')).toMatchObject({ engine: false, prefetch: false, perf: true });
@@ -13,6 +13,9 @@ describe('readUrlOptions', () => {
     const broken = readUrlOptions('?engineOptions=%7Bnope');
     expect(broken.engineOptions).toBeUndefined();
     expect(broken.problem).toMatch(/not a JSON object/);
+  });
+  it('keeps vector tiles on the worker bridge unless ?bridge=main', () => {
+    expect(readUrlOptions('?bridge=main').workerBridge).toBe(false);
   });
   it('ignores a nonsensical maxInFlight', () => {
     expect(readUrlOptions('?maxInFlight=-3').maxInFlight).toBeUndefined();

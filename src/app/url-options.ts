@@ -8,6 +8,8 @@ export interface UrlOptions {
   prefetch: boolean;
   // ?perf=1 opens the overlay
   perf: boolean;
+  // ?bridge=main: vector tiles take the main-thread hop to the engine instead of the worker-to-worker channel
+  workerBridge: boolean;
   // ?maxInFlight=N overrides the engine's global bound (suites and the concurrency benchmark)
   maxInFlight?: number;
   // ?engineOptions=<JSON>: any engine option (suites shorten timeouts, the benchmark sets limits)
@@ -36,6 +38,7 @@ export function readUrlOptions(search: string): UrlOptions {
     engine: !off('engine'),
     prefetch: !off('prefetch'),
     perf: ['1', 'on', 'true'].includes((params.get('perf') ?? '').toLowerCase()),
+    workerBridge: (params.get('bridge') ?? '').toLowerCase() !== 'main',
     maxInFlight: Number.isInteger(limit) && limit > 0 ? limit : undefined,
     ...(engineOptions ? { engineOptions } : {}),
     ...(problem ? { problem } : {}),

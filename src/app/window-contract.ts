@@ -26,6 +26,8 @@ export interface KestrelWindowContract {
   invalidate(bbox: [number, number, number, number], zoom?: { minZoom?: number; maxZoom?: number }): Promise<number>;
   // which tiles ("z/x/y") are cached inside bbox at a zoom
   coverage(bbox: [number, number, number, number], zoom: number): Promise<string[]>;
+  // chaos suites: kill the engine worker as a crash would; the page falls back to direct loading and restarts it
+  terminateEngine(): void;
 }
 
 declare global {

@@ -1,0 +1,149 @@
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import type { Browser } from '@playwright/test';
+import { launchBrowser } from './browser.ts';
+import { BenchArgsError, parseBenchArgs, USAGE, type BenchArgs } from './cli-args.ts';
+import { compareSummaries } from './compare.ts';
+import { describeFaults, formatComparison, formatReport } from './report.ts';
+import { readResults, writeResults, type BenchReport, type ScenarioInfo } from './results-file.ts';
+import { runOnce, type RunEnv, type RunResult } from './run-scenario.ts';
+import { SCENARIOS, selectScenarios, type Scenario } from './scenarios.ts';
+import { startBenchServers } from './servers.ts';
+import { summariseRuns } from './summarise.ts';
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function parse(): BenchArgs {
+  try {
+    return parseBenchArgs(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof BenchArgsError)) throw error;
+    log(`bench: ${error.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+function scenarioInfo(s: Scenario): ScenarioInfo {
+  return {
+    id: s.id,
+    title: s.title,
+    viewport: `${s.viewport.width}×${s.viewport.height}`,
+    hash: s.hash,
+    load: s.load,
+    journey: s.journey,
+    faults: s.faults,
+    setupFaults: s.setupFaults,
+    idleTimeoutMs: s.idleTimeoutMs,
+    tileCacheControl: s.tileOrigin === 'no-cache' ? 'no-cache' : 'public, max-age=3600',
+  };
+}
+
+// The renderer string WebGL reports (SwiftShader here): the figures only compare within one renderer.
+async function webglRenderer(browser: Browser): Promise<string> {
+  const page = await browser.newPage();
+  try {
+    return await page.evaluate(() => {
+      const gl = document.createElement('canvas').getContext('webgl2');
+      if (!gl) return 'unavailable';
+      const info = gl.getExtension('WEBGL_debug_renderer_info');
+      const renderer = String(info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+      return /swiftshader/i.test(renderer) ? `software (SwiftShader): ${renderer}` : renderer;
+    });
+  } finally {
+    await page.close();
+  }
+}
+
+function progress(r: RunResult): string {
+  const m = r.measures;
+  const figures = [`settle ${m.settleMs ?? '—'} ms`, `delivered ${m.tilesDelivered ?? '—'}`, `missing ${m.tilesMissing ?? '—'}`, `server ${m.serverRequests ?? '—'} req`];
+  const mode = r.mode === 'engine' && r.pageMode === 'maplibre' ? ' (ENGINE NOT LIVE)' : '';
+  return `  ${r.scenario}/${r.variant}#${r.run}${mode}: ${r.outcome}${r.error ? ` — ${r.error}` : ''}; ${figures.join(', ')}`;
+}
+
+async function main(): Promise<number> {
+  const args = parse();
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (args.list) {
+    for (const s of SCENARIOS) {
+      console.log(`${s.id.padEnd(16)} ${s.title}  [${s.viewport.width}×${s.viewport.height}; faults: ${describeFaults(s.faults)}; variants: ${s.variants.map((v) => v.id).join(', ')}]`);
+    }
+    return 0;
+  }
+  const scenarios = selectScenarios(args.scenarios);
+  const baseline = args.compare ? await readResults(args.compare) : undefined;
+
+  const root = resolve(import.meta.dirname, '..');
+  const servers = await startBenchServers({ root, rebuild: args.build, origins: scenarios.map((s) => s.tileOrigin ?? 'default'), log });
+  let browser: Browser | undefined;
+  const stop = () => {
+    log('bench: interrupted, closing the browser and servers');
+    void Promise.allSettled([browser?.close(), servers.close()]).then(() => process.exit(130));
+  };
+  process.once('SIGINT', stop);
+  try {
+    browser = await launchBrowser();
+    const envFor = (s: Scenario): RunEnv => {
+      const { tiles, styleUrl } = servers.endpoint(s.tileOrigin ?? 'default');
+      return { browser: browser!, appUrl: servers.appUrl, styleUrl, tiles, persistentProfiles: true };
+    };
+    log(`bench: app ${servers.appUrl}, Chromium ${browser.version()}`);
+    const runs: RunResult[] = [];
+    for (const scenario of scenarios) {
+      log(`${scenario.id}: ${scenario.title}`);
+      const env = envFor(scenario);
+      for (let i = 0; i < args.warmup; i++) {
+        const w = await runOnce(env, scenario, scenario.variants[0], -1 - i);
+        log(`  (warm-up) ${progress(w).trim()}`);
+      }
+      // Variants alternate run by run (off, engine, off, engine…) so drift over time hits all of them.
+      for (let run = 0; run < args.runs; run++) {
+        for (const variant of scenario.variants) {
+          const r = await runOnce(env, scenario, variant, run);
+          runs.push(r);
+          log(progress(r));
+        }
+      }
+    }
+    const summaries = summariseRuns(runs);
+    const viewports = [...new Set(scenarios.map((s) => `${s.viewport.width}×${s.viewport.height}`))];
+    const report: BenchReport = {
+      version: 1,
+      createdAt: new Date().toISOString(),
+      environment: {
+        chromium: browser.version(),
+        webgl: await webglRenderer(browser),
+        viewport: viewports.join(', '),
+        cores: availableParallelism(),
+        node: process.version,
+        platform: `${process.platform} ${process.arch}`,
+        appBuiltAt: servers.appBuiltAt,
+        runs: args.runs,
+        warmup: args.warmup,
+        timeline: [...new Set(runs.map((r) => r.timeline).filter((t): t is 'app' | 'bench' => t !== undefined))],
+        engineLive: runs.some((r) => r.mode === 'engine' && r.pageMode === 'engine'),
+      },
+      scenarios: scenarios.map(scenarioInfo),
+      summaries,
+      runs,
+    };
+    const path = await writeResults(resolve(root, args.out), report);
+    console.log(formatReport(report));
+    console.log(`\nresults: ${path} (and latest.json beside it)`);
+    if (baseline) {
+      const comparison = compareSummaries(baseline.summaries, summaries, args.tolerance, args.ratiosOnly);
+      console.log(`\n${formatComparison(comparison, args.tolerance, args.compare!)}`);
+      if (comparison.regressions.length > 0) return 1;
+    }
+    return 0;
+  } finally {
+    process.off('SIGINT', stop);
+    await browser?.close();
+    await servers.close();
+  }
+}
+
+process.exitCode = await main();
