@@ -1,15 +1,60 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { VitePWA, type VitePWAOptions } from 'vite-plugin-pwa';
+
+// The app shell: a Workbox service worker that precaches the built app (HTML, JS, CSS, both workers, icons,
+// manifest) and nothing else. No runtime caching: tiles, the style, TileJSON, sprites and glyphs belong to the
+// engine's cache (README, "How a tile travels"); storing them here too would double the bytes and bypass its
+// freshness rules. Off in dev (`npm start`), so a dev server never meets a stale worker.
+const appShell: Partial<VitePWAOptions> = {
+  registerType: 'prompt',
+  injectRegister: false,
+  devOptions: { enabled: false },
+  // the glob below already finds the icons; listing them twice would only duplicate precache entries
+  includeManifestIcons: false,
+  manifest: {
+    name: 'Kestrel',
+    short_name: 'Kestrel',
+    description: 'A map viewer whose tile engine sees where you are heading.',
+    start_url: '/',
+    scope: '/',
+    display: 'standalone',
+    theme_color: '#1d3557',
+    background_color: '#a9cbe0',
+    icons: [
+      { src: 'pwa-192.png', sizes: '192x192', type: 'image/png' },
+      { src: 'pwa-512.png', sizes: '512x512', type: 'image/png' },
+      { src: 'kestrel.svg', sizes: 'any', type: 'image/svg+xml' },
+    ],
+  },
+  workbox: {
+    // .mjs: the engine worker, MapLibre's worker and the tile bridge. Source maps stay on the network; the plugin
+    // adds the manifest itself.
+    globPatterns: ['**/*.{html,js,mjs,css,svg,png}'],
+    navigateFallback: 'index.html',
+    runtimeCaching: [],
+    cleanupOutdatedCaches: true,
+    // MapLibre's main chunk is over Workbox's 2 MiB default once the app is bundled with it.
+    maximumFileSizeToCacheInBytes: 5 * 1024 * 1024,
+  },
+};
+
+// Shown as window.kestrel.version; a deploy (or the update e2e test) sets KESTREL_BUILD_ID.
+const packageVersion = (JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 // The tile server's URL is baked into dev builds by `npm start` (KESTREL_TILE_URL); a built app falls back to
 // port 8787 on the page's own host, and `?style=` overrides both (see src/app/map/style-url.ts).
 export default defineConfig({
-  plugins: [react()],
-  worker: { format: 'es' },
-  // idb and comlink are only imported by the worker: without this Vite discovers them late in dev and reloads the page.
-  optimizeDeps: { include: ['idb', 'comlink'] },
+  plugins: [react(), VitePWA(appShell)],
+  // Worker entries end in .mjs: MapLibre loads a script given to importScriptInWorkers (our tile bridge) with a
+  // plain `import()` only when its URL ends in .mjs; otherwise it fetches and evals it, which a strict CSP forbids.
+  worker: { format: 'es', rolldownOptions: { output: { entryFileNames: 'assets/[name]-[hash].mjs' } } },
+  // Imported only by the worker: without this Vite discovers them late in dev and reloads the page.
+  optimizeDeps: { include: ['idb', 'comlink', 'lru-cache', 'http-cache-semantics', 'rbush', '@turf/turf'] },
   define: {
     __KESTREL_TILE_URL__: JSON.stringify(process.env.KESTREL_TILE_URL ?? ''),
+    __KESTREL_BUILD__: JSON.stringify(process.env.KESTREL_BUILD_ID ?? packageVersion),
   },
   server: { host: '127.0.0.1', port: Number(process.env.APP_PORT ?? 5173) },
   preview: { host: '127.0.0.1', port: Number(process.env.APP_PORT ?? 4173) },

@@ -96,6 +96,22 @@ test.describe('the tile engine', () => {
     await expect(notice).toBeHidden({ timeout: 10_000 });
   });
 
+  test('vector tiles go from MapLibre\'s worker to the engine worker without the main-thread hop', async ({ page }) => {
+    await openMap(page, { hash: view });
+    await page.evaluate(() => window.kestrel.resetStats());
+    // the first tiles of a page may take the main-thread path while the bridge script loads; after that, none
+    const before = await page.evaluate(() => window.kestrel.tiles().viaMainThread);
+    await page.evaluate(() => window.kestrel.map.jumpTo({ center: [20, 10], zoom: 5 }));
+    await page.evaluate(() => window.kestrel.idle());
+    const bridged = await page.evaluate(() => window.kestrel.tiles());
+    expect(bridged.delivered).toBeGreaterThan(0);
+    expect(bridged.viaMainThread - before, 'vector asks on the main thread').toBe(0);
+
+    await page.goto(appPath({ hash: view, params: { bridge: 'main' } }));
+    await page.evaluate(() => window.kestrel.idle());
+    expect((await page.evaluate(() => window.kestrel.tiles())).viaMainThread, 'with ?bridge=main').toBeGreaterThan(0);
+  });
+
   test('raster sources go through the engine too', async ({ page }) => {
     const png = solidPng(256, [200, 30, 160]);
     let served = 0;

@@ -40,5 +40,6 @@ export function engineHarness(options: DeepPartial<EngineOptions> = {}, { cache 
   };
   // Lets the cache lookup and scheduling run, so the fetch (if any) has been made.
   const tick = () => flushMicrotasks();
-  return { clock, fetcher, cache: tileCache, engine, req, start, tick };
+  // `network.online` is what the engine's isOnline port reads: flip it to take the device offline
+  return { clock, fetcher, cache: tileCache, engine, req, start, tick, network };
 }

@@ -18,7 +18,7 @@ describe('parseCliArgs', () => {
       '--status-500', '0.05', '--status-503', '0.1',
       '--rate-limit', '0.05', '--retry-after', '2',
       '--hang-rate', '0.02', '--garbage-rate', '0.01', '--html-rate', '0.01', '--truncate-rate', '0.01',
-      '--slow-body-rate', '0.01', '--slow-body-bps', '500',
+      '--slow-body-rate', '0.01', '--slow-body-bps', '500', '--oversize-rate', '0.01',
       '--max-connections', '4', '--down',
     ]);
     expect(faults).toEqual({
@@ -31,6 +31,7 @@ describe('parseCliArgs', () => {
       htmlRate: 0.01,
       truncateRate: 0.01,
       slowBody: { rate: 0.01, bytesPerSecond: 500 },
+      oversizeRate: 0.01,
       maxConnections: 4,
       down: true,
     });

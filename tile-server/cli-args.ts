@@ -35,6 +35,7 @@ fault injection (tiles only; same meaning as the POST /__faults document):
   --status-<code> <rate>   e.g. --status-500 0.05 --status-503 0.1
   --rate-limit <rate> --retry-after <s>
   --hang-rate <rate> --garbage-rate <rate> --html-rate <rate> --truncate-rate <rate>
+  --oversize-rate <rate>   a 200 streaming 5 MiB of tile-like bytes without Content-Length
   --slow-body-rate <rate> --slow-body-bps <n>
   --max-connections <n>    tile requests past n wait for a slot (0 = no cap)
   --down                   destroy every tile request's socket
@@ -156,6 +157,9 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         break;
       case '--truncate-rate':
         flagged.truncateRate = num();
+        break;
+      case '--oversize-rate':
+        flagged.oversizeRate = num();
         break;
       case '--slow-body-rate':
         (flagged.slowBody ??= {}).rate = num();

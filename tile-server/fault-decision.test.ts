@@ -80,6 +80,16 @@ describe('decideFault', () => {
     expect(decisions({ down: true }, 50).every((d) => d.down)).toBe(true);
   });
 
+  test('injects oversized bodies at the requested rate', () => {
+    expect(Math.abs(share(decisions({ seed: 3, oversizeRate: 0.1 }), 'oversize') - 0.1)).toBeLessThanOrEqual(TOLERANCE);
+  });
+
+  test('adding oversizeRate leaves the decisions of the other outcomes where they were', () => {
+    const withOversize = decisions({ ...doc, oversizeRate: 0.05 }, 500).map(label);
+    const without = decisions(doc, 500).map(label);
+    withOversize.forEach((kind, i) => expect(kind === 'oversize' ? 'none' : kind).toBe(without[i]));
+  });
+
   test('carries the rate-limit retry delay and the slow-body speed', () => {
     expect(decideFault({ rateLimit: { rate: 1, retryAfterS: 3 } }, 0).outcome).toEqual({ kind: 'rateLimit', retryAfterS: 3 });
     expect(decideFault({ slowBody: { rate: 1, bytesPerSecond: 99 } }, 0).outcome).toEqual({ kind: 'slowBody', bytesPerSecond: 99 });

@@ -9,7 +9,8 @@ export type FaultOutcome =
   | { kind: 'garbage'; body: Buffer }
   | { kind: 'html' }
   | { kind: 'truncate'; fraction: number }
-  | { kind: 'slowBody'; bytesPerSecond: number };
+  | { kind: 'slowBody'; bytesPerSecond: number }
+  | { kind: 'oversize' };
 
 export interface FaultDecision {
   down: boolean;
@@ -63,5 +64,7 @@ export function decideFault(doc: FaultDocument, index: number): FaultDecision {
   // Cut somewhere in the middle 10–90 % so the client has started receiving before the socket dies.
   if (hit(doc.truncateRate)) return decision({ kind: 'truncate', fraction: 0.1 + 0.8 * random() });
   if (doc.slowBody && hit(doc.slowBody.rate)) return decision({ kind: 'slowBody', bytesPerSecond: doc.slowBody.bytesPerSecond });
+  // Last, so documents written before this outcome existed replay exactly the same decisions.
+  if (hit(doc.oversizeRate)) return decision({ kind: 'oversize' });
   return decision({ kind: 'none' });
 }

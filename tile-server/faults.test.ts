@@ -27,6 +27,7 @@ describe('parseFaultDocument', () => {
       htmlRate: 0.01,
       truncateRate: 0.01,
       slowBody: { rate: 0.01, bytesPerSecond: 2000 },
+      oversizeRate: 0.01,
       maxConnections: 0,
       down: false,
     };
@@ -79,6 +80,11 @@ describe('parseFaultDocument', () => {
     expect(errorOf({ latencyMs: { base: 10, median: 100, p99: 200 } })).toContain('latencyMs.base');
     expect(errorOf({ latencyMs: { median: 100, p99: 50 } })).toContain('must be ≥ "latencyMs.median"');
     expect(errorOf({ latencyMs: 100 })).toContain('"latencyMs" must be an object');
+  });
+
+  test('counts oversizeRate among the outcome rates', () => {
+    expect(errorOf({ oversizeRate: 0.6, htmlRate: 0.5 })).toContain('add up to 1.1');
+    expect(errorOf({ oversizeRate: -0.1 })).toBe('"oversizeRate" must be a number in [0, 1], got -0.1');
   });
 
   test('rejects outcome rates that add up to more than 1', () => {

@@ -10,6 +10,8 @@ export interface FaultDocument {
   htmlRate?: number;
   truncateRate?: number;
   slowBody?: { rate: number; bytesPerSecond: number };
+  // a 200 whose body runs past any sane tile size (OVERSIZE_BYTES, streamed without Content-Length)
+  oversizeRate?: number;
   maxConnections?: number;
   down?: boolean;
 }
@@ -28,6 +30,7 @@ const TOP_KEYS = [
   'htmlRate',
   'truncateRate',
   'slowBody',
+  'oversizeRate',
   'maxConnections',
   'down',
 ] as const;
@@ -110,7 +113,8 @@ function outcomeRateSum(doc: FaultDocument): number {
     (doc.garbageRate ?? 0) +
     (doc.htmlRate ?? 0) +
     (doc.truncateRate ?? 0) +
-    (doc.slowBody?.rate ?? 0)
+    (doc.slowBody?.rate ?? 0) +
+    (doc.oversizeRate ?? 0)
   );
 }
 
@@ -132,7 +136,7 @@ export function parseFaultDocument(input: unknown): FaultDocument {
       retryAfterS: v.retryAfterS === undefined ? 1 : number(v.retryAfterS, 'rateLimit.retryAfterS', 0, 3600, true),
     };
   }
-  for (const key of ['hangRate', 'garbageRate', 'htmlRate', 'truncateRate'] as const) {
+  for (const key of ['hangRate', 'garbageRate', 'htmlRate', 'truncateRate', 'oversizeRate'] as const) {
     if (input[key] !== undefined) doc[key] = rate(input[key], key);
   }
   if (input.slowBody !== undefined) {
@@ -150,7 +154,7 @@ export function parseFaultDocument(input: unknown): FaultDocument {
   }
   const sum = outcomeRateSum(doc);
   if (sum > 1 + 1e-9) {
-    fail(`outcome rates (status, rateLimit.rate, hangRate, garbageRate, htmlRate, truncateRate, slowBody.rate) add up to ${+sum.toFixed(6)}; each request gets at most one outcome, so they must add up to ≤ 1`);
+    fail(`outcome rates (status, rateLimit.rate, hangRate, garbageRate, htmlRate, truncateRate, slowBody.rate, oversizeRate) add up to ${+sum.toFixed(6)}; each request gets at most one outcome, so they must add up to ≤ 1`);
   }
   return doc;
 }

@@ -23,6 +23,9 @@ export type TileHandler = (req: IncomingMessage, res: ServerResponse, z: number,
 // Injected failures must not be cached by the browser, or one bad answer would be replayed from its cache.
 const NO_STORE = 'no-store';
 const SLOW_BODY_TICK_MS = 100;
+// Past the engine's default 4 MiB cap (maxTileBytes), so a client must stop reading on its own.
+export const OVERSIZE_BYTES = 5 * 1024 * 1024;
+const OVERSIZE_CHUNK_BYTES = 64 * 1024;
 
 // A strong ETag per representation (RFC 9110 §8.8.3: the gzip and identity bodies differ), built on the
 // SHA-256 of the uncompressed tile that /__tilehash reports, so a client can compare the two.
@@ -118,6 +121,36 @@ export function createTileHandler(deps: TileHandlerDeps): TileHandler {
     res.once('close', () => clearInterval(timer));
   }
 
+  // The real tile repeated until OVERSIZE_BYTES, chunked with no Content-Length: only counting while reading can
+  // tell it is too big. Written with backpressure, and abandoned when the client leaves.
+  function sendOversized(req: IncomingMessage, res: ServerResponse, entry: TileEntry): void {
+    writeHead(res, 200, { 'Content-Type': 'application/x-protobuf', 'Cache-Control': NO_STORE });
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    const unit = entry.body.length > 0 ? entry.body : Buffer.from([0x1a, 0x00]);
+    const chunk = Buffer.alloc(OVERSIZE_CHUNK_BYTES);
+    for (let at = 0; at < chunk.length; at += unit.length) unit.copy(chunk, at, 0, Math.min(unit.length, chunk.length - at));
+    let sent = 0;
+    const pump = (): void => {
+      while (sent < OVERSIZE_BYTES && !res.destroyed) {
+        const part = chunk.subarray(0, Math.min(chunk.length, OVERSIZE_BYTES - sent));
+        sent += part.length;
+        stats.bytes(part.length);
+        if (sent >= OVERSIZE_BYTES) {
+          res.end(part);
+          return;
+        }
+        if (!res.write(part)) {
+          res.once('drain', pump);
+          return;
+        }
+      }
+    };
+    pump();
+  }
+
   function respond(req: IncomingMessage, res: ServerResponse, decision: FaultDecision, z: number, x: number, y: number): void {
     const { outcome } = decision;
     if (outcome.kind !== 'none') stats.fault(outcome.kind === 'status' ? String(outcome.status) : outcome.kind === 'rateLimit' ? '429' : outcome.kind);
@@ -143,6 +176,9 @@ export function createTileHandler(deps: TileHandlerDeps): TileHandler {
         return;
       case 'slowBody':
         sendSlowly(req, res, deps.store.get(z, x, y), outcome.bytesPerSecond);
+        return;
+      case 'oversize':
+        sendOversized(req, res, deps.store.get(z, x, y));
         return;
       case 'none':
         sendTile(req, res, deps.store.get(z, x, y));

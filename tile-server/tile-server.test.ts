@@ -3,6 +3,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { decodeTile } from './decode-tile.ts';
+import { OVERSIZE_BYTES } from './tile-handler.ts';
 import { startTileServer, type TileServer } from './tile-server.ts';
 import type { Tiler } from './tiler.ts';
 
@@ -230,6 +231,32 @@ describe('startTileServer over real data', () => {
       const reply = await request(url(WORLD));
       expect(reply.complete).toBe(false);
       expect(reply.body.length).toBeLessThan(Number(reply.headers['content-length']));
+    });
+
+    test('oversize: a no-store 200 without Content-Length whose body runs past 4 MiB', async () => {
+      server.setFaults({ oversizeRate: 1 });
+      const reply = await request(url(WORLD));
+      expect(reply.status).toBe(200);
+      expect(reply.headers['content-length']).toBeUndefined();
+      expect(reply.headers['cache-control']).toBe('no-store');
+      expect(reply.body.length).toBe(OVERSIZE_BYTES);
+      expect(reply.body.length).toBeGreaterThan(4 * 1024 * 1024);
+      expect(server.stats().faultsInjected.oversize).toBeGreaterThan(0);
+    });
+
+    test('oversize: stops writing when the client leaves', async () => {
+      server.setFaults({ oversizeRate: 1 });
+      server.resetStats();
+      const controller = new AbortController();
+      const pending = request(url(WORLD), { signal: controller.signal }).catch(() => undefined);
+      await until(() => server.stats().bytesSent > 0);
+      controller.abort();
+      await pending;
+      await until(() => server.stats().inFlight === 0);
+      const sent = server.stats().bytesSent;
+      await new Promise((r) => setTimeout(r, 100));
+      expect(server.stats().bytesSent).toBe(sent);
+      expect(sent).toBeLessThan(OVERSIZE_BYTES);
     });
 
     test('when down, destroys the socket of every tile request', async () => {

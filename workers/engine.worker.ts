@@ -17,6 +17,7 @@ import { IdbAreaStore } from './idb-area-store.ts';
 import { IdbTileStore } from './idb-tile-store.ts';
 import { serveTileChannel } from './tile-channel-server.ts';
 import { watchConnection } from './network-information.ts';
+import { sha256Hex } from './sha256.ts';
 
 // The worker only wires the engine core to real adapters and exposes it; behaviour lives in src/engine.
 const store = new IdbTileStore({ budgetBytes: defaultEngineOptions.idbCacheBytes });
@@ -25,7 +26,7 @@ const cache = new TileCache({
   memoryBytes: defaultEngineOptions.memoryCacheBytes,
   credentialParams: defaultEngineOptions.credentialParams,
 });
-const engine = new TileEngine({ fetcher: fetchAdapter, clock: systemClock, random: Math.random, cache, isOnline: () => self.navigator.onLine });
+const engine = new TileEngine({ fetcher: fetchAdapter, clock: systemClock, random: Math.random, cache, isOnline: () => self.navigator.onLine, digest: sha256Hex });
 serveTileChannel(engine);
 watchConnection((hint) => engine.setConnection(hint));
 const areas = new OfflineAreas({
@@ -85,6 +86,9 @@ const api: EngineApi = {
   async coverage(bbox, zoom) {
     return [...new Set(cache.coverage(bbox, zoom).map(({ coord: c }) => `${c.z}/${c.x}/${c.y}`))];
   },
+  async tileSources(tiles) {
+    return engine.tileSources(tiles);
+  },
   async planArea(bbox, minZoom, maxZoom) {
     return areas.plan(bbox, minZoom, maxZoom);
   },
@@ -96,6 +100,7 @@ const api: EngineApi = {
   async listAreas() {
     return areas.list();
   },
+  audit: () => engine.audit(),
 };
 
 Comlink.expose(api);

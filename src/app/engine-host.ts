@@ -33,6 +33,8 @@ export class EngineHost {
   private readonly replay: { method: keyof EngineApi; args: unknown[] }[] = [];
   private readonly restarts: number[] = [];
   private readonly direct = new Map<string, AbortController>();
+  // Tiles answered by plain fetch while no worker was in service: the engine's audit never saw them.
+  readonly fallbackAnswers = { ok: 0, noTile: 0, failed: 0 };
   private readonly options: Required<Omit<EngineHostOptions, 'onState'>> & Pick<EngineHostOptions, 'onState'>;
 
   constructor(options: EngineHostOptions) {
@@ -91,7 +93,9 @@ export class EngineHost {
     const controller = new AbortController();
     this.direct.set(req.id, controller);
     try {
-      return await this.options.fetchDirect(req.url, controller.signal);
+      const result = await this.options.fetchDirect(req.url, controller.signal);
+      this.fallbackAnswers[!result.ok ? 'failed' : result.response.status === 'ok' ? 'ok' : 'noTile']++;
+      return result;
     } finally {
       this.direct.delete(req.id);
     }

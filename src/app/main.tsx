@@ -8,14 +8,18 @@ import { EngineHost } from './engine-host.ts';
 import { feedCamera } from './map/camera-feed.ts';
 import { feedSources } from './map/source-feed.ts';
 import { createMap } from './map/create-map.ts';
-import { registerEngineProtocol, routeTilesThroughEngine } from './map/engine-protocol.ts';
+import { mainThreadTileAsks, registerEngineProtocol } from './map/engine-protocol.ts';
+import { routeThroughEngine } from './map/resource-routing.ts';
 import { watchEngineHealth } from './map/engine-health.ts';
 import { retryErroredTiles } from './map/retry-errored-tiles.ts';
 import { whenIdle } from './map/map-idle.ts';
 import { resolveStyleUrl } from './map/style-url.ts';
 import { TileTimeline } from './map/tile-timeline.ts';
+import { TileSourcesLayer } from './map/tile-sources-layer.ts';
 import { watchStyleErrors } from './map/watch-style-errors.ts';
 import { NoticeBoard } from './notices.ts';
+import { startAppShell } from './app-shell.ts';
+import { watchOfflineStatus } from './offline-status.ts';
 import { mapViewSource } from './offline/index.ts';
 import { startPageHealth, startVitals } from './overlay/index.ts';
 import { probeStorage } from './storage-probe.ts';
@@ -56,17 +60,24 @@ if (engine) {
   void probeStorage().then((storage) => engine.setStorage(storage));
 }
 
-const map = createMap({ container: mapContainer, styleUrl, transformRequest: engine ? routeTilesThroughEngine : undefined });
+const map = createMap({ container: mapContainer, styleUrl, transformRequest: engine ? routeThroughEngine : undefined });
 const timeline = new TileTimeline(map);
 const ready = watchStyleErrors(map, styleUrl, notices);
 // The rejection is for suites awaiting `ready`; the page itself shows the notice.
 ready.catch(() => undefined);
+// the service worker is registered once the first view has settled (app-shell.ts)
+startAppShell(notices, ready.then(() => whenIdle(map)));
+watchOfflineStatus({ notices, online: () => navigator.onLine, events: window, listAreas: engine ? () => engine.listAreas() : undefined });
 if (engine) {
   feedCamera(map, (camera) => void engine.setCamera(camera));
   feedSources(map, (sources) => void engine.setSources(sources));
   watchEngineHealth(engine, notices);
   retryErroredTiles(map, engine);
 }
+// the overlay's optional "Tile sources" map layer; it asks the engine only while switched on
+const tileSourcesLayer = engine
+  ? new TileSourcesLayer(map, { tileSources: (tiles) => engine.tileSources(tiles), coverage: (bbox, zoom) => engine.coverage(bbox, zoom) })
+  : null;
 
 const stats = async () => (engine ? engine.stats() : null);
 const noEngine = () => Promise.reject(new Error('the engine is off (?engine=off)'));
@@ -74,9 +85,10 @@ const noEngine = () => Promise.reject(new Error('the engine is off (?engine=off)
 window.kestrel = {
   map,
   mode: engine ? 'engine' : 'maplibre',
+  version: __KESTREL_BUILD__,
   ready,
   idle: () => whenIdle(map),
-  tiles: () => timeline.read(),
+  tiles: () => ({ ...timeline.read(), viaMainThread: mainThreadTileAsks() }),
   stats,
   resetStats: async () => {
     timeline.reset();
@@ -87,6 +99,7 @@ window.kestrel = {
   invalidate: (bbox, zoom) => (engine ? engine.invalidate(bbox, zoom) : noEngine()),
   coverage: (bbox, zoom) => (engine ? engine.coverage(bbox, zoom) : noEngine()),
   terminateEngine: () => host?.terminate(),
+  audit: async () => ({ engine: engine ? await engine.audit() : null, fallback: host ? { ...host.fallbackAnswers } : null }),
 };
 
 createRoot(uiContainer).render(
@@ -95,6 +108,7 @@ createRoot(uiContainer).render(
       notices={notices}
       overlaySource={engine ? { stats: () => engine.stats(), vitals: () => vitals.vitals(), pageHealth: () => pageHealth.pageHealth() } : undefined}
       overlayOpen={options.perf}
+      onToggleTileBoundaries={tileSourcesLayer ? (on) => tileSourcesLayer.setEnabled(on) : undefined}
       offline={engine ? { areas: engine, view: mapViewSource(map) } : undefined}
     />
   </StrictMode>,

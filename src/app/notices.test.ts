@@ -18,4 +18,16 @@ describe('NoticeBoard', () => {
     board.clear('k');
     expect(calls).toBe(2);
   });
+  it('keeps a notice with an action, and replaces it when the action changes', () => {
+    const board = new NoticeBoard();
+    let calls = 0;
+    board.subscribe(() => calls++);
+    let reloads = 0;
+    board.show({ key: 'update', level: 'info', text: 'New version available.', action: { label: 'Reload', run: () => reloads++ } });
+    board.show({ key: 'update', level: 'info', text: 'New version available.', action: { label: 'Reload', run: () => reloads++ } });
+    board.show({ key: 'update', level: 'info', text: 'New version available.' });
+    expect(calls).toBe(2);
+    expect(board.list()[0].action).toBeUndefined();
+    expect(reloads).toBe(0);
+  });
 });

@@ -4,6 +4,13 @@ export interface Notice {
   key: string;
   level: 'info' | 'warn' | 'error';
   text: string;
+  // one button beside the text (e.g. "Reload" for a new version); the notice stays until its condition clears
+  action?: NoticeAction;
+}
+
+export interface NoticeAction {
+  label: string;
+  run: () => void;
 }
 
 export class NoticeBoard {
@@ -12,7 +19,7 @@ export class NoticeBoard {
 
   show(notice: Notice): void {
     const current = this.notices.find((n) => n.key === notice.key);
-    if (current && current.text === notice.text && current.level === notice.level) return;
+    if (current && current.text === notice.text && current.level === notice.level && current.action?.label === notice.action?.label) return;
     this.notices = [...this.notices.filter((n) => n.key !== notice.key), notice];
     this.emit();
   }

@@ -1,5 +1,5 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import type { EngineStats } from '../contract/engine-api.ts';
+import type { DeliveryAuditReport, EngineStats } from '../contract/engine-api.ts';
 import type { TileTimelineSummary } from './map/tile-timeline.ts';
 
 // `window.kestrel`: what Playwright suites (ours and external) may rely on. Documented in the README.
@@ -7,13 +7,17 @@ export interface KestrelWindowContract {
   map: MapLibreMap;
   // 'engine' when tiles go through Kestrel's worker, 'maplibre' with ?engine=off
   mode: 'engine' | 'maplibre';
+  // the build's version (package.json's, or KESTREL_BUILD_ID at build time)
+  version: string;
   // resolves once the style has loaded; rejects when it cannot
   ready: Promise<void>;
   // resolves once the map is loaded, every visible tile is settled and no render is pending
   idle(): Promise<void>;
   // MapLibre's own view of its tile requests (same in both modes): requested/delivered/errored/aborted/pending,
   // hole time and request→bytes latencies
-  tiles(): TileTimelineSummary;
+  // viaMainThread: how many tile asks took the main-thread hop to the engine (raster tiles; vector tiles only
+  // with ?bridge=main or before the worker bridge has loaded)
+  tiles(): TileTimelineSummary & { viaMainThread: number };
   // the engine's statistics (null with ?engine=off)
   stats(): Promise<EngineStats | null>;
   // zero the engine's counters and the tile timeline
@@ -28,6 +32,9 @@ export interface KestrelWindowContract {
   coverage(bbox: [number, number, number, number], zoom: number): Promise<string[]>;
   // chaos suites: kill the engine worker as a crash would; the page falls back to direct loading and restarts it
   terminateEngine(): void;
+  // chaos suites (with ?engineOptions={"audit":true}): what the current engine worker handed to MapLibre, and the
+  // tiles the page fetched directly while no worker was in service (not audited); engine null with ?engine=off
+  audit(): Promise<{ engine: DeliveryAuditReport | null; fallback: { ok: number; noTile: number; failed: number } | null }>;
 }
 
 declare global {

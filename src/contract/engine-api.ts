@@ -36,7 +36,13 @@ export interface TileResponse {
   stale: boolean;
   cacheControl?: string;
   expires?: string;
+  // served from a cache entry that prefetch wrote and no visible request had read yet
+  prefetched?: boolean;
 }
+
+// Where a visible tile's answer came from, as the overlay's map layer colours it: a tier, or a cache entry that
+// prefetch wrote before MapLibre asked (whichever tier held it).
+export type TileSource = Tier | 'prefetched';
 
 export type TileResult = { ok: true; response: TileResponse } | { ok: false; failure: EngineFailure };
 
@@ -56,6 +62,9 @@ export type FailureReason =
   | 'garbage'
   | 'breaker-open'
   | 'retry-budget'
+  // the device is offline (navigator.onLine false) and the one network attempt failed: not retried, not held
+  // against the host's breaker
+  | 'offline'
   // the asker cancelled (cancel(id) or its AbortSignal), or the scheduler dropped a stale prefetch
   | 'aborted';
 
@@ -156,6 +165,22 @@ export interface EngineOptions {
   // query parameter names removed from URLs before they become persistent cache keys
   credentialParams: string[];
   prefetch: { enabled: boolean; maxShare: number; bytesPerMinute: number; horizonMs: number };
+  // record the SHA-256 of every tile handed to MapLibre (`audit()`); for chaos suites, off by default
+  audit?: boolean;
+}
+
+// What the engine handed to MapLibre, per tile address, while `audit` was on (see src/engine/delivery-audit.ts).
+export interface DeliveryAuditReport {
+  enabled: boolean;
+  // "host/z/x/y" → the distinct SHA-256 hashes of the bodies handed out (one, unless something went wrong), how
+  // many bodies and how many "no tile" answers
+  tiles: Record<string, { sha256: string[]; ok: number; noTile: number }>;
+  delivered: number;
+  noTile: number;
+  byTier: Record<Tier, number>;
+  // addresses forgotten past the audit's capacity
+  dropped: number;
+  hashFailures: number;
 }
 
 // What the main thread tells the worker about the camera (throttled from MapLibre's `move`).
@@ -257,6 +282,9 @@ export interface EngineApi {
   invalidate(bbox: [number, number, number, number], zoom?: { minZoom?: number; maxZoom?: number }): Promise<number>;
   // the cached tiles ("z/x/y") inside bbox at a zoom
   coverage(bbox: [number, number, number, number], zoom: number): Promise<string[]>;
+  // where the latest visible answer for each tile ("z/x/y") came from; addresses never answered are left out.
+  // Pulled by the overlay's map layer for the tiles on screen, so no per-tile message reaches the main thread.
+  tileSources(tiles: string[]): Promise<Record<string, TileSource>>;
   // Offline areas. Saved tiles are downloaded as 'offline-save' work (bulk, below visible and prefetch), kept out
   // of the persistent tier's LRU eviction while their area exists, and resumed after a reload.
   planArea(bbox: AreaBBox, minZoom: number, maxZoom: number): Promise<AreaPlan>;
@@ -271,6 +299,9 @@ export interface EngineApi {
   deleteArea(id: string): Promise<void>;
   // poll for progress (the panel asks at most twice a second); no per-tile messages cross the thread boundary
   listAreas(): Promise<SavedArea[]>;
+  // what was handed to MapLibre since the worker started (empty unless the `audit` option is on); waits for the
+  // hashes still being computed
+  audit(): Promise<DeliveryAuditReport>;
 }
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };

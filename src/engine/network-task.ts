@@ -29,6 +29,8 @@ export interface NetworkTaskContext {
   recorder: EngineStatsRecorder;
   // hold every request to a host until a Retry-After has passed
   pauseHost(host: string, until: number): void;
+  // false when the device knows it has no network (navigator.onLine)
+  isOnline?: () => boolean;
 }
 
 export interface NetworkTaskSpec {
@@ -85,6 +87,12 @@ export function networkTask(ctx: NetworkTaskContext, spec: NetworkTaskSpec): Att
       recorder.c.bytesNetwork += result.bytes?.byteLength ?? 0;
       if (spec.cacheKey !== undefined) writeCache(ctx.cache, spec.cacheKey, spec.url, result, task.purpose);
       return { value: { outcome: result.outcome, bytes: result.bytes, headers: result.headers } };
+    }
+    // Offline, a network error is the device's, not the host's, and retrying cannot help. The attempt itself was
+    // still made: navigator.onLine is false with Wi-Fi off while a tile server on localhost answers.
+    if (result.reason === 'network' && ctx.isOnline?.() === false) {
+      breaker.record(permit, 'neutral', done);
+      throw fail('offline', `the device is offline (${result.message})`);
     }
     breaker.record(permit, result.hostVerdict, done);
     if (result.overload) ctx.aimd.onOverload(done);

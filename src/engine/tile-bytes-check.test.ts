@@ -46,6 +46,13 @@ describe('checkTileBytes', () => {
     expect(checkTileBytes(utf8('{"version":8}'), 'resource')).toBeUndefined();
   });
 
+  it('rejects a resource whose JSON does not parse (cut short or mangled), but passes binary resources', () => {
+    expect(checkTileBytes(utf8('{"version":8,"sources":{'), 'resource')).toMatchObject({ reason: 'garbage', message: /malformed JSON/ });
+    expect(checkTileBytes(utf8('quota exceeded'), 'resource', 'application/json')?.reason).toBe('garbage');
+    expect(checkTileBytes(pngTile(), 'resource', 'image/png')).toBeUndefined();
+    expect(checkTileBytes(new Uint8Array([0x0a, 0x03, 0x61, 0x62, 0x63]), 'resource', 'application/x-protobuf')).toBeUndefined();
+  });
+
   it('names the problem from Content-Type when the bytes are not a tile, but trusts real tile bytes', () => {
     expect(checkTileBytes(utf8('Service unavailable'), 'raster', 'text/html; charset=utf-8')?.reason).toBe('html-body');
     expect(checkTileBytes(utf8('oops'), 'vector', 'application/problem+json')?.reason).toBe('json-body');

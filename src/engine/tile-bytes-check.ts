@@ -24,7 +24,8 @@ export function checkTileBytes(bytes: Uint8Array, kind: ResourceKind, contentTyp
   const looksJson = text.startsWith('{') || text.startsWith('[');
   if (kind === 'resource') {
     if (type.includes('text/html') && !looksJson) return { reason: 'html-body', message: `content-type ${contentType}` };
-    return undefined;
+    // A style, TileJSON or sprite index cut short or mangled must not be cached and handed out as if it were one.
+    return looksJson || type.includes('json') ? checkJson(bytes) : undefined;
   }
   if (looksJson) return { reason: 'json-body', message: `JSON where a ${kind} tile was expected` };
   const problem = kind === 'raster' ? checkImage(bytes) : checkVectorTile(bytes);
@@ -32,6 +33,15 @@ export function checkTileBytes(bytes: Uint8Array, kind: ResourceKind, contentTyp
   if (type.includes('text/html')) return { reason: 'html-body', message: `content-type ${contentType}` };
   if (type.includes('json')) return { reason: 'json-body', message: `content-type ${contentType}` };
   return problem;
+}
+
+function checkJson(bytes: Uint8Array): BodyProblem | undefined {
+  try {
+    JSON.parse(new TextDecoder().decode(bytes));
+    return undefined;
+  } catch (error) {
+    return { reason: 'garbage', message: `malformed JSON: ${(error as Error).message}` };
+  }
 }
 
 function leadingText(bytes: Uint8Array): string {

@@ -261,3 +261,18 @@ describe('TileCache', () => {
     expect(cache.coverage([-180, -85, 180, 85], 4)).toEqual([]);
   });
 });
+
+describe('TileCache with resources (style, TileJSON, sprites, glyphs)', () => {
+  it('stores a resource without an address in both tiers, and keeps it out of coverage and per-zoom sizes', async () => {
+    const { cache, store, key } = setup();
+    const styleKey = cache.keyFor({ url: 'https://t.example/style.json', source: 't.example/style.json' });
+    cache.put(styleKey, okAnswer(new TextEncoder().encode('{"version":8}')));
+    cache.put(key(), okAnswer(tileBytes(50)));
+    expect(await cache.get(styleKey)).toMatchObject({ tier: 'memory', freshness: 'fresh' });
+    expect(store?.records.get(styleKey)).toMatchObject({ key: styleKey, coord: undefined });
+    expect(cache.coverage([-180, -85, 180, 85], coord.z).map((extent) => extent.key)).toEqual([key()]);
+    expect([...cache.tileSizesByZoom().keys()]).toEqual([coord.z]);
+    expect(cache.invalidate([-180, -85, 180, 85], { minZoom: 0, maxZoom: 30 })).toBe(1);
+    expect(await cache.get(styleKey), 'invalidating a region leaves resources alone').toBeDefined();
+  });
+});

@@ -161,6 +161,16 @@ describe('TileEngine: cache tiers', () => {
     expect(h.engine.stats().cache.hits.revalidated304).toBe(1);
   });
 
+  it('serves a must-revalidate entry at once, marked stale, when the device is offline', async () => {
+    const h = engineHarness({}, { online: false });
+    const tile = mvtTile();
+    h.cache.seed(URL_A, { bytes: tile, tier: 'idb', freshness: 'revalidate', revalidationHeaders: { 'If-Modified-Since': 'x' } });
+    const s = h.start(h.req(URL_A));
+    await h.tick();
+    expect(s.value).toMatchObject({ status: 'ok', tier: 'idb', stale: true });
+    expect(h.fetcher.calls).toHaveLength(0);
+  });
+
   it('serves the new bytes when a must-revalidate entry changed', async () => {
     const h = engineHarness();
     h.cache.seed(URL_A, { bytes: mvtTile(), freshness: 'revalidate', revalidationHeaders: { 'If-None-Match': '"a"' } });
@@ -221,6 +231,24 @@ describe('TileEngine: cache tiers', () => {
     expect(h.cache.puts[0].answer.purpose).toBe('prefetch');
     // issued/completed/used come from the prefetcher's ledger (prefetcher.test.ts), not from any 'prefetch' ask
     expect(h.engine.stats().prefetch).toMatchObject({ issued: 0, completed: 0, used: 0 });
+  });
+
+  it('marks an answer from a prefetched entry as prefetched, and remembers where each visible tile came from', async () => {
+    const h = engineHarness();
+    h.cache.seed(URL_A, { bytes: mvtTile(), tier: 'memory', prefetched: true });
+    h.cache.seed('https://a.test/4/9/8.pbf', { bytes: mvtTile(), tier: 'idb' });
+    const p = h.start(h.req(URL_A));
+    const q = h.start(h.req('https://a.test/4/9/8.pbf'));
+    const n = h.start(h.req('https://a.test/4/10/8.pbf'));
+    const bulk = h.start(h.req('https://a.test/4/11/8.pbf', { purpose: 'prefetch' }));
+    await h.tick();
+    for (const call of h.fetcher.calls) call.respond(200, mvtTile());
+    await h.tick();
+    expect(p.value).toMatchObject({ tier: 'memory', prefetched: true });
+    expect(q.value?.prefetched).toBeUndefined();
+    expect([n.value?.tier, bulk.value?.tier]).toEqual(['network', 'network']);
+    // only MapLibre's own (visible) asks are on screen; a prefetch answer is not
+    expect(h.engine.tileSources(['4/8/8', '4/9/8', '4/10/8', '4/11/8', '5/0/0'])).toEqual({ '4/8/8': 'prefetched', '4/9/8': 'idb', '4/10/8': 'network' });
   });
 });
 

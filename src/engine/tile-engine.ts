@@ -1,16 +1,20 @@
 import type {
   CameraSnapshot,
   DeepPartial,
+  DeliveryAuditReport,
   EngineOptions,
   EngineStats,
   SourceDescriptor,
   TileRequest,
   TileResponse,
+  TileSource,
 } from '../contract/engine-api.ts';
 import { abortable } from './abortable.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import { ConcurrencyController } from './concurrency-controller.ts';
 import { EngineError, isAborted, toEngineFailure } from './engine-error.ts';
+import { DeferredRevalidations } from './deferred-revalidations.ts';
+import { DeliveryAudit, type Digest } from './delivery-audit.ts';
 import { defaultEngineOptions, resolveEngineOptions } from './engine-options.ts';
 import { EngineStatsRecorder } from './engine-stats.ts';
 import { type NetworkResult, type NetworkTaskContext, networkTask } from './network-task.ts';
@@ -22,6 +26,7 @@ import { RetryPolicy } from './retry-policy.ts';
 import { Scheduler, type SchedulerLimits } from './scheduler.ts';
 import { checkTileBytes } from './tile-bytes-check.ts';
 import { tilePriority } from './tile-priority.ts';
+import { TileSourceLog } from './tile-source-log.ts';
 import { withTileAddress } from './tile-url.ts';
 
 // Re-exported so the worker composes the engine from one module.
@@ -33,6 +38,11 @@ export interface EnginePorts {
   clock: Clock;
   random: Random;
   cache?: TileCache;
+  // false when the device knows it has no network (navigator.onLine): cached copies are served at once instead
+  // of after every retry has failed
+  isOnline?: () => boolean;
+  // SHA-256 for the delivery audit (`audit` option); without it the audit stays empty
+  digest?: Digest;
 }
 
 // Suffix for the coalescing key of conditional requests: a 304 only helps askers holding the cached copy, so
@@ -55,12 +65,16 @@ export class TileEngine {
   private readonly askers = new Map<string, Set<AbortController>>();
   private readonly taskContext: NetworkTaskContext;
   private readonly prefetcher: Prefetcher;
+  private readonly deferred: DeferredRevalidations;
+  private readonly sources = new TileSourceLog();
+  private readonly delivered?: DeliveryAudit;
 
   constructor(
     private readonly ports: EnginePorts,
     options: DeepPartial<EngineOptions> = {},
   ) {
     this.options = resolveEngineOptions(defaultEngineOptions, options);
+    if (ports.digest) this.delivered = new DeliveryAudit(ports.digest);
     const o = this.options;
     this.aimd = new ConcurrencyController({ max: o.maxInFlight, ...o.aimd });
     this.budget = new RetryBudget(o.retry);
@@ -84,7 +98,9 @@ export class TileEngine {
       policy: this.policy,
       recorder: this.recorder,
       pauseHost: (host, until) => this.scheduler.pauseHost(host, until),
+      isOnline: ports.isOnline,
     };
+    this.deferred = new DeferredRevalidations({ clock: ports.clock, isOnline: () => ports.isOnline?.() !== false });
     this.prefetcher = new Prefetcher(
       {
         clock: ports.clock,
@@ -120,6 +136,8 @@ export class TileEngine {
         if (response.status === 'ok') counts.ok++;
         else counts.noTile++;
         this.recorder.latencySample(response.tier, this.ports.clock.now() - started, this.ports.clock.now());
+        if ((req.purpose ?? 'visible') === 'visible') this.sources.record(req, response);
+        if ((req.purpose ?? 'visible') === 'visible' && this.options.audit) this.delivered?.record(req, response);
         return response;
       },
       (error: unknown) => {
@@ -130,6 +148,18 @@ export class TileEngine {
         throw failure;
       },
     );
+  }
+
+  // Where the latest visible answer for each "z/x/y" came from (the overlay's map layer).
+  tileSources(keys: readonly string[]): Record<string, TileSource> {
+    return this.sources.lookup(keys);
+  }
+
+  // What was handed out for each tile address while the `audit` option was on.
+  async audit(): Promise<DeliveryAuditReport> {
+    const enabled = this.options.audit === true && this.delivered !== undefined;
+    const report = this.delivered ? await this.delivered.report() : undefined;
+    return { enabled, ...(report ?? { tiles: {}, delivered: 0, noTile: 0, byTier: { memory: 0, idb: 0, network: 0 }, dropped: 0, hashFailures: 0 }) };
   }
 
   // Cancels every pending ask with this id: each rejects with 'aborted'; a shared fetch stops when no asker is left.
@@ -191,6 +221,7 @@ export class TileEngine {
   dispose(): void {
     this.disposed = true;
     this.prefetcher.dispose();
+    this.deferred.dispose();
     for (const set of this.askers.values()) for (const controller of set) controller.abort(EngineError.aborted('engine disposed'));
     this.scheduler.dispose();
   }
@@ -225,10 +256,14 @@ export class TileEngine {
         cached = undefined;
       }
       // The prefetch ledger learns which of MapLibre's asks a prefetch answered (used, hit ratio).
-      if (purpose === 'visible') this.prefetcher.visibleRequest(key, cached?.tier ?? 'network');
+      if (purpose === 'visible' && req.kind !== 'resource') this.prefetcher.visibleRequest(key, cached?.tier ?? 'network');
     }
     if (cached?.freshness === 'fresh') return this.fromCache(cached, req, false);
     if (cached?.freshness === 'stale') {
+      this.revalidateInBackground(req, key, cached, host);
+      return this.fromCache(cached, req, true);
+    }
+    if (cached && this.ports.isOnline?.() === false) {
       this.revalidateInBackground(req, key, cached, host);
       return this.fromCache(cached, req, true);
     }
@@ -258,7 +293,15 @@ export class TileEngine {
 
   // Stale-while-revalidate: the asker already has its answer; this refreshes the entry for next time.
   private revalidateInBackground(req: TileRequest, key: string, cached: CachedTile, host: string): void {
-    if (this.disposed || this.breaker(host).rejects(this.ports.clock.now())) return;
+    if (this.disposed) return;
+    if (this.ports.isOnline?.() === false) {
+      // Offline: the entry is refreshed once the device is back online, not retried into a dead network now.
+      // Only the validators are kept meanwhile, not the bytes (the cache holds those).
+      const validators = { ...cached, bytes: null };
+      this.deferred.defer(key, () => this.revalidateInBackground(req, key, validators, host));
+      return;
+    }
+    if (this.breaker(host).rejects(this.ports.clock.now())) return;
     const ticket = this.scheduler.schedule(
       { key: key + CONDITIONAL, host, purpose: 'revalidate', coord: req.coord },
       networkTask(this.taskContext, { url: req.url, kind: req.kind, host, cacheKey: key, conditional: cached.revalidationHeaders }),
@@ -271,6 +314,7 @@ export class TileEngine {
     if (stale) hits.staleServed++;
     else if (countHit) hits[cached.tier]++;
     const response = tileResponse(cached.bytes, req, cached.tier, stale);
+    if (cached.prefetched) response.prefetched = true;
     if (cached.cacheControl !== undefined) response.cacheControl = cached.cacheControl;
     if (cached.expires !== undefined) response.expires = cached.expires;
     return response;

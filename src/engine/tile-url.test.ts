@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTileCoord, tileSourceOf } from './tile-url.ts';
+import { parseTileCoord, tileSourceOf, withTileAddress } from './tile-url.ts';
 
 describe('parseTileCoord', () => {
   it('reads z/x/y from a vector tile URL with a query', () => {
@@ -19,5 +19,20 @@ describe('parseTileCoord', () => {
 describe('tileSourceOf', () => {
   it('names the source by host and path prefix, without the query', () => {
     expect(tileSourceOf('http://127.0.0.1:8787/tiles/5/16/11.pbf?key=s')).toBe('127.0.0.1:8787/tiles');
+  });
+});
+
+describe('withTileAddress', () => {
+  it('gives a tile its address and source from the URL', () => {
+    expect(withTileAddress({ id: 'a', url: 'https://t.test/tiles/3/4/2.pbf', kind: 'vector' })).toMatchObject({
+      coord: { z: 3, x: 4, y: 2 },
+      source: 't.test/tiles',
+    });
+  });
+
+  it('gives a resource no address, even when its path ends in three numbers', () => {
+    const req = withTileAddress({ id: 'a', url: 'https://api.test/styles/v1/2/3.json', kind: 'resource' });
+    expect(req.coord).toBeUndefined();
+    expect(req.source).toBe('api.test/styles/v1/2/3.json');
   });
 });

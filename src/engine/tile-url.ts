@@ -26,8 +26,11 @@ export function tileSourceOf(url: string): string {
 }
 
 // Requests from MapLibre carry only a URL: the engine recovers the address and source itself, so visible tiles
-// and the prefetcher's (built from the same templates) share cache keys and priorities.
+// and the prefetcher's (built from the same templates) share cache keys and priorities. Resources (style, TileJSON,
+// sprites, glyphs) have no address even when their path happens to end in three numbers (`/v1/2/3.json`): without
+// one they rank first in their class, first in first out, and stay out of the spatial index and coverage.
 export function withTileAddress(req: TileRequest): TileRequest {
+  if (req.kind === 'resource') return req.source ? req : { ...req, source: tileSourceOf(req.url) };
   if (req.coord && req.source) return req;
   return { ...req, coord: req.coord ?? parseTileCoord(req.url), source: req.source ?? tileSourceOf(req.url) };
 }

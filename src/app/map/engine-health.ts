@@ -7,14 +7,16 @@ const POLL_MS = 1000;
 
 // Turns the engine's statistics into what a user needs to know: the tile server cannot be reached (breaker open
 // or failures with no success), tiles are being served stale, or the durable cache is unavailable.
-export function watchEngineHealth(engine: Remote<EngineApi>, notices: NoticeBoard): () => void {
+// `online`: navigator.onLine. While the device is offline the offline notice (offline-status.ts) says why tiles
+// come from the cache; "the tile server is not answering" would only repeat it less accurately.
+export function watchEngineHealth(engine: Remote<EngineApi>, notices: NoticeBoard, online: () => boolean = () => navigator.onLine): () => void {
   let previous: EngineStats | undefined;
   let stopped = false;
   const tick = async () => {
     if (stopped) return;
     try {
       const stats = await engine.stats();
-      describe(stats, previous, notices);
+      describe(stats, previous, notices, online());
       previous = stats;
     } catch {
       // the worker is gone or busy: the next tick tries again
@@ -27,9 +29,20 @@ export function watchEngineHealth(engine: Remote<EngineApi>, notices: NoticeBoar
   };
 }
 
-export function describe(stats: EngineStats, previous: EngineStats | undefined, notices: NoticeBoard): void {
+export function describe(stats: EngineStats, previous: EngineStats | undefined, notices: NoticeBoard, online = true): void {
+  describeNetwork(stats, previous, notices, online);
+  describeStorage(stats, notices);
+}
+
+function describeNetwork(stats: EngineStats, previous: EngineStats | undefined, notices: NoticeBoard, online: boolean): void {
+  if (!online) {
+    notices.clear('network');
+    return;
+  }
   const open = Object.entries(stats.breakers).filter(([, b]) => b.state !== 'closed').map(([host]) => host);
-  const failedNow = stats.requests.failed - (previous?.requests.failed ?? 0);
+  // 'offline' failures are the device's, not the server's (and the offline notice covered them)
+  const offlineNow = (stats.failures.offline ?? 0) - (previous?.failures.offline ?? 0);
+  const failedNow = stats.requests.failed - (previous?.requests.failed ?? 0) - offlineNow;
   const networkOkNow = stats.cache.hits.network - (previous?.cache.hits.network ?? 0);
   if (open.length > 0 || (failedNow > 0 && networkOkNow === 0)) {
     const stale = stats.cache.hits.staleServed > (previous?.cache.hits.staleServed ?? 0);
@@ -41,6 +54,9 @@ export function describe(stats: EngineStats, previous: EngineStats | undefined, 
   } else if (networkOkNow > 0 || (failedNow === 0 && open.length === 0)) {
     notices.clear('network');
   }
+}
+
+function describeStorage(stats: EngineStats, notices: NoticeBoard): void {
   const idb = stats.cache.idb.status;
   if (idb === 'unavailable' || idb === 'degraded') {
     notices.show({ key: 'idb', level: 'info', text: `Offline cache ${idb}: tiles are kept in memory only${stats.cache.idb.detail ? ` (${stats.cache.idb.detail})` : ''}.` });

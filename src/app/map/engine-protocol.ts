@@ -1,19 +1,23 @@
 import * as maplibregl from 'maplibre-gl';
 import type { Remote } from 'comlink';
 import type { EngineApi, ResourceKind } from '../../contract/engine-api.ts';
+import { registerResourceProtocol } from './resource-protocol.ts';
 
 export const ENGINE_PROTOCOL = 'kestrel';
 const PREFIX = `${ENGINE_PROTOCOL}://`;
 
 // MapLibre's request URL for a tile goes through `transformRequest`; routing it to our protocol is how every tile
-// reaches the engine, whatever source or style it comes from. Only tiles: style, TileJSON, sprites and glyphs
-// stay with MapLibre's loader.
+// reaches the engine, whatever source or style it comes from. Tiles only: `routeThroughEngine`
+// (resource-routing.ts) also sends the style, TileJSON, sprites and glyphs, and is what the page uses.
 export function routeTilesThroughEngine(url: string, resourceType?: string): { url: string } | undefined {
   if (resourceType !== 'Tile' || !/^https?:\/\//i.test(url)) return undefined;
   return { url: PREFIX + url };
 }
 
 let nextId = 0;
+// Tile asks that took the main-thread path (raster tiles always do; vector tiles only without the worker bridge).
+let mainThreadAsks = 0;
+export const mainThreadTileAsks = (): number => mainThreadAsks;
 
 // A 1×1 transparent PNG: "no tile here" for a raster source. Throwing instead would mark the tile errored,
 // and errored tiles are retried (retry-errored-tiles.ts); an empty answer is not a failure.
@@ -23,10 +27,12 @@ const EMPTY_PNG = Uint8Array.from(
 );
 
 export function registerEngineProtocol(engine: Remote<EngineApi>): void {
+  registerResourceProtocol(engine);
   maplibregl.addProtocol(ENGINE_PROTOCOL, async (params, abortController) => {
     const url = params.url.slice(PREFIX.length);
     const kind: ResourceKind = params.type === 'image' ? 'raster' : 'vector';
     const id = `t${++nextId}`;
+    mainThreadAsks++;
     const signal = abortController.signal;
     const onAbort = () => void engine.cancel(id);
     signal.addEventListener('abort', onAbort, { once: true });

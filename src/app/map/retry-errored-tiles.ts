@@ -14,7 +14,8 @@ export function retryErroredTiles(map: MapLibreMap, engine: Remote<EngineApi>): 
     if (stopped) return;
     try {
       const errored = erroredTiles(map);
-      if (errored.size > 0) {
+      // Offline, every retry would fail again (and log a failed request): wait for the network to come back.
+      if (errored.size > 0 && navigator.onLine !== false) {
         const stats = await engine.stats();
         const anyOpen = Object.values(stats.breakers).some((b) => b.state === 'open');
         if (!anyOpen) for (const [sourceId, ids] of errored) map.refreshTiles(sourceId, ids);

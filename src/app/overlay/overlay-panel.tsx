@@ -33,6 +33,10 @@ export function OverlayPanel({ source, toggle, budgets, onToggleTileBoundaries, 
   const { data, cost } = useOverlayData(source, visible && !toggle.collapsed);
   const { headerHandlers, onHandleKeyDown, reclamp } = usePanelDrag(panelRef, toggle.setPosition);
   const [boundaries, setBoundaries] = useState(false);
+  // The map layer belongs to the panel: closing the panel takes it off the map, so a reopened (unticked) panel
+  // never disagrees with the map.
+  const boundariesOff = useRef<(() => void) | null>(null);
+  useEffect(() => () => boundariesOff.current?.(), []);
   const { snapshot } = data;
   // Stable references for unchanged parts, so memoised sections skip rendering while the engine is idle.
   const statuses = useStable(useMemo(() => (snapshot ? evaluateBudgets(snapshot, budgets) : null), [snapshot, budgets]));
@@ -160,8 +164,10 @@ export function OverlayPanel({ source, toggle, budgets, onToggleTileBoundaries, 
                   type="checkbox"
                   checked={boundaries}
                   onChange={(event) => {
-                    setBoundaries(event.target.checked);
-                    onToggleTileBoundaries(event.target.checked);
+                    const on = event.target.checked;
+                    setBoundaries(on);
+                    onToggleTileBoundaries(on);
+                    boundariesOff.current = on ? () => onToggleTileBoundaries(false) : null;
                   }}
                   data-testid="overlay-tile-boundaries"
                 />{' '}
