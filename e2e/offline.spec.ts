@@ -1,10 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { startTileServer, type TileServer } from '../tile-server/tile-server.ts';
 import { expect, test, tileUrl } from './fixtures.ts';
+import { solidPng } from './solid-png.ts';
 import { startStaticAppServer } from './static-app-server.ts';
 
 // The built app (dist/, served by playwright.config.ts's `vite preview`) with its service worker, opened with the
@@ -41,6 +44,12 @@ function consoleErrors(page: Page): string[] {
   return errors;
 }
 
+// Figures for the report: an annotation in the HTML report, and a line in the list reporter's output.
+function report(type: string, description: string): void {
+  test.info().annotations.push({ type, description });
+  console.log(`${type}: ${description}`);
+}
+
 // IndexedDB writes are batched a few tens of ms behind the tiles.
 const settleWrites = (page: Page) => page.waitForTimeout(500);
 
@@ -74,30 +83,98 @@ test.describe('offline first', () => {
       const shown = await page.evaluate(() => window.kestrel.tiles());
       const stats = (await page.evaluate(() => window.kestrel.stats()))!;
 
-      expect(shown.inView).toMatchObject({ errored: 0, loading: 0, loaded: online.loaded });
+      expect(shown.inView).toMatchObject({ errored: 0, loading: 0 });
+      expect(shown.inView.loaded, 'the same view as online').toBe(online.loaded);
       expect(stats.cache.hits.network).toBe(0);
       expect(stats.cache.hits.staleServed, 'the tiles are past max-age: served stale').toBeGreaterThan(0);
+      expect(stats.resources?.hits.staleServed, 'the style (no-cache) came from the engine cache').toBeGreaterThanOrEqual(1);
+      expect(stats.resources?.requests.failed).toBe(0);
       const visibleFailures = stats.requests.failed - (stats.failures.offline ?? 0) + shown.errored;
       expect(visibleFailures, JSON.stringify(stats.failures)).toBe(0);
       await expect(page.getByTestId('notice-offline')).toContainText('Offline — showing the cached map');
       await expect(page.getByTestId('notice-network')).toHaveCount(0);
-      await page.waitForTimeout(1000);
       expect(errors, 'console errors while offline').toEqual([]);
-      test.info().annotations.push({
-        type: 'offline reload',
-        description:
+      report('offline reload',
           `all ${shown.inView.loaded} visible tiles rendered ${renderedMs.toFixed(0)} ms after navigation start; ` +
           `failed requests: ${visibleFailures} for the visited area, ${failedRequests.length} in all ` +
           `(engine: ${stats.failures.offline ?? 0} guesses outside the view failed as offline); ` +
-          `hits ${JSON.stringify(stats.cache.hits)}`,
-      });
+          `tile hits ${JSON.stringify(stats.cache.hits)}, resource hits ${JSON.stringify(stats.resources?.hits)}`,
+      );
+
+      // somewhere never visited: holes, quietly (no console errors, no "server not answering", no retry loop)
+      await page.evaluate(() => window.kestrel.map.jumpTo({ center: [100, 35], zoom: 5 }));
+      await page.evaluate(() => window.kestrel.idle());
+      const far = await page.evaluate(() => window.kestrel.tiles().inView);
+      expect(far.errored, 'tiles never cached cannot load offline').toBeGreaterThan(0);
+      await page.waitForTimeout(4000);
+      expect(errors, 'console errors for tiles missing offline').toEqual([]);
+      await expect(page.getByTestId('notice-network')).toHaveCount(0);
 
       server.resetStats();
       await context.setOffline(false);
       await expect(page.getByTestId('notice-offline')).toHaveCount(0);
-      // the engine looks once a second; what it served stale is asked again conditionally
+      // the engine looks once a second; the tiles it served stale are asked again conditionally (ETag → 304)
       await expect.poll(() => server.stats().byStatus['304'] ?? 0, { timeout: 10_000 }).toBeGreaterThanOrEqual(online.loaded);
-      expect(server.stats().byStatus['200'] ?? 0, 'the style (no-cache, no ETag) is fetched again').toBeGreaterThanOrEqual(1);
+      // and the holes fill (retry-errored-tiles.ts asks again every few seconds once online)
+      await expect.poll(() => page.evaluate(() => window.kestrel.tiles().inView), { timeout: 15_000 }).toMatchObject({ errored: 0, loading: 0 });
+    });
+  });
+
+  test.describe('a ?style= with TileJSON, a sprite and glyphs', () => {
+    // A style host with CORS: the style (no-cache), a one-icon sprite and one glyph range; tiles come through the
+    // shared tile server's TileJSON.
+    let assets: Server;
+    let assetsUrl = '';
+    const asked: Record<string, number> = {};
+    test.beforeAll(async () => {
+      const stack = 'Kestrel Sans';
+      const glyphRange = glyphPbf(stack, '0-255');
+      assets = createServer((req, res) => {
+        const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+        asked[path] = (asked[path] ?? 0) + 1;
+        const send = (type: string, body: string | Buffer, cache = 'max-age=300') => {
+          res.writeHead(200, { 'Content-Type': type, 'Cache-Control': cache, 'Access-Control-Allow-Origin': '*' });
+          res.end(body);
+        };
+        if (path === '/style.json') send('application/json', JSON.stringify(assetStyle(assetsUrl, stack)), 'no-cache');
+        else if (path === '/sprite.json') send('application/json', JSON.stringify({ dot: { x: 0, y: 0, width: 8, height: 8, pixelRatio: 1 } }));
+        else if (path === '/sprite.png') send('image/png', solidPng(8, [200, 30, 60]));
+        else if (path.startsWith('/fonts/')) send('application/x-protobuf', glyphRange);
+        else {
+          res.writeHead(404, { 'Access-Control-Allow-Origin': '*' });
+          res.end();
+        }
+      });
+      await new Promise<void>((resolve) => assets.listen(0, '127.0.0.1', resolve));
+      assetsUrl = `http://127.0.0.1:${(assets.address() as AddressInfo).port}`;
+    });
+    test.afterAll(() => new Promise<void>((resolve) => assets.close(() => resolve())));
+
+    test('works offline after one visit: every resource comes from the engine cache', async ({ page, context }) => {
+      await page.goto(pathFor(assetsUrl, '5/46/8'));
+      await mapSettled(page);
+      await underServiceWorker(page);
+      await settleWrites(page);
+      expect(Object.keys(asked).sort()).toEqual(expect.arrayContaining(['/sprite.json', '/sprite.png', '/style.json']));
+      expect(Object.keys(asked).some((path) => path.startsWith('/fonts/')), 'a glyph range was asked for').toBe(true);
+
+      await context.setOffline(true);
+      const errors = consoleErrors(page);
+      await page.reload();
+      await mapSettled(page);
+      const shown = await page.evaluate(() => window.kestrel.tiles());
+      const stats = (await page.evaluate(() => window.kestrel.stats()))!;
+      expect(shown.inView).toMatchObject({ errored: 0, loading: 0 });
+      expect(await page.evaluate(() => window.kestrel.map.hasImage('dot')), 'the sprite loaded offline').toBe(true);
+      const resources = stats.resources!;
+      expect(resources.requests.failed, JSON.stringify(resources.failures)).toBe(0);
+      // style, TileJSON, sprite index, sprite image, at least one glyph range
+      const fromCache = resources.hits.memory + resources.hits.idb + resources.hits.staleServed;
+      expect(fromCache, JSON.stringify(resources.hits)).toBeGreaterThanOrEqual(5);
+      expect(resources.hits.network).toBe(0);
+      expect(errors, 'console errors while offline').toEqual([]);
+      report('?style= offline', `${resources.requests.total} resources, all from the engine cache: ${JSON.stringify(resources.hits)}`);
+      await context.setOffline(false);
     });
   });
 
@@ -125,6 +202,7 @@ test.describe('offline first', () => {
     await fresh.goto(pathFor(tileUrl, '6/46/-93', { prefetch: 'off' }));
     await mapSettled(fresh);
     const seconds = (Date.now() - started) / 1000;
+    const renderedMs = await fresh.evaluate(() => performance.now());
     const shown = await fresh.evaluate(() => window.kestrel.tiles());
     const stats = (await fresh.evaluate(() => window.kestrel.stats()))!;
     expect(shown.inView).toMatchObject({ errored: 0, loading: 0 });
@@ -133,7 +211,7 @@ test.describe('offline first', () => {
     expect(stats.requests.failed).toBe(0);
     await expect(fresh.getByTestId('notice-offline')).toContainText('1 saved area available (Great Lakes)');
     expect(errors, 'console errors while offline').toEqual([]);
-    test.info().annotations.push({ type: 'fresh page offline', description: `${shown.inView.loaded} tiles of a saved area rendered in ${seconds.toFixed(1)} s` });
+    report('fresh page offline', `${shown.inView.loaded} tiles of a saved area rendered ${renderedMs.toFixed(0)} ms after navigation start (${seconds.toFixed(1)} s from goto)`);
     await context.setOffline(false);
     await expect(fresh.getByTestId('notice-offline')).toHaveCount(0);
   });
@@ -176,10 +254,39 @@ test.describe('offline first', () => {
         await page.waitForFunction(() => window.kestrel?.version === 'e2e-v2');
         await mapSettled(page);
         await expect(page.getByTestId('notice-update')).toHaveCount(0);
-        test.info().annotations.push({ type: 'update', description: `${before} → e2e-v2 after one click` });
+        report('update', `${before} → e2e-v2 after one click`);
       } finally {
         await host.close();
       }
     });
   });
 });
+
+// A style whose every resource is a different MapLibre resource type: Style, Source (TileJSON), SpriteJSON,
+// SpriteImage, Glyphs.
+function assetStyle(assets: string, stack: string): object {
+  return {
+    version: 8,
+    sources: { kestrel: { type: 'vector', url: `${tileUrl}/tiles.json` } },
+    sprite: `${assets}/sprite`,
+    glyphs: `${assets}/fonts/{fontstack}/{range}.pbf`,
+    layers: [
+      { id: 'background', type: 'background', paint: { 'background-color': '#a8d5ee' } },
+      { id: 'land', type: 'fill', source: 'kestrel', 'source-layer': 'land', paint: { 'fill-color': '#f2efe6' } },
+      {
+        id: 'places',
+        type: 'symbol',
+        source: 'kestrel',
+        'source-layer': 'places',
+        layout: { 'icon-image': 'dot', 'text-field': ['get', 'name'], 'text-font': [stack], 'text-offset': [0, 1] },
+      },
+    ],
+  };
+}
+
+// A glyph range with no glyphs: a valid `glyphs { stacks { name, range } }` protobuf (MapLibre draws no text, but
+// asks for it, parses it and caches it like any other).
+function glyphPbf(stack: string, range: string): Buffer {
+  const field = (key: number, bytes: Buffer) => Buffer.concat([Buffer.from([key, bytes.length]), bytes]);
+  return field(0x0a, Buffer.concat([field(0x0a, Buffer.from(stack)), field(0x12, Buffer.from(range))]));
+}

@@ -52,11 +52,11 @@ const engine = host?.engine ?? null;
 if (engine) {
   registerEngineProtocol(engine);
   if (options.workerBridge) void maplibregl.importScriptInWorkers(bridgeUrl);
-  void engine.configure({
+  engine.configure({
     ...options.engineOptions,
     ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}),
     prefetch: { ...options.engineOptions?.prefetch, enabled: options.prefetch },
-  });
+  }).catch((error: Error) => notices.show({ key: 'url', level: 'warn', text: `Engine options rejected (${error.message}); using the defaults.` }));
   void probeStorage().then((storage) => engine.setStorage(storage));
 }
 

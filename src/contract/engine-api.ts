@@ -113,6 +113,15 @@ export interface EngineStats {
   bytes: { network: number };
   cache: CacheStats;
   prefetch: PrefetchStats;
+  // The style, TileJSON, sprites and glyphs, counted apart: every figure above is about tiles. Absent from
+  // engines that serve no resources.
+  resources?: ResourceStats;
+}
+
+export interface ResourceStats {
+  requests: EngineStats['requests'];
+  hits: CacheStats['hits'];
+  failures: Partial<Record<FailureReason, number>>;
 }
 
 export interface CacheStats {

@@ -2,17 +2,7 @@ import * as maplibregl from 'maplibre-gl';
 import type { Remote } from 'comlink';
 import type { EngineApi, ResourceKind } from '../../contract/engine-api.ts';
 import { registerResourceProtocol } from './resource-protocol.ts';
-
-export const ENGINE_PROTOCOL = 'kestrel';
-const PREFIX = `${ENGINE_PROTOCOL}://`;
-
-// MapLibre's request URL for a tile goes through `transformRequest`; routing it to our protocol is how every tile
-// reaches the engine, whatever source or style it comes from. Tiles only: `routeThroughEngine`
-// (resource-routing.ts) also sends the style, TileJSON, sprites and glyphs, and is what the page uses.
-export function routeTilesThroughEngine(url: string, resourceType?: string): { url: string } | undefined {
-  if (resourceType !== 'Tile' || !/^https?:\/\//i.test(url)) return undefined;
-  return { url: PREFIX + url };
-}
+import { ENGINE_PROTOCOL, TILE_PREFIX as PREFIX } from './resource-routing.ts';
 
 let nextId = 0;
 // Tile asks that took the main-thread path (raster tiles always do; vector tiles only without the worker bridge).

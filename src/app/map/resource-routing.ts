@@ -16,8 +16,9 @@ export const RESOURCE_PREFIX = `${RESOURCE_PROTOCOL}://`;
 // 'Unknown' stay with MapLibre's loader.
 const RESOURCE_TYPES = new Set(['Style', 'Source', 'SpriteJSON', 'SpriteImage', 'Glyphs']);
 
-// MapLibre's `transformRequest`: tiles to `kestrel://`, the style's other resources to `kestrel-resource://`.
-// Only absolute http(s) URLs: anything else (data:, blob:, relative) is not the network's to cache.
+// MapLibre's `transformRequest`: routing to our protocols is how every tile and map resource reaches the engine,
+// whatever source or style it comes from. Tiles to `kestrel://`, the style's other resources to
+// `kestrel-resource://`. Only absolute http(s) URLs: anything else (data:, blob:, relative) is not the network's.
 export function routeThroughEngine(url: string, resourceType?: string): { url: string } | undefined {
   if (!/^https?:\/\//i.test(url)) return undefined;
   if (resourceType === 'Tile') return { url: TILE_PREFIX + url };
