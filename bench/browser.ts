@@ -22,5 +22,6 @@ export interface ViewportSize {
 
 // A fresh profile on disk: a warm reload then reads the real disk cache / IndexedDB, as a returning user would.
 export function launchProfile(userDataDir: string, viewport: ViewportSize): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(userDataDir, { ...chromiumLaunchOptions(), viewport, deviceScaleFactor: 1 });
+  // Service workers blocked: the app shell's precache download (~2 MB after the first idle) is not what is measured.
+  return chromium.launchPersistentContext(userDataDir, { ...chromiumLaunchOptions(), viewport, deviceScaleFactor: 1, serviceWorkers: 'block' });
 }

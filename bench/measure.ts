@@ -188,6 +188,8 @@ export interface TileDelta {
   holeTimeMs: number;
   // tiles of the final view still errored or loading (the app's census), when the app reports it
   viewHoles?: number;
+  // request→bytes of each tile delivered inside the window
+  latenciesMs: number[];
 }
 
 // Counter deltas, so a window is measured right whether or not resetStats() zeroed the timeline.
@@ -203,6 +205,8 @@ export function tileDelta(before: TimelineReading | undefined, after: TimelineRe
     pending: after.pending,
     holeTimeMs: d('holeTimeMs'),
     viewHoles: after.inView ? after.inView.errored + after.inView.loading : undefined,
+    // the app keeps latencies in delivery order, so the window's are the ones after the earlier reading's
+    latenciesMs: reset ? [...after.latenciesMs] : after.latenciesMs.slice(b.latenciesMs.length),
   };
 }
 

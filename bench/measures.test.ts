@@ -3,7 +3,7 @@ import { deriveMeasures, littleLaw, type RawReadings } from './measures.ts';
 
 const readings = (over: Partial<RawReadings> = {}): RawReadings => ({
   settleMs: 1234.4,
-  tiles: { requested: 10, delivered: 8, errored: 1, aborted: 1, pending: 1, holeTimeMs: 800 },
+  tiles: { requested: 10, delivered: 8, errored: 1, aborted: 1, pending: 1, holeTimeMs: 800, latenciesMs: [100, 50, 300, 200, 10, 20, 60, 60] },
   server: { requests: 9, bytesSent: 2048, maxInFlight: 6, byTileTimes: {} },
   mainThread: { taskS: 0.4, scriptS: 0.1 },
   longTasks: { count: 2, totalMs: 130 },
@@ -35,11 +35,16 @@ describe('deriveMeasures', () => {
   it('counts errored and still-pending tiles as missing', () => {
     expect(deriveMeasures(readings()).tilesMissing).toBe(2);
   });
+  it('gives tile latency percentiles by linear interpolation', () => {
+    const m = deriveMeasures(readings());
+    expect(m.tileP50Ms).toBe(60);
+    expect(m.tileP95Ms).toBe(265);
+  });
   it('gives main-thread time per delivered tile in ms', () => {
     expect(deriveMeasures(readings()).mainMsPerTile).toBe(50);
   });
   it('leaves per-tile figures empty when nothing was delivered', () => {
-    const m = deriveMeasures(readings({ tiles: { requested: 3, delivered: 0, errored: 3, aborted: 0, pending: 0, holeTimeMs: 0 } }));
+    const m = deriveMeasures(readings({ tiles: { requested: 3, delivered: 0, errored: 3, aborted: 0, pending: 0, holeTimeMs: 0, latenciesMs: [] } }));
     expect(m.holeMsPerTile).toBeNull();
     expect(m.mainMsPerTile).toBeNull();
   });

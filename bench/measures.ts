@@ -17,6 +17,13 @@ export const MEASURES = {
   tailMs: { label: 'tail after motion', unit: 'ms', better: 'lower', minDelta: 100 },
   holeTimeMs: { label: 'hole time', unit: 'ms', better: 'lower', minDelta: 200 },
   holeMsPerTile: { label: 'hole/tile', unit: 'ms', better: 'lower', minDelta: 20 },
+  tileP50Ms: { label: 'tile p50', unit: 'ms', better: 'lower', minDelta: 20 },
+  tileP95Ms: { label: 'tile p95', unit: 'ms', better: 'lower', minDelta: 40 },
+  // engine-side, from MapLibre's ask reaching the engine to its answer, per tier (stats().latencyMs)
+  memoryHitP50Ms: { label: 'memory hit p50', unit: 'ms', better: 'lower', minDelta: 1 },
+  memoryHitP99Ms: { label: 'memory hit p99', unit: 'ms', better: 'lower', minDelta: 2 },
+  idbHitP50Ms: { label: 'IndexedDB hit p50', unit: 'ms', better: 'lower', minDelta: 2 },
+  idbHitP99Ms: { label: 'IndexedDB hit p99', unit: 'ms', better: 'lower', minDelta: 5 },
   tilesRequested: { label: 'tiles asked', unit: '', better: 'lower', minDelta: 2, informational: true },
   tilesDelivered: { label: 'delivered', unit: '', better: 'higher', minDelta: 1, informational: true },
   tilesMissing: { label: 'missing', unit: '', better: 'lower', minDelta: 1 },
@@ -103,6 +110,8 @@ export function deriveMeasures(r: RawReadings): Measures {
     scriptMs: round(r.mainThread.scriptS * 1000, 0),
     mainMsPerTile: delivered > 0 ? round((r.mainThread.taskS * 1000) / delivered, 2) : null,
     fps: r.frames && r.frames.ms > 0 ? round(r.frames.frames / (r.frames.ms / 1000)) : null,
+    tileP50Ms: quantile(r.tiles.latenciesMs, 0.5),
+    tileP95Ms: quantile(r.tiles.latenciesMs, 0.95),
   };
   const e = r.engine;
   if (e) {
@@ -115,6 +124,11 @@ export function deriveMeasures(r: RawReadings): Measures {
     out.prefetchHitRatio = e.prefetch.enabled && r.moving ? round(e.prefetch.hitRatio, 3) : null;
     out.prefetchUsedShare = e.prefetch.enabled && e.prefetch.completed > 0 ? round(Math.min(1, e.prefetch.used / e.prefetch.completed), 3) : null;
     out.retried = e.requests.retried;
+    const tier = (t: { count: number; p50: number; p99: number }, k: 'p50' | 'p99') => (t.count > 0 ? round(t[k], 2) : null);
+    out.memoryHitP50Ms = tier(e.latencyMs.memory, 'p50');
+    out.memoryHitP99Ms = tier(e.latencyMs.memory, 'p99');
+    out.idbHitP50Ms = tier(e.latencyMs.idb, 'p50');
+    out.idbHitP99Ms = tier(e.latencyMs.idb, 'p99');
   }
   if (r.little) {
     const law = littleLaw(r.server.byTileTimes, r.little.latencyMs, r.little.limit);
@@ -126,4 +140,14 @@ export function deriveMeasures(r: RawReadings): Measures {
     }
   }
   return out;
+}
+
+// Linear interpolation between closest ranks (the definition the engine's percentiles use).
+export function quantile(values: number[], q: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (sorted.length - 1) * q;
+  const lo = Math.floor(at);
+  const hi = Math.ceil(at);
+  return round(sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo), 1);
 }

@@ -78,7 +78,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function openContext(env: RunEnv, scenario: Scenario): Promise<{ context: BrowserContext; dispose(): Promise<void> }> {
   if (scenario.load === 'cold' || !env.persistentProfiles) {
-    const context = await env.browser.newContext({ viewport: scenario.viewport, deviceScaleFactor: 1 });
+    const context = await env.browser.newContext({ viewport: scenario.viewport, deviceScaleFactor: 1, serviceWorkers: 'block' });
     return { context, dispose: () => context.close() };
   }
   const dir = await mkdtemp(join(tmpdir(), 'kestrel-bench-'));

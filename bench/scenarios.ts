@@ -105,6 +105,17 @@ export const SCENARIOS: Scenario[] = [
     variants: OFF_AND_ENGINE,
   },
   {
+    id: 'faulty20',
+    title: 'cold load under 20 % 5xx + 5 % hangs',
+    viewport: VIEWPORT,
+    hash: EUROPE,
+    load: 'cold',
+    // seed 6 puts 5xx and a hang among the first dozen requests (as in e2e/engine.spec.ts)
+    faults: { seed: 6, latencyMs: { base: 60, jitter: 20 }, status: { '500': 0.1, '503': 0.1 }, hangRate: 0.05 },
+    idleTimeoutMs: 25_000,
+    variants: OFF_AND_ENGINE,
+  },
+  {
     id: 'faulty',
     title: 'pan under 10 % 5xx + 2 % hangs',
     viewport: VIEWPORT,
