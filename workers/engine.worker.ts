@@ -16,6 +16,7 @@ import { fetchAdapter } from './fetch-adapter.ts';
 import { IdbAreaStore } from './idb-area-store.ts';
 import { IdbTileStore } from './idb-tile-store.ts';
 import { serveTileChannel } from './tile-channel-server.ts';
+import { tileChannelFrom } from '../src/contract/tile-channel.ts';
 import { watchConnection } from './network-information.ts';
 import { sha256Hex } from './sha256.ts';
 
@@ -32,7 +33,7 @@ const engine = new TileEngine({ fetcher: fetchAdapter, clock: systemClock, rando
 // sources or camera, so it never prefetches.
 const resources = new TileEngine({ fetcher: fetchAdapter, clock: systemClock, random: Math.random, cache, isOnline: () => self.navigator.onLine });
 const engineFor = (req: TileRequest) => (req.kind === 'resource' ? resources : engine);
-serveTileChannel(engine);
+serveTileChannel(engine, new BroadcastChannel(tileChannelFrom(self.name)));
 watchConnection((hint) => engine.setConnection(hint));
 const areas = new OfflineAreas({
   clock: systemClock,

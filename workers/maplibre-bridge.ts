@@ -1,7 +1,8 @@
 // Loaded into MapLibre's own workers with `importScriptInWorkers`: registers the `kestrel://` protocol there, so
 // vector tiles go from MapLibre's worker to the engine worker over a BroadcastChannel without touching the main
-// thread. No imports at run time: MapLibre evaluates this file as a classic script.
-import { TILE_CHANNEL, type TileChannelMessage } from '../src/contract/tile-channel.ts';
+// thread. MapLibre import()s it as a module because its URL ends in .mjs (see vite.config.ts); the page appends
+// `#<its tile channel>.mjs`, which keeps that ending and tells this copy which channel is its page's.
+import { tileChannelFrom, type TileChannelMessage } from '../src/contract/tile-channel.ts';
 import type { TileResult } from '../src/contract/engine-api.ts';
 
 interface MapLibreWorkerScope {
@@ -13,7 +14,8 @@ const PREFIX = 'kestrel://';
 const ACK_TIMEOUT_MS = 2000;
 
 const scope = self as unknown as MapLibreWorkerScope;
-const channel = new BroadcastChannel(TILE_CHANNEL);
+// this page's channel, from the fragment of the URL the page imported this script with
+const channel = new BroadcastChannel(tileChannelFrom(import.meta.url));
 const waiting = new Map<string, { ack: () => void; settle: (result: TileResult) => void }>();
 const me = Math.random().toString(36).slice(2, 8);
 let next = 0;

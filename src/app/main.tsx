@@ -4,6 +4,7 @@ import bridgeUrl from '../../workers/maplibre-bridge.ts?worker&url';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.tsx';
 import { startEngineWorker } from './engine-client.ts';
+import { pageTileChannel } from '../contract/tile-channel.ts';
 import { EngineHost } from './engine-host.ts';
 import { feedCamera } from './map/camera-feed.ts';
 import { feedSources } from './map/source-feed.ts';
@@ -39,9 +40,11 @@ const mapContainer = Object.assign(document.createElement('div'), { id: 'map' })
 const uiContainer = Object.assign(document.createElement('div'), { id: 'ui' });
 root.append(mapContainer, uiContainer);
 
+// This page's own BroadcastChannel between MapLibre's workers and the engine worker (not shared with other tabs).
+const tileChannel = pageTileChannel(Math.random().toString(36).slice(2, 10));
 const host = options.engine
   ? new EngineHost({
-      start: startEngineWorker,
+      start: () => startEngineWorker(tileChannel),
       onState: (state, detail) =>
         state === 'running'
           ? notices.clear('engine')
@@ -51,7 +54,8 @@ const host = options.engine
 const engine = host?.engine ?? null;
 if (engine) {
   registerEngineProtocol(engine);
-  if (options.workerBridge) void maplibregl.importScriptInWorkers(bridgeUrl);
+  // '.mjs' at the end keeps MapLibre importing the bridge as a module (fetch + eval would break under a CSP)
+  if (options.workerBridge) void maplibregl.importScriptInWorkers(`${bridgeUrl}#${encodeURIComponent(tileChannel)}.mjs`);
   engine.configure({
     ...options.engineOptions,
     ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}),

@@ -58,6 +58,9 @@ export type FailureReason =
   | 'truncated'
   | 'oversized'
   | 'opaque'
+  // a cross-origin server answered without Access-Control-Allow-Origin for this page: nothing can be read, not
+  // retried, not held against the host's breaker
+  | 'cors'
   // 200 with bytes that are not a tile of the requested kind (no image magic, not a plausible MVT)
   | 'garbage'
   | 'breaker-open'

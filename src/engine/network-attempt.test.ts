@@ -32,6 +32,14 @@ describe('networkAttempt', () => {
     expect(t.result.value).toMatchObject({ kind: 'answer', outcome: 'ok', status: 200, headers: { etag: '"v1"' }, latencyMs: 40 });
   });
 
+  it('classifies a CorsError from the fetcher as "cors": not retried, not held against the host', async () => {
+    const t = setup();
+    await flushMicrotasks();
+    t.fetcher.last().fail(Object.assign(new Error('answered without Access-Control-Allow-Origin'), { name: 'CorsError' }));
+    await flushMicrotasks();
+    expect(t.result.value).toMatchObject({ kind: 'failure', reason: 'cors', retryable: false, hostVerdict: 'neutral', overload: false });
+  });
+
   it('classifies a timeout as a retryable overload that counts against the host', async () => {
     const t = setup();
     await t.clock.advance(1000);

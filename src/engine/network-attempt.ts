@@ -72,6 +72,8 @@ export async function networkAttempt(input: NetworkAttemptInput): Promise<Networ
       return failure(reason, timedOut.message, !input.deadlineBound, elapsed(), 'failure', true);
     }
     if (controller.signal.aborted) return { kind: 'aborted' };
+    // The fetcher names a CORS refusal (see Fetcher in ports.ts): the server is up and will refuse every time.
+    if ((error as { name?: unknown } | null)?.name === 'CorsError') return failure('cors', (error as Error).message, false, elapsed(), 'neutral', false);
     return failure('network', String(error), true, elapsed(), 'failure', false);
   } finally {
     clock.clearTimeout(timer);

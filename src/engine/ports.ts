@@ -3,7 +3,8 @@ import type { CacheStats } from '../contract/engine-api.ts';
 // The engine reaches the world only through these ports, so Node tests can drive every race deterministically.
 
 // A subset of WHATWG fetch. The worker passes `fetch`; tests pass test/controllable-fetcher.
-// Implementations must reject with an AbortError when `init.signal` aborts.
+// Implementations must reject with an AbortError when `init.signal` aborts, and may reject with an error named
+// 'CorsError' when a cross-origin server answered but does not let this page read the answer.
 export type Fetcher = (url: string, init: { signal: AbortSignal; headers?: Record<string, string> }) => Promise<Response>;
 
 export interface Clock {

@@ -1,41 +1,28 @@
 import { describe as suite, expect, it } from 'vitest';
 import type { EngineStats } from '../../contract/engine-api.ts';
 import { NoticeBoard } from '../notices.ts';
-import { makeStats } from '../overlay/overlay-fixture.ts';
 import { describe } from './engine-health.ts';
 
-function healthy(): EngineStats {
-  return { ...makeStats(), breakers: {} };
-}
-
-function after(previous: EngineStats, change: { failed?: number; offline?: number; network?: number }): EngineStats {
-  const next = structuredClone(previous);
-  next.requests.failed += (change.failed ?? 0) + (change.offline ?? 0);
-  next.failures.offline = (previous.failures.offline ?? 0) + (change.offline ?? 0);
-  next.cache.hits.network += change.network ?? 0;
-  return next;
+function stats(failed: number, cors: number, networkOk: number): EngineStats {
+  return {
+    requests: { failed },
+    failures: cors ? { cors } : {},
+    breakers: {},
+    cache: { hits: { network: networkOk, staleServed: 0 }, idb: { status: 'ok' } },
+  } as unknown as EngineStats;
 }
 
 suite('engine health notices', () => {
-  it('says the tile server is not answering when requests fail and none succeed', () => {
+  it('says CORS, not "not answering", when the only failures are CORS refusals', () => {
     const notices = new NoticeBoard();
-    const before = healthy();
-    describe(after(before, { failed: 3 }), before, notices);
-    expect(notices.list().map((n) => n.key)).toEqual(['network']);
+    describe(stats(3, 3, 0), stats(0, 0, 0), notices);
+    expect(notices.list().map((n) => n.key)).toEqual(['cors']);
+    expect(notices.list()[0].text).toContain('Access-Control-Allow-Origin');
   });
 
-  it('leaves that to the offline notice while the device is offline', () => {
+  it('still says "not answering" for other failures', () => {
     const notices = new NoticeBoard();
-    const before = healthy();
-    describe(after(before, { failed: 3 }), before, notices);
-    describe(after(before, { failed: 3 }), before, notices, false);
-    expect(notices.list()).toEqual([]);
-  });
-
-  it('does not blame the server for failures that were the device being offline', () => {
-    const notices = new NoticeBoard();
-    const before = healthy();
-    describe(after(before, { offline: 4 }), before, notices);
-    expect(notices.list()).toEqual([]);
+    describe(stats(5, 2, 0), stats(0, 0, 0), notices);
+    expect(notices.list().map((n) => n.key).sort()).toEqual(['cors', 'network']);
   });
 });

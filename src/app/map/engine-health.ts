@@ -42,7 +42,16 @@ function describeNetwork(stats: EngineStats, previous: EngineStats | undefined, 
   const open = Object.entries(stats.breakers).filter(([, b]) => b.state !== 'closed').map(([host]) => host);
   // 'offline' failures are the device's, not the server's (and the offline notice covered them)
   const offlineNow = (stats.failures.offline ?? 0) - (previous?.failures.offline ?? 0);
-  const failedNow = stats.requests.failed - (previous?.requests.failed ?? 0) - offlineNow;
+  // A CORS refusal is the server's configuration, not an outage: its own notice, not "not answering".
+  const corsNow = (stats.failures.cors ?? 0) - (previous?.failures.cors ?? 0);
+  if (corsNow > 0) {
+    notices.show({
+      key: 'cors',
+      level: 'error',
+      text: 'A tile server does not allow this page to read its tiles (no Access-Control-Allow-Origin header, CORS). Those tiles stay blank.',
+    });
+  }
+  const failedNow = stats.requests.failed - (previous?.requests.failed ?? 0) - offlineNow - Math.max(0, corsNow);
   const networkOkNow = stats.cache.hits.network - (previous?.cache.hits.network ?? 0);
   if (open.length > 0 || (failedNow > 0 && networkOkNow === 0)) {
     const stale = stats.cache.hits.staleServed > (previous?.cache.hits.staleServed ?? 0);

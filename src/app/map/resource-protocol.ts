@@ -1,7 +1,7 @@
 import * as maplibregl from 'maplibre-gl';
 import type { Remote } from 'comlink';
 import type { EngineApi, EngineFailure } from '../../contract/engine-api.ts';
-import { RESOURCE_PREFIX, RESOURCE_PROTOCOL, decodeResource, type ResponseType } from './resource-routing.ts';
+import { RESOURCE_PREFIX, RESOURCE_PROTOCOL, STYLE_PREFIX, STYLE_PROTOCOL, decodeResource, type ResponseType } from './resource-routing.ts';
 
 let nextId = 0;
 
@@ -10,8 +10,15 @@ let nextId = 0;
 // page is a failure, and a stale copy is served instead when there is one); this handler gives MapLibre the
 // shape it asked for.
 export function registerResourceProtocol(engine: Remote<EngineApi>): void {
-  maplibregl.addProtocol(RESOURCE_PROTOCOL, async (params, abortController) => {
-    const url = params.url.slice(RESOURCE_PREFIX.length);
+  registerResourceHandler(engine, RESOURCE_PROTOCOL, RESOURCE_PREFIX, false);
+  registerResourceHandler(engine, STYLE_PROTOCOL, STYLE_PREFIX, true);
+}
+
+// `style`: the document is the map style, input from the URL and untrusted; one past the engine's size cap is
+// refused (parsing a giant style can take the page down), never loaded directly.
+function registerResourceHandler(engine: Remote<EngineApi>, protocol: string, prefix: string, style: boolean): void {
+  maplibregl.addProtocol(protocol, async (params, abortController) => {
+    const url = params.url.slice(prefix.length);
     const type = params.type as ResponseType | undefined;
     const id = `res${++nextId}`;
     const signal = abortController.signal;
@@ -22,7 +29,8 @@ export function registerResourceProtocol(engine: Remote<EngineApi>): void {
       if (signal.aborted) throw new DOMException('The request was cancelled', 'AbortError');
       if (!result.ok) {
         // A GeoJSON `data` URL may be larger than the engine's per-response cap: MapLibre's own way, uncached.
-        if (result.failure.reason === 'oversized') return loadDirect(url, type, signal);
+        if (result.failure.reason === 'oversized' && !style) return loadDirect(url, type, signal);
+        if (result.failure.reason === 'oversized') throw new Error(`the style document is too large (${result.failure.message})`);
         throw failed(result.failure);
       }
       const { response } = result;

@@ -8,8 +8,12 @@ describe('routeThroughEngine', () => {
     expect(routeThroughEngine('https://t.test/5/16/11.pbf', 'Tile')).toEqual({ url: 'kestrel://https://t.test/5/16/11.pbf' });
   });
 
-  it('sends the style, TileJSON, sprites and glyphs to kestrel-resource://', () => {
-    for (const type of ['Style', 'Source', 'SpriteJSON', 'SpriteImage', 'Glyphs']) {
+  it('sends the style to kestrel-style://, its own scheme (untrusted input, no direct-load fallback)', () => {
+    expect(routeThroughEngine('http://127.0.0.1:8787/style.json', 'Style')).toEqual({ url: 'kestrel-style://http://127.0.0.1:8787/style.json' });
+  });
+
+  it('sends TileJSON, sprites and glyphs to kestrel-resource://', () => {
+    for (const type of ['Source', 'SpriteJSON', 'SpriteImage', 'Glyphs']) {
       expect(routeThroughEngine('http://127.0.0.1:8787/style.json', type)).toEqual({ url: 'kestrel-resource://http://127.0.0.1:8787/style.json' });
     }
   });

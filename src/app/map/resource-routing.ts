@@ -6,9 +6,13 @@ export const ENGINE_PROTOCOL = 'kestrel';
 // vector tiles only); a request they cannot serve under another scheme — a GeoJSON `data` URL is loaded in the
 // worker — is forwarded to the main thread, where the resource handler knows its type.
 export const RESOURCE_PROTOCOL = 'kestrel-resource';
+// The style itself gets a scheme of its own: it comes from `?style=` (untrusted), and its handler refuses what
+// the others may load directly (a document past the size cap).
+export const STYLE_PROTOCOL = 'kestrel-style';
 
 export const TILE_PREFIX = `${ENGINE_PROTOCOL}://`;
 export const RESOURCE_PREFIX = `${RESOURCE_PROTOCOL}://`;
+export const STYLE_PREFIX = `${STYLE_PROTOCOL}://`;
 
 // MapLibre's ResourceType names (a const enum in its typings, so spelled out here). Style, TileJSON (and GeoJSON
 // data URLs, which MapLibre also asks for as 'Source'), sprites and glyphs: everything a style needs before its
@@ -22,6 +26,7 @@ const RESOURCE_TYPES = new Set(['Style', 'Source', 'SpriteJSON', 'SpriteImage', 
 export function routeThroughEngine(url: string, resourceType?: string): { url: string } | undefined {
   if (!/^https?:\/\//i.test(url)) return undefined;
   if (resourceType === 'Tile') return { url: TILE_PREFIX + url };
+  if (resourceType === 'Style') return { url: STYLE_PREFIX + url };
   if (resourceType !== undefined && RESOURCE_TYPES.has(resourceType)) return { url: RESOURCE_PREFIX + url };
   return undefined;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveStyleUrl } from './style-url.ts';
+import { resolveStyleUrl, styleUrlProblem } from './style-url.ts';
 
 const page = { search: '', protocol: 'http:', hostname: 'example.test' };
 
@@ -12,5 +12,17 @@ describe('resolveStyleUrl', () => {
   });
   it('falls back to the default tile port on the page host', () => {
     expect(resolveStyleUrl(page, '')).toBe('http://example.test:8787/style.json');
+  });
+});
+
+describe('styleUrlProblem', () => {
+  it('accepts http(s) addresses, absolute or relative to the page', () => {
+    for (const url of ['http://127.0.0.1:8787/style.json', 'https://tiles.example/style.json?key=1', '/styles/dark.json']) expect(styleUrlProblem(url)).toBeUndefined();
+  });
+
+  it('refuses javascript:, data:, blob: and file: addresses, naming the scheme', () => {
+    expect(styleUrlProblem('javascript:alert(1)')).toBe('the ?style= address must be http(s), not javascript:');
+    expect(styleUrlProblem('JaVaScRiPt:alert(1)')).toMatch(/not javascript:/);
+    for (const url of ['data:application/json,{}', 'blob:http://a.test/1', 'file:///etc/passwd']) expect(styleUrlProblem(url)).toMatch(/must be http\(s\)/);
   });
 });

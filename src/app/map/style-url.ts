@@ -9,3 +9,16 @@ export function resolveStyleUrl(location: { search: string; protocol: string; ho
   const base = tileUrl || `${location.protocol}//${location.hostname}:${DEFAULT_TILE_PORT}`;
   return `${base.replace(/\/$/, '')}/style.json`;
 }
+
+// `?style=` is untrusted input: only an http(s) address (absolute, or relative to the page) may be loaded as the
+// style. Returns why not, in words for the page's notice, or undefined when the address is acceptable.
+export function styleUrlProblem(styleUrl: string, base = 'http://page.invalid/'): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(styleUrl, base);
+  } catch {
+    return 'the ?style= address is not a URL';
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return `the ?style= address must be http(s), not ${parsed.protocol}`;
+  return undefined;
+}

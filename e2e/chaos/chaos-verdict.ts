@@ -1,0 +1,280 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FailureReason } from '../../src/contract/engine-api.ts';
+import { CHAOS_ENGINE_OPTIONS, CHAOS_MAX_IN_FLIGHT, RECOVERY_BOUND_MS, type ChaosRunData } from './chaos-run.ts';
+import type { ServerTotals } from './chaos-world.ts';
+import { BundleOwners, type Owner } from './source-attribution.ts';
+
+export interface Check {
+  group: 'nothing wrong delivered' | 'nothing lost' | 'bounds held' | 'usable';
+  name: string;
+  ok: boolean;
+  figure: string;
+}
+
+export interface ChaosVerdict {
+  seed: number;
+  mode: string;
+  durationMs: number;
+  checks: Check[];
+  figures: {
+    requestsMade: number;
+    faultsInjected: Record<string, number>;
+    browserFaults: Record<string, number>;
+    tilesVerified: number;
+    bodiesVerified: number;
+    cachedRecordsVerified: number;
+    unauditedDeliveries: { mainThreadFallback: number; mapLibreDelivered: number; engineAnswered: number };
+    maxInFlightSeen: { server: number; engine: number };
+    worstRecoveryMs: number | null;
+    failuresByReason: Partial<Record<FailureReason, number>>;
+    retries: { total: number; budgetExhausted: number };
+    longFrames: { count: number; worstMs: number; byOwner: Record<string, number>; engineCaused: number; worstEngineScriptMs: number };
+  };
+  phases: { kind: string; requests: number; repeats: number; maxInFlight: number; limit: number | null; recoveryMs: number | null; notices: string[]; expectNotice?: string; notes: string[] }[];
+}
+
+const BODY_FAULT_REASONS: FailureReason[] = ['html-body', 'garbage', 'truncated', 'oversized'];
+
+export function judge(run: ChaosRunData, totals: ServerTotals, distDir: string, tileHost: string): ChaosVerdict {
+  const checks: Check[] = [];
+  const check = (group: Check['group'], name: string, ok: boolean, figure: string) => checks.push({ group, name, ok, figure });
+
+  // Nothing wrong delivered: every body the engine handed out, and every record in IndexedDB, is the server's.
+  const delivered = new Map<string, { hashes: Set<string>; ok: number; noTile: number }>();
+  for (const h of run.harvests) {
+    for (const [key, entry] of Object.entries(h.audit?.engine?.tiles ?? {})) {
+      if (!key.startsWith(`${tileHost}/`)) continue;
+      const coord = key.slice(tileHost.length + 1);
+      const merged = delivered.get(coord) ?? { hashes: new Set(), ok: 0, noTile: 0 };
+      entry.sha256.forEach((hash) => merged.hashes.add(hash));
+      merged.ok += entry.ok;
+      merged.noTile += entry.noTile;
+      delivered.set(coord, merged);
+    }
+  }
+  const wrong: string[] = [];
+  let bodies = 0;
+  for (const [coord, entry] of delivered) {
+    const server = run.hashes[coord];
+    bodies += entry.ok + entry.noTile;
+    if (!server) wrong.push(`${coord}: no server hash`);
+    else if (entry.ok > 0 && (server.status !== 200 || [...entry.hashes].some((hash) => hash !== server.sha256))) wrong.push(`${coord}: delivered ${[...entry.hashes].join(',')} ≠ server ${server.status} ${server.sha256}`);
+    else if (entry.noTile > 0 && server.status === 200) wrong.push(`${coord}: "no tile" delivered for a tile that exists`);
+  }
+  const hashFailures = run.harvests.reduce((n, h) => n + (h.audit?.engine?.hashFailures ?? 0), 0);
+  const auditOn = run.harvests.some((h) => h.audit?.engine?.enabled);
+  check('nothing wrong delivered', 'every tile handed to MapLibre matches /__tilehash', auditOn && wrong.length === 0 && hashFailures === 0 && delivered.size > 0,
+    `${delivered.size} tiles, ${bodies} answers verified; ${wrong.length} wrong${wrong.length ? `: ${wrong.slice(0, 3).join('; ')}` : ''}`);
+
+  const badRecords: string[] = [];
+  let records = 0;
+  for (const record of run.idb.tileBytes) {
+    const coord = /\|(\d+\/\d+\/\d+)\|/.exec(record.key)?.[1];
+    if (!coord || !record.key.includes(tileHost)) continue;
+    records++;
+    const server = run.hashes[coord];
+    if (!server) badRecords.push(`${coord}: no server hash`);
+    else if (record.sha256 === null ? server.status === 200 : record.sha256 !== server.sha256) badRecords.push(`${coord}: cached ${record.sha256 ?? 'no tile'} ≠ server ${server.status} ${server.sha256}`);
+  }
+  check('nothing wrong delivered', 'no HTML/garbage/truncated/oversized body in IndexedDB', run.idb.exists && badRecords.length === 0,
+    `${records} records verified${run.idb.exists ? '' : ' (database missing)'}; ${badRecords.length} bad${badRecords.length ? `: ${badRecords.slice(0, 3).join('; ')}` : ''}`);
+
+  const failures: Partial<Record<FailureReason, number>> = {};
+  const counters = { retries: 0, budgetExhausted: 0, engineMaxInFlight: 0, answered: 0 };
+  const lifeEnds = new Map<string, (typeof run.harvests)[number]>();
+  for (const h of run.harvests) lifeEnds.set(h.engineLife, h);
+  for (const h of lifeEnds.values()) {
+    const s = h.stats;
+    if (!s) continue;
+    for (const [reason, n] of Object.entries(s.failures)) failures[reason as FailureReason] = (failures[reason as FailureReason] ?? 0) + (n ?? 0);
+    counters.retries += s.retries.total;
+    counters.budgetExhausted += s.retries.budgetExhausted;
+    counters.engineMaxInFlight = Math.max(counters.engineMaxInFlight, s.inFlight.max);
+    counters.answered += s.requests.ok + s.requests.noTile;
+  }
+  const injected = totals.faultsInjected;
+  const bodyFaults = (injected.html ?? 0) + (injected.garbage ?? 0) + (injected.truncate ?? 0) + (injected.oversize ?? 0);
+  const caught = BODY_FAULT_REASONS.reduce((n, r) => n + (failures[r] ?? 0), 0);
+  // stats().failures counts requests that finally failed: a truncated body is retried (and usually then arrives),
+  // so it shows up as a retry rather than a failure; HTML, garbage and oversized bodies are not retried.
+  check('nothing wrong delivered', 'bad bodies were refused (failures by reason, or retried)', bodyFaults === 0 || caught + counters.retries > 0,
+    `${bodyFaults} bad bodies injected; final failures: ${BODY_FAULT_REASONS.map((r) => `${r} ${failures[r] ?? 0}`).join(', ')}; ${counters.retries} retries`);
+
+  // Nothing lost.
+  const final = run.final;
+  check('nothing lost', 'every tile request ended (pending 0, engine queue and in-flight 0)', final.pending === 0 && final.queue === 0 && final.inFlight === 0 && final.serverInFlight === 0,
+    `pending ${final.pending}, engine queue ${final.queue}, engine in flight ${final.inFlight}, server in flight ${final.serverInFlight}`);
+  const recoveries = [...run.phases.map((p) => p.recoveryMs), final.recoveryMs, run.idbUnavailable.recoveryMs];
+  const never = run.phases.filter((p) => p.recoveryMs === null).map((p) => p.kind);
+  const worst = recoveries.some((r) => r === null) ? null : Math.max(...(recoveries as number[]));
+  check('nothing lost', `after each fault stops, the whole view is on screen within ${RECOVERY_BOUND_MS / 1000} s`, worst !== null && final.inView?.errored === 0,
+    worst === null ? `not recovered after: ${never.join(', ') || 'the end'}` : `worst ${worst} ms, median ${median(recoveries as number[])} ms over ${recoveries.length} recoveries`);
+
+  // Bounds held.
+  const overServer = run.phases.filter((p) => p.inFlightLimit !== null && p.server.maxInFlight > p.inFlightLimit);
+  const serverMax = Math.max(0, ...run.phases.filter((p) => p.inFlightLimit !== null).map((p) => p.server.maxInFlight));
+  const exemptMax = Math.max(0, ...run.phases.filter((p) => p.inFlightLimit === null).map((p) => p.server.maxInFlight));
+  check('bounds held', `server-side in flight ≤ ${CHAOS_MAX_IN_FLIGHT} per engine`, overServer.length === 0,
+    `max ${serverMax} (${overServer.map((p) => `${p.kind}: ${p.server.maxInFlight} > ${p.inFlightLimit}`).join(', ') || 'never over'}); while the worker was dead (direct loading, unbounded): ${exemptMax}`);
+  const memOver = run.samples.filter((s) => s.memory.bytes > s.memory.budget);
+  const memMax = Math.max(0, ...run.samples.map((s) => s.memory.bytes));
+  check('bounds held', 'memory tier ≤ budget', memOver.length === 0, `max ${mib(memMax)} of ${mib(run.samples[0]?.memory.budget ?? 0)} over ${run.samples.length} samples`);
+  // The quota shrinks below what is already stored. The browser keeps existing data and refuses writes (when its
+  // own accounting notices: Chromium may let a few through first), and the store only learns the quota from a
+  // QuotaExceededError. So the check: once the store has been refused, it sheds data and never grows again
+  // while the tiny quota lasts. (e2e/cache.spec.ts checks "≤ quota" with the quota set before anything is stored.)
+  const quotaSamples = run.samples.filter((s) => s.quota !== undefined);
+  const idbOver = run.samples.filter((s) => s.idb.bytes > s.idb.budget);
+  const refusedAt = quotaSamples.findIndex((s, i) => i > 0 && s.idb.quotaErrors > quotaSamples[0].idb.quotaErrors);
+  const afterRefusal = refusedAt < 0 ? [] : quotaSamples.slice(refusedAt);
+  const grewAfterRefusal = afterRefusal.filter((s, i) => i > 0 && s.engineLife === afterRefusal[i - 1].engineLife && s.idb.bytes > afterRefusal[i - 1].idb.bytes);
+  const quotaStart = quotaSamples[0];
+  const quotaEnd = quotaSamples.at(-1);
+  check('bounds held', 'IndexedDB ≤ budget; refused by a tiny quota, it sheds and never grows again', idbOver.length === 0 && grewAfterRefusal.length === 0,
+    `max ${mib(Math.max(0, ...run.samples.map((s) => s.idb.bytes)))} (budget ${mib(run.samples[0]?.idb.budget ?? 0)}); ${quotaStart ? `${mib(quotaStart.quota!)} quota set with ${mib(quotaStart.idb.bytes)} stored → ${mib(quotaEnd!.idb.bytes)} at the end (${quotaEnd!.idb.status}, ${quotaEnd!.idb.quotaErrors - quotaStart.idb.quotaErrors} quota errors${refusedAt < 0 ? ': the browser refused no write in the phase' : `, ${grewAfterRefusal.length} samples grew after the refusal`})` : 'no quota phase'}`);
+  const budget = retryBudgetViolations(run);
+  check('bounds held', 'retries within budget (≤ 20 % of requests + 10 per 10 s window)', budget.length === 0,
+    `${counters.retries} retries, budget exhausted ${counters.budgetExhausted}×; ${budget.length ? budget.slice(0, 2).join('; ') : 'no window over'}`);
+
+  // Usable.
+  check('usable', 'no uncaught page errors', run.pageErrors.length === 0,
+    run.pageErrors.length ? run.pageErrors.slice(0, 3).map((e) => `${e.page}: ${e.message}`).join(' | ') : '0');
+  const frames = longFrameFigures(run, distDir);
+  check('usable', 'no long frame > 200 ms caused by Kestrel code', frames.engineCaused === 0,
+    `${frames.count} frames > 200 ms (worst ${Math.round(frames.worstMs)} ms; by main contributor: ${Object.entries(frames.byOwner).map(([o, n]) => `${o} ${n}`).join(', ') || '-'}); Kestrel's longest script in one: ${Math.round(frames.worstEngineScriptMs)} ms`);
+  const notices = run.harvests.flatMap((h) => h.notices.map((n) => ({ ...n, page: h.label })));
+  const phaseRows = run.phases.map((p) => {
+    const seen = [...new Set(notices.filter((n) => n.wall >= p.startedAt && n.wall <= p.endedAt + (p.recoveryMs ?? RECOVERY_BOUND_MS)).map((n) => n.key))];
+    return { kind: p.kind, requests: p.server.requests, repeats: p.server.repeats, maxInFlight: p.server.maxInFlight, limit: p.inFlightLimit, recoveryMs: p.recoveryMs, notices: seen, expectNotice: p.expectNotice, notes: p.notes };
+  });
+  const missing = phaseRows.filter((p) => p.expectNotice && !p.notices.includes(p.expectNotice));
+  const idbStated = run.idbUnavailable.notice?.includes('memory only') === true && run.idbUnavailable.status === 'unavailable';
+  check('usable', "the page states each degradation (network / engine / idb notices)", missing.length === 0 && idbStated,
+    `${phaseRows.filter((p) => p.expectNotice).map((p) => `${p.kind} → ${p.expectNotice} ${p.notices.includes(p.expectNotice!) ? '✓' : '✗'}`).join(', ')}, IndexedDB blocked → idb ${idbStated ? '✓' : `✗ (${run.idbUnavailable.status}: ${run.idbUnavailable.notice})`}`);
+  check('usable', 'memory-only page (IndexedDB blocked) shows the whole view', run.idbUnavailable.inView?.errored === 0 && run.idbUnavailable.inView?.loading === 0,
+    `in view ${JSON.stringify(run.idbUnavailable.inView)}, recovered in ${run.idbUnavailable.recoveryMs ?? 'never'} ms`);
+
+  // Deliveries the engine did not see: the main-thread fallback while the worker was down (counted by the page)
+  // and MapLibre's worker-side fallback (not counted anywhere; the difference between what MapLibre received and
+  // what the engine answered bounds it).
+  const lastPerLoad = new Map<string, (typeof run.harvests)[number]>();
+  for (const h of run.harvests) lastPerLoad.set(h.pageLoad, h);
+  let fallback = 0;
+  let mapLibreDelivered = 0;
+  for (const h of lastPerLoad.values()) {
+    fallback += (h.audit?.fallback?.ok ?? 0) + (h.audit?.fallback?.noTile ?? 0);
+    mapLibreDelivered += h.tiles?.delivered ?? 0;
+  }
+
+  return {
+    seed: run.plan.seed,
+    mode: run.plan.mode,
+    durationMs: run.durationMs,
+    checks,
+    figures: {
+      requestsMade: totals.requests,
+      faultsInjected: { ...totals.faultsInjected },
+      browserFaults: run.browserFaults,
+      tilesVerified: delivered.size,
+      bodiesVerified: bodies,
+      cachedRecordsVerified: records,
+      unauditedDeliveries: { mainThreadFallback: fallback, mapLibreDelivered, engineAnswered: counters.answered },
+      maxInFlightSeen: { server: serverMax, engine: counters.engineMaxInFlight },
+      worstRecoveryMs: worst,
+      failuresByReason: failures,
+      retries: { total: counters.retries, budgetExhausted: counters.budgetExhausted },
+      longFrames: frames,
+    },
+    phases: phaseRows,
+  };
+}
+
+// Within one engine's life, the retries made over any stretch of ≤ 10 s may not exceed 20 % of the requests
+// seen in the 10 s before and during it, plus the floor of 10. Requests here are all asks (cache hits
+// included), so this is looser than the engine's own accounting, never stricter.
+function retryBudgetViolations(run: ChaosRunData): string[] {
+  const { budgetRatio, budgetFloor, budgetWindowMs } = { budgetRatio: 0.2, budgetFloor: 10, budgetWindowMs: 10_000 };
+  const out: string[] = [];
+  const byLife = new Map<string, typeof run.samples>();
+  for (const s of run.samples) byLife.set(s.engineLife, [...(byLife.get(s.engineLife) ?? []), s]);
+  for (const samples of byLife.values()) {
+    for (let i = 0; i < samples.length; i++) {
+      for (let j = i + 1; j < samples.length && samples[j].t - samples[i].t <= budgetWindowMs; j++) {
+        const retries = samples[j].retries - samples[i].retries;
+        const before = [...samples.slice(0, i + 1)].reverse().find((s) => s.t <= samples[i].t - budgetWindowMs);
+        const requests = samples[j].requests - (before?.requests ?? 0);
+        // one window's floor for the stretch, one for the window before it that its first retries may count in
+        if (retries > budgetRatio * requests + 2 * budgetFloor) out.push(`${retries} retries over ${samples[j].t - samples[i].t} ms against ${requests} requests`);
+      }
+    }
+  }
+  return out;
+}
+
+function longFrameFigures(run: ChaosRunData, distDir: string): ChaosVerdict['figures']['longFrames'] {
+  const owners = new BundleOwners(distDir);
+  const byOwner: Record<string, number> = {};
+  let engineCaused = 0;
+  let worstEngineScriptMs = 0;
+  const frames = run.harvests.flatMap((h) => h.longFrames);
+  for (const frame of frames) {
+    const time: Partial<Record<Owner | 'startup', number>> = {};
+    for (const script of frame.scripts) {
+      const owner = script.invokerType === 'classic-script' || script.invokerType === 'module-script' ? 'startup' : owners.ownerOf(script.sourceURL, script.sourceCharPosition);
+      time[owner] = (time[owner] ?? 0) + script.duration;
+    }
+    worstEngineScriptMs = Math.max(worstEngineScriptMs, time.kestrel ?? 0);
+    const scripted = Object.values(time).reduce((a, b) => a + (b ?? 0), 0);
+    // Rendering, style and layout dominate a frame whose scripts took under half of it.
+    const [top] = Object.entries(time).sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0));
+    const main = scripted < frame.duration / 2 || !top ? 'render' : top[0];
+    byOwner[main] = (byOwner[main] ?? 0) + 1;
+    if (main === 'kestrel') engineCaused++;
+  }
+  return { count: frames.length, worstMs: Math.max(0, ...frames.map((f) => f.duration)), byOwner, engineCaused, worstEngineScriptMs };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+export function formatVerdict(v: ChaosVerdict): string {
+  const lines: string[] = [];
+  const status = v.checks.every((c) => c.ok) ? 'PASS' : 'FAIL';
+  lines.push(`Chaos (${v.mode}, seed ${v.seed}, ${(v.durationMs / 1000).toFixed(0)} s): ${status}`);
+  lines.push('| group | check | result | figures |', '|---|---|---|---|');
+  for (const c of v.checks) lines.push(`| ${c.group} | ${c.name} | ${c.ok ? 'ok' : 'FAILED'} | ${c.figure.replaceAll('|', '/')} |`);
+  const f = v.figures;
+  lines.push('');
+  lines.push(`requests made (server): ${f.requestsMade}; faults injected (server): ${Object.entries(f.faultsInjected).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`);
+  lines.push(`browser faults: ${Object.entries(f.browserFaults).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`);
+  lines.push(`tiles verified: ${f.tilesVerified} addresses, ${f.bodiesVerified} answers, ${f.cachedRecordsVerified} IndexedDB records; not audited: ${f.unauditedDeliveries.mainThreadFallback} main-thread fallback answers (MapLibre received ${f.unauditedDeliveries.mapLibreDelivered}, the engine answered ${f.unauditedDeliveries.engineAnswered})`);
+  lines.push(`max in flight: server ${f.maxInFlightSeen.server} (limit ${CHAOS_MAX_IN_FLIGHT} per engine), engine ${f.maxInFlightSeen.engine}; worst recovery: ${f.worstRecoveryMs ?? 'never'} ms`);
+  lines.push(`failures by reason: ${Object.entries(f.failuresByReason).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}; retries ${f.retries.total} (budget exhausted ${f.retries.budgetExhausted}×)`);
+  lines.push('');
+  lines.push('| phase | server requests (repeats) | max in flight (limit) | notices seen | recovery ms | notes |', '|---|---|---|---|---|---|');
+  for (const p of v.phases) {
+    lines.push(`| ${p.kind} | ${p.requests} (${p.repeats}) | ${p.maxInFlight} (${p.limit ?? 'direct'}) | ${p.notices.join(', ') || '-'}${p.expectNotice ? ` (want ${p.expectNotice})` : ''} | ${p.recoveryMs ?? 'never'} | ${p.notes.join('; ').replaceAll('|', '/')} |`);
+  }
+  return lines.join('\n');
+}
+
+export function writeVerdict(v: ChaosVerdict, run: ChaosRunData): string {
+  const dir = join(process.cwd(), 'e2e', 'chaos', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `chaos-${v.mode}-seed${v.seed}-${new Date().toISOString().replaceAll(':', '-')}.json`);
+  const { hashes: _hashes, idb, harvests, samples, ...rest } = run;
+  const slim = {
+    verdict: v,
+    engineOptions: CHAOS_ENGINE_OPTIONS,
+    run: { ...rest, idb: { exists: idb.exists, version: idb.version, stores: idb.stores }, samples: samples.length, harvests: harvests.map((h) => ({ label: h.label, engineLife: h.engineLife, stats: h.stats, tiles: h.tiles, notices: h.notices, longFrames: h.longFrames.length })) },
+  };
+  writeFileSync(file, `${JSON.stringify(slim, null, 2)}\n`);
+  return file;
+}
