@@ -11,6 +11,8 @@ export interface SoakSample {
   idbBytes: number | null;
   storageUsage: number | null;
   memoryTierBytes: number | null;
+  // tiles each tier holds (the engine's per-tile bookkeeping grows with these, up to the budgets)
+  entries?: { memory: number; idb: number } | null;
   tilesDelivered: number;
   serverRequests: number;
 }

@@ -103,6 +103,7 @@ async function main(): Promise<void> {
           idbBytes: stats?.cache.idb.bytes ?? null,
           storageUsage: usage,
           memoryTierBytes: stats?.cache.memory.bytes ?? null,
+          entries: stats ? { memory: stats.cache.memory.entries, idb: stats.cache.idb.entries } : null,
           tilesDelivered: delivered,
           serverRequests: tiles.stats().requests,
         };

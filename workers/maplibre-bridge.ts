@@ -1,32 +1,53 @@
 // Loaded into MapLibre's own workers with `importScriptInWorkers`: registers the `kestrel://` protocol there, so
 // vector tiles go from MapLibre's worker to the engine worker over a BroadcastChannel without touching the main
-// thread. MapLibre import()s it as a module because its URL ends in .mjs (see vite.config.ts); the page appends
-// `#<its tile channel>.mjs`, which keeps that ending and tells this copy which channel is its page's.
-import { tileChannelFrom, type TileChannelMessage } from '../src/contract/tile-channel.ts';
+// thread. MapLibre import()s it as a module because its URL ends in .mjs (see vite.config.ts). Each tile URL
+// carries its page's id (`kestrel://<page>/<url>`), which names the page's channel.
+import { pageTileChannel, parseBridgedTileUrl, type TileChannelMessage } from '../src/contract/tile-channel.ts';
 import type { TileResult } from '../src/contract/engine-api.ts';
 
 interface MapLibreWorkerScope {
   addProtocol?: (name: string, load: (params: { url: string; type?: string }, abort: AbortController) => Promise<{ data: ArrayBuffer }>) => void;
 }
 
-const PREFIX = 'kestrel://';
 // With no acknowledgement in this time the engine worker is gone (crashed, restarting): fetch directly instead.
 const ACK_TIMEOUT_MS = 2000;
+// How long a request waits for an engine to announce itself when none has yet (the engine worker may still be
+// loading when MapLibre asks for the first tiles), before it is fetched directly.
+const READY_TIMEOUT_MS = 5000;
 
 const scope = self as unknown as MapLibreWorkerScope;
-// this page's channel, from the fragment of the URL the page imported this script with
-const channel = new BroadcastChannel(tileChannelFrom(import.meta.url));
 const waiting = new Map<string, { ack: () => void; settle: (result: TileResult) => void }>();
 const me = Math.random().toString(36).slice(2, 8);
 let next = 0;
 
-channel.onmessage = (event: MessageEvent<TileChannelMessage>) => {
-  const message = event.data;
-  const entry = 'id' in message ? waiting.get(message.id) : undefined;
-  if (!entry) return;
-  if (message.type === 'ack') entry.ack();
-  else if (message.type === 'result') entry.settle(message.result);
-};
+interface PageChannel {
+  channel: BroadcastChannel;
+  engineReady: boolean;
+  held: (() => void)[];
+}
+// One MapLibre worker may serve several maps; each page's engine listens on its own channel.
+const pages = new Map<string, PageChannel>();
+
+function pageChannel(pageId: string): PageChannel {
+  let page = pages.get(pageId);
+  if (page) return page;
+  const created: PageChannel = { channel: new BroadcastChannel(pageTileChannel(pageId)), engineReady: false, held: [] };
+  created.channel.onmessage = (event: MessageEvent<TileChannelMessage>) => {
+    const message = event.data;
+    if (message.type === 'ready') {
+      created.engineReady = true;
+      for (const send of created.held.splice(0)) send();
+      return;
+    }
+    const entry = 'id' in message ? waiting.get(message.id) : undefined;
+    if (!entry) return;
+    if (message.type === 'ack') entry.ack();
+    else if (message.type === 'result') entry.settle(message.result);
+  };
+  created.channel.postMessage({ type: 'hello' } satisfies TileChannelMessage);
+  pages.set(pageId, created);
+  return created;
+}
 
 async function direct(url: string, signal: AbortSignal): Promise<{ data: ArrayBuffer }> {
   const response = await fetch(url, { signal });
@@ -36,19 +57,28 @@ async function direct(url: string, signal: AbortSignal): Promise<{ data: ArrayBu
 }
 
 scope.addProtocol?.('kestrel', (params, abortController) => {
-  const url = params.url.slice(PREFIX.length);
-  // Images (raster tiles) are decoded on the main thread anyway; they keep the main-thread path.
+  const { pageId, url } = parseBridgedTileUrl(params.url);
+  const page = pageChannel(pageId);
+  const { channel, held } = page;
   const id = `${me}:${++next}`;
   const signal = abortController.signal;
   return new Promise<TileResult | 'no-engine'>((resolve) => {
-    const timer = setTimeout(() => resolve('no-engine'), ACK_TIMEOUT_MS);
+    let timer = setTimeout(() => resolve('no-engine'), page.engineReady ? ACK_TIMEOUT_MS : READY_TIMEOUT_MS);
     waiting.set(id, { ack: () => clearTimeout(timer), settle: resolve });
+    const send = () => {
+      // settled meanwhile (timed out to a direct fetch, or aborted): nothing to ask for
+      if (!waiting.has(id)) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => resolve('no-engine'), ACK_TIMEOUT_MS);
+      channel.postMessage({ type: 'request', id, req: { id, url, kind: 'vector', purpose: 'visible' } } satisfies TileChannelMessage);
+    };
     signal.addEventListener('abort', () => {
       channel.postMessage({ type: 'cancel', id } satisfies TileChannelMessage);
       clearTimeout(timer);
       resolve({ ok: false, failure: { reason: 'aborted', message: 'The tile left the view', attempts: 0 } });
     }, { once: true });
-    channel.postMessage({ type: 'request', id, req: { id, url, kind: 'vector', purpose: 'visible' } } satisfies TileChannelMessage);
+    if (page.engineReady) send();
+    else held.push(send);
   }).then((result) => {
     waiting.delete(id);
     if (result === 'no-engine') return direct(url, signal);

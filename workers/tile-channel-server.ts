@@ -9,6 +9,10 @@ export function serveTileChannel(engine: TileEngine, channel: BroadcastChannel =
   const post = (message: TileChannelMessage) => channel.postMessage(message);
   channel.onmessage = (event: MessageEvent<TileChannelMessage>) => {
     const message = event.data;
+    if (message.type === 'hello') {
+      post({ type: 'ready' });
+      return;
+    }
     if (message.type === 'cancel') {
       askers.get(message.id)?.abort();
       return;
@@ -23,5 +27,6 @@ export function serveTileChannel(engine: TileEngine, channel: BroadcastChannel =
       (error: unknown) => post({ type: 'result', id, result: { ok: false, failure: toEngineFailure(error) } }),
     ).finally(() => askers.delete(id));
   };
+  post({ type: 'ready' });
   return () => channel.close();
 }

@@ -29,7 +29,8 @@ export interface ChaosVerdict {
     worstRecoveryMs: number | null;
     failuresByReason: Partial<Record<FailureReason, number>>;
     retries: { total: number; budgetExhausted: number };
-    longFrames: { count: number; worstMs: number; byOwner: Record<string, number>; engineCaused: number; worstEngineScriptMs: number };
+    // longTasks: PerformanceObserver 'longtask' entries > 200 ms (no attribution; frames carry the scripts)
+    longFrames: { count: number; worstMs: number; byOwner: Record<string, number>; engineCaused: number; worstEngineScriptMs: number; longTasks: number };
   };
   phases: { kind: string; requests: number; repeats: number; maxInFlight: number; limit: number | null; recoveryMs: number | null; notices: string[]; expectNotice?: string; notes: string[] }[];
 }
@@ -142,7 +143,7 @@ export function judge(run: ChaosRunData, totals: ServerTotals, distDir: string, 
     run.pageErrors.length ? run.pageErrors.slice(0, 3).map((e) => `${e.page}: ${e.message}`).join(' | ') : '0');
   const frames = longFrameFigures(run, distDir);
   check('usable', 'no long frame > 200 ms caused by Kestrel code', frames.engineCaused === 0,
-    `${frames.count} frames > 200 ms (worst ${Math.round(frames.worstMs)} ms; by main contributor: ${Object.entries(frames.byOwner).map(([o, n]) => `${o} ${n}`).join(', ') || '-'}); Kestrel's longest script in one: ${Math.round(frames.worstEngineScriptMs)} ms`);
+    `${frames.count} frames > 200 ms (${frames.longTasks} long tasks; worst ${Math.round(frames.worstMs)} ms; by main contributor: ${Object.entries(frames.byOwner).map(([o, n]) => `${o} ${n}`).join(', ') || '-'}); Kestrel's longest script in one: ${Math.round(frames.worstEngineScriptMs)} ms`);
   const notices = run.harvests.flatMap((h) => h.notices.map((n) => ({ ...n, page: h.label })));
   const phaseRows = run.phases.map((p) => {
     const seen = [...new Set(notices.filter((n) => n.wall >= p.startedAt && n.wall <= p.endedAt + (p.recoveryMs ?? RECOVERY_BOUND_MS)).map((n) => n.key))];
@@ -232,7 +233,8 @@ function longFrameFigures(run: ChaosRunData, distDir: string): ChaosVerdict['fig
     byOwner[main] = (byOwner[main] ?? 0) + 1;
     if (main === 'kestrel') engineCaused++;
   }
-  return { count: frames.length, worstMs: Math.max(0, ...frames.map((f) => f.duration)), byOwner, engineCaused, worstEngineScriptMs };
+  const longTasks = run.harvests.reduce((n, h) => n + h.longTasks.length, 0);
+  return { count: frames.length, worstMs: Math.max(0, ...frames.map((f) => f.duration)), byOwner, engineCaused, worstEngineScriptMs, longTasks };
 }
 
 function median(values: number[]): number {

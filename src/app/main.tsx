@@ -41,7 +41,8 @@ const uiContainer = Object.assign(document.createElement('div'), { id: 'ui' });
 root.append(mapContainer, uiContainer);
 
 // This page's own BroadcastChannel between MapLibre's workers and the engine worker (not shared with other tabs).
-const tileChannel = pageTileChannel(Math.random().toString(36).slice(2, 10));
+const pageId = Math.random().toString(36).slice(2, 10);
+const tileChannel = pageTileChannel(pageId);
 const host = options.engine
   ? new EngineHost({
       start: () => startEngineWorker(tileChannel),
@@ -55,7 +56,7 @@ const engine = host?.engine ?? null;
 if (engine) {
   registerEngineProtocol(engine);
   // '.mjs' at the end keeps MapLibre importing the bridge as a module (fetch + eval would break under a CSP)
-  if (options.workerBridge) void maplibregl.importScriptInWorkers(`${bridgeUrl}#${encodeURIComponent(tileChannel)}.mjs`);
+  if (options.workerBridge) void maplibregl.importScriptInWorkers(bridgeUrl);
   engine.configure({
     ...options.engineOptions,
     ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}),
@@ -64,7 +65,7 @@ if (engine) {
   void probeStorage().then((storage) => engine.setStorage(storage));
 }
 
-const map = createMap({ container: mapContainer, styleUrl, transformRequest: engine ? routeThroughEngine : undefined });
+const map = createMap({ container: mapContainer, styleUrl, transformRequest: engine ? (url, type) => routeThroughEngine(url, type, pageId) : undefined });
 const timeline = new TileTimeline(map);
 const ready = watchStyleErrors(map, styleUrl, notices);
 // The rejection is for suites awaiting `ready`; the page itself shows the notice.

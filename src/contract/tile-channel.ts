@@ -12,6 +12,19 @@ export function pageTileChannel(pageId: string): string {
   return `${TILE_CHANNEL}:${pageId}`;
 }
 
+// A tile URL as MapLibre sees it: `kestrel://<page id>/<upstream url>`. The page id travels with every tile ask,
+// so the bridge in MapLibre's worker knows which page's channel to use. (It cannot read it from its own script
+// URL: served by the service worker, a module's URL loses the fragment the page put there.)
+export function bridgedTileUrl(pageId: string, url: string): string {
+  return `kestrel://${pageId}/${url}`;
+}
+
+export function parseBridgedTileUrl(bridged: string): { pageId: string; url: string } {
+  const rest = bridged.slice('kestrel://'.length);
+  const slash = rest.indexOf('/');
+  return { pageId: rest.slice(0, slash), url: rest.slice(slash + 1) };
+}
+
 // The channel named after the '#' of a worker name or a URL ("…#<channel>" or "…#<channel>.mjs"); the shared
 // channel when there is none.
 export function tileChannelFrom(text: string): string {
@@ -21,6 +34,10 @@ export function tileChannelFrom(text: string): string {
 }
 
 export type TileChannelMessage =
+  // a bridge that just loaded asks whether an engine listens; an engine says 'ready' when it starts and when asked.
+  // Messages posted before the engine's channel exists are lost, so bridges hold their requests until 'ready'.
+  | { type: 'hello' }
+  | { type: 'ready' }
   // MapLibre worker → engine: `id` is unique across MapLibre workers (it carries the asker's own prefix)
   | { type: 'request'; id: string; req: TileRequest }
   | { type: 'cancel'; id: string }

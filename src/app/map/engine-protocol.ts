@@ -2,7 +2,8 @@ import * as maplibregl from 'maplibre-gl';
 import type { Remote } from 'comlink';
 import type { EngineApi, ResourceKind } from '../../contract/engine-api.ts';
 import { registerResourceProtocol } from './resource-protocol.ts';
-import { ENGINE_PROTOCOL, TILE_PREFIX as PREFIX } from './resource-routing.ts';
+import { parseBridgedTileUrl } from '../../contract/tile-channel.ts';
+import { ENGINE_PROTOCOL } from './resource-routing.ts';
 
 let nextId = 0;
 // Tile asks that took the main-thread path (raster tiles always do; vector tiles only without the worker bridge).
@@ -19,7 +20,7 @@ const EMPTY_PNG = Uint8Array.from(
 export function registerEngineProtocol(engine: Remote<EngineApi>): void {
   registerResourceProtocol(engine);
   maplibregl.addProtocol(ENGINE_PROTOCOL, async (params, abortController) => {
-    const url = params.url.slice(PREFIX.length);
+    const { url } = parseBridgedTileUrl(params.url);
     const kind: ResourceKind = params.type === 'image' ? 'raster' : 'vector';
     const id = `t${++nextId}`;
     mainThreadAsks++;

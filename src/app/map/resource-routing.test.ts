@@ -5,7 +5,7 @@ const utf8 = (text: string) => new TextEncoder().encode(text).buffer as ArrayBuf
 
 describe('routeThroughEngine', () => {
   it('sends tiles to kestrel://', () => {
-    expect(routeThroughEngine('https://t.test/5/16/11.pbf', 'Tile')).toEqual({ url: 'kestrel://https://t.test/5/16/11.pbf' });
+    expect(routeThroughEngine('https://t.test/5/16/11.pbf', 'Tile', 'p1')).toEqual({ url: 'kestrel://p1/https://t.test/5/16/11.pbf' });
   });
 
   it('sends the style to kestrel-style://, its own scheme (untrusted input, no direct-load fallback)', () => {

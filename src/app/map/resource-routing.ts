@@ -1,6 +1,8 @@
 // Which of MapLibre's requests go to the engine, under which protocol, and how a resource's bytes are handed back.
 // No MapLibre import here: the decisions are plain functions, tested in Node.
 
+import { bridgedTileUrl } from '../../contract/tile-channel.ts';
+
 export const ENGINE_PROTOCOL = 'kestrel';
 // Non-tile resources get their own scheme. MapLibre's workers register `kestrel://` themselves (the worker bridge,
 // vector tiles only); a request they cannot serve under another scheme — a GeoJSON `data` URL is loaded in the
@@ -23,9 +25,10 @@ const RESOURCE_TYPES = new Set(['Style', 'Source', 'SpriteJSON', 'SpriteImage', 
 // MapLibre's `transformRequest`: routing to our protocols is how every tile and map resource reaches the engine,
 // whatever source or style it comes from. Tiles to `kestrel://`, the style's other resources to
 // `kestrel-resource://`. Only absolute http(s) URLs: anything else (data:, blob:, relative) is not the network's.
-export function routeThroughEngine(url: string, resourceType?: string): { url: string } | undefined {
+// `pageId` names the page's tile channel (src/contract/tile-channel.ts) inside every tile URL.
+export function routeThroughEngine(url: string, resourceType?: string, pageId = 'page'): { url: string } | undefined {
   if (!/^https?:\/\//i.test(url)) return undefined;
-  if (resourceType === 'Tile') return { url: TILE_PREFIX + url };
+  if (resourceType === 'Tile') return { url: bridgedTileUrl(pageId, url) };
   if (resourceType === 'Style') return { url: STYLE_PREFIX + url };
   if (resourceType !== undefined && RESOURCE_TYPES.has(resourceType)) return { url: RESOURCE_PREFIX + url };
   return undefined;
