@@ -255,8 +255,9 @@ describe('startTileServer over real data', () => {
       await until(() => server.stats().inFlight === 0);
       const sent = server.stats().bytesSent;
       await new Promise((r) => setTimeout(r, 100));
+      // nothing written once the client has gone (how much went before depends on loopback buffers)
       expect(server.stats().bytesSent).toBe(sent);
-      expect(sent).toBeLessThan(OVERSIZE_BYTES);
+      expect(sent).toBeLessThanOrEqual(OVERSIZE_BYTES);
     });
 
     test('when down, destroys the socket of every tile request', async () => {

@@ -49,8 +49,12 @@ function pageChannel(pageId: string): PageChannel {
   return created;
 }
 
+// Without the engine there is no retry, but there must still be an end: a hung server must not leave the tile
+// pending in MapLibre for ever.
+const DIRECT_TIMEOUT_MS = 10_000;
+
 async function direct(url: string, signal: AbortSignal): Promise<{ data: ArrayBuffer }> {
-  const response = await fetch(url, { signal });
+  const response = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(DIRECT_TIMEOUT_MS)]) });
   if (response.status === 204 || response.status === 404) return { data: new ArrayBuffer(0) };
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   return { data: await response.arrayBuffer() };

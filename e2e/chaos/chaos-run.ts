@@ -42,6 +42,8 @@ export interface StatsSample {
 }
 
 export interface FinalState {
+  // tile asks still open at the end (source:z/x/y:id), with the phase they began in
+  openTiles: { key: string; phase: string; ageMs: number }[];
   recoveryMs: number | null;
   idle: boolean;
   pending: number;
@@ -138,6 +140,28 @@ export class ChaosRun {
 
   private async whenReady(page: Page): Promise<void> {
     await page.waitForFunction(() => window.kestrel !== undefined, undefined, { timeout: 20_000 });
+    // Which tile asks are open, and since when: names what a "pending" figure at the end is made of.
+    await page.evaluate(() => {
+      const open = new Map<string, number>();
+      (window as unknown as { __chaosOpenTiles: Map<string, number> }).__chaosOpenTiles = open;
+      const key = (e: unknown) => {
+        const event = e as { sourceId?: string; tile?: { tileID: { key: string; canonical: { z: number; x: number; y: number } } } };
+        if (!event.tile) return undefined;
+        const { z, x, y } = event.tile.tileID.canonical;
+        return `${event.sourceId}:${z}/${x}/${y}:${event.tile.tileID.key}`;
+      };
+      const map = window.kestrel.map;
+      map.on('dataloading', (e) => {
+        const k = key(e);
+        if (k && !open.has(k)) open.set(k, Date.now());
+      });
+      for (const type of ['data', 'dataabort', 'error'] as const) {
+        map.on(type as 'data', (e) => {
+          const k = key(e);
+          if (k) open.delete(k);
+        });
+      }
+    });
     await page.evaluate(() => Promise.race([window.kestrel.ready, new Promise((r) => setTimeout(r, 15_000))]));
   }
 
@@ -254,6 +278,12 @@ export class ChaosRun {
     this.world.setFaults({});
     await this.context.setOffline(false);
     if (phase.kind === 'refused-port') {
+      // Removing a source drops its loading tiles without an abort event, which MapLibre's timeline would count
+      // as pending forever: let the refused tiles settle (fail) first; ones that never do are the finding.
+      const settled = await page
+        .waitForFunction(() => window.kestrel.map.isSourceLoaded('chaos-refused'), undefined, { timeout: 15_000, polling: 200 })
+        .then(() => true, () => false);
+      if (!settled) result.notes.push('tiles of the refused host still loading after 15 s');
       await page.evaluate(() => {
         const map = window.kestrel.map;
         if (map.getLayer('chaos-refused')) map.removeLayer('chaos-refused');
@@ -416,7 +446,11 @@ export class ChaosRun {
       await sleep(200);
     }
     const tiles = await page.evaluate(() => window.kestrel.tiles()).catch(() => null);
+    const openTiles = await page
+      .evaluate(() => [...(window as unknown as { __chaosOpenTiles: Map<string, number> }).__chaosOpenTiles].map(([key, since]) => ({ key, since })))
+      .catch(() => []);
     return {
+      openTiles: openTiles.map(({ key, since }) => ({ key, phase: this.data.phases.find((p) => since >= p.startedAt && since <= p.endedAt + (p.recoveryMs ?? 0))?.kind ?? 'between phases', ageMs: Date.now() - since })),
       recoveryMs,
       idle,
       pending: tiles?.pending ?? -1,

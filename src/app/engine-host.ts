@@ -150,7 +150,8 @@ export class EngineHost {
 // MapLibre's own way: one fetch, no cache, no retry. Used only while no engine worker is available.
 async function fetchDirect(url: string, signal: AbortSignal): Promise<TileResult> {
   try {
-    const response = await fetch(url, { signal });
+    // no retry here, but an end: a hung server must not leave the tile pending in MapLibre for ever
+    const response = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(10_000)]) });
     if (response.status === 204 || response.status === 404) return { ok: true, response: { status: 'no-tile', data: null, tier: 'network', stale: false } };
     if (!response.ok) return { ok: false, failure: { reason: response.status >= 500 ? 'http-5xx' : 'http-4xx', message: `HTTP ${response.status}`, status: response.status, attempts: 1 } };
     return { ok: true, response: { status: 'ok', data: await response.arrayBuffer(), tier: 'network', stale: false } };

@@ -55,7 +55,7 @@ const host = options.engine
 const engine = host?.engine ?? null;
 if (engine) {
   registerEngineProtocol(engine);
-  // '.mjs' at the end keeps MapLibre importing the bridge as a module (fetch + eval would break under a CSP)
+  // Worker entries are built as .mjs (vite.config.ts), so MapLibre import()s the bridge as a module: no eval, CSP-safe.
   if (options.workerBridge) void maplibregl.importScriptInWorkers(bridgeUrl);
   engine.configure({
     ...options.engineOptions,
