@@ -76,8 +76,8 @@ watchOfflineStatus({ notices, online: () => navigator.onLine, events: window, li
 if (engine) {
   feedCamera(map, (camera) => void engine.setCamera(camera));
   feedSources(map, (sources) => void engine.setSources(sources));
-  watchEngineHealth(engine, notices);
-  retryErroredTiles(map, engine);
+  const health = watchEngineHealth(engine, notices);
+  retryErroredTiles(map, health.latest);
 }
 // the overlay's optional "Tile sources" map layer; it asks the engine only while switched on
 const tileSourcesLayer = engine

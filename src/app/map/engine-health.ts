@@ -9,7 +9,12 @@ const POLL_MS = 1000;
 // or failures with no success), tiles are being served stale, or the durable cache is unavailable.
 // `online`: navigator.onLine. While the device is offline the offline notice (offline-status.ts) says why tiles
 // come from the cache; "the tile server is not answering" would only repeat it less accurately.
-export function watchEngineHealth(engine: Remote<EngineApi>, notices: NoticeBoard, online: () => boolean = () => navigator.onLine): () => void {
+// `latest()` hands the last snapshot to other page code (retry-errored-tiles.ts), so the page pulls stats once.
+export function watchEngineHealth(
+  engine: Remote<EngineApi>,
+  notices: NoticeBoard,
+  online: () => boolean = () => navigator.onLine,
+): { stop(): void; latest(): EngineStats | undefined } {
   let previous: EngineStats | undefined;
   let stopped = false;
   const tick = async () => {
@@ -24,8 +29,11 @@ export function watchEngineHealth(engine: Remote<EngineApi>, notices: NoticeBoar
     if (!stopped) setTimeout(tick, POLL_MS);
   };
   setTimeout(tick, POLL_MS);
-  return () => {
-    stopped = true;
+  return {
+    stop: () => {
+      stopped = true;
+    },
+    latest: () => previous,
   };
 }
 

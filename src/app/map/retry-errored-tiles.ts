@@ -1,6 +1,5 @@
-import type { Remote } from 'comlink';
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import type { EngineApi } from '../../contract/engine-api.ts';
+import type { EngineStats } from '../../contract/engine-api.ts';
 
 // MapLibre never asks again for a tile that errored until it leaves and re-enters the view. When the engine has
 // given up on a tile (server down, breaker open, deadline passed) the hole would stay. So every few seconds, while
@@ -8,15 +7,16 @@ import type { EngineApi } from '../../contract/engine-api.ts';
 // budget and concurrency bound keep this polite, and the map heals by itself when the server returns.
 const CHECK_MS = 3000;
 
-export function retryErroredTiles(map: MapLibreMap, engine: Remote<EngineApi>): () => void {
+// `latestStats`: the health watcher's last snapshot (engine-health.ts), so this loop adds no stats round trip.
+export function retryErroredTiles(map: MapLibreMap, latestStats: () => EngineStats | undefined): () => void {
   let stopped = false;
-  const tick = async () => {
+  const tick = () => {
     if (stopped) return;
     try {
       const errored = erroredTiles(map);
       // Offline, every retry would fail again (and log a failed request): wait for the network to come back.
-      if (errored.size > 0 && navigator.onLine !== false) {
-        const stats = await engine.stats();
+      const stats = latestStats();
+      if (errored.size > 0 && navigator.onLine !== false && stats) {
         const anyOpen = Object.values(stats.breakers).some((b) => b.state === 'open');
         if (!anyOpen) for (const [sourceId, ids] of errored) map.refreshTiles(sourceId, ids);
       }
