@@ -11,6 +11,8 @@ function freePort(): number {
 process.env.KESTREL_TILE_PORT ??= String(freePort());
 process.env.KESTREL_APP_PORT ??= String(freePort());
 const tilePort = process.env.KESTREL_TILE_PORT;
+// The built app under test (`vite build` first); another directory lets a second build be tested beside it.
+const distDir = process.env.KESTREL_DIST ?? 'dist';
 const appPort = process.env.KESTREL_APP_PORT;
 
 // Debian's Chromium where it is installed (this machine and CI); Playwright's own browser elsewhere.
@@ -55,7 +57,7 @@ export default defineConfig({
       stdout: 'ignore',
     },
     {
-      command: `node node_modules/vite/bin/vite.js preview --port ${appPort} --strictPort`,
+      command: `node node_modules/vite/bin/vite.js preview --port ${appPort} --strictPort --outDir ${distDir}`,
       url: `http://127.0.0.1:${appPort}/`,
       reuseExistingServer: false,
       timeout: 60_000,

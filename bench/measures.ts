@@ -44,6 +44,8 @@ export const MEASURES = {
   prefetchWasted: { label: 'prefetch wasted', unit: '', better: 'lower', minDelta: 2 },
   // stats().prefetch.hitRatio: share of the tiles MapLibre asked for while moving that prefetch had in memory
   prefetchHitRatio: { label: 'prefetch hit ratio (moving)', unit: '', better: 'higher', minDelta: 0.05 },
+  // (wasted + not yet used) prefetched bytes / prefetched bytes when the run ends: the most the guesses can have wasted
+  prefetchUnusedByteShare: { label: 'prefetch bytes unused (share)', unit: '', better: 'lower', minDelta: 0.05 },
   // used / completed: how many of the tiles fetched ahead were then asked for
   prefetchUsedShare: { label: 'prefetch used share', unit: '', better: 'higher', minDelta: 0.05 },
   retried: { label: 'engine retries', unit: '', better: 'lower', minDelta: 2 },
@@ -122,6 +124,8 @@ export function deriveMeasures(r: RawReadings): Measures {
     out.prefetchUsed = e.prefetch.used;
     out.prefetchWasted = e.prefetch.wasted;
     out.prefetchHitRatio = e.prefetch.enabled && r.moving ? round(e.prefetch.hitRatio, 3) : null;
+    out.prefetchUnusedByteShare =
+      e.prefetch.enabled && e.prefetch.bytes > 0 ? round((e.prefetch.wastedBytes + e.prefetch.unusedBytes) / e.prefetch.bytes, 3) : null;
     out.prefetchUsedShare = e.prefetch.enabled && e.prefetch.completed > 0 ? round(Math.min(1, e.prefetch.used / e.prefetch.completed), 3) : null;
     out.retried = e.requests.retried;
     const tier = (t: { count: number; p50: number; p99: number }, k: 'p50' | 'p99') => (t.count > 0 ? round(t[k], 2) : null);

@@ -45,7 +45,12 @@ test('prefetch figures for the scripted pan', async ({ browser }, testInfo) => {
     wasted: r.prefetch?.wasted ?? '-',
     // completed but not (yet) asked for when the map settled: wasted unless the user comes back within 30 s
     unused: r.prefetch ? r.prefetch.completed - r.prefetch.used : '-',
+    cancelled: r.prefetch?.cancelled ?? '-',
     prefetchKB: r.prefetch ? Math.round(r.prefetch.bytes / 1024) : '-',
+    // shares of the prefetched bytes when the map settled: wasted (evicted or expired unused) and not used yet
+    // (wasted too unless the user comes back within 30 s), so wasted ≤ true waste ≤ wasted + unused
+    wastedByteShare: r.prefetch && r.prefetch.bytes > 0 ? Number((r.prefetch.wastedBytes / r.prefetch.bytes).toFixed(3)) : '-',
+    unusedByteShare: r.prefetch && r.prefetch.bytes > 0 ? Number((r.prefetch.unusedBytes / r.prefetch.bytes).toFixed(3)) : '-',
   }));
   console.table(table);
   await testInfo.attach('prefetch-figures.json', { body: JSON.stringify(table, null, 2), contentType: 'application/json' });

@@ -1,5 +1,6 @@
-import { expect, openMap, resetServer, setFaults, test } from './fixtures.ts';
-import { measurePan, PAN_HASH, warmServer } from './prefetch-pan.ts';
+import { lngLatToTile } from '../src/engine/tile-math.ts';
+import { expect, openMap, resetServer, resetServerStats, setFaults, test, tileUrl } from './fixtures.ts';
+import { measurePan, PAN, PAN_HASH, scriptedPan, warmServer } from './prefetch-pan.ts';
 
 // A continuous pan at 100 ms server latency: with prefetch, MapLibre's requests during the pan find tiles
 // already in memory; with ?prefetch=off the engine issues none.
@@ -36,6 +37,52 @@ test.describe('prefetch', () => {
     const figures = await measurePan(page, 'prefetch off');
     expect(figures.prefetch).toMatchObject({ enabled: false, issued: 0, used: 0, hitRatio: 0 });
     expect(figures.tiles.errored).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+
+  // A reversal: east at 1500 px/s for 3 s, then west for 4 s (well past where the pan began). The engine runs with
+  // 3 slots, so one goes to prefetch and visible tiles go first: east prefetches pile up in the queue during the
+  // pan. When the prediction turns they must be dropped, not fetched late. The server's arrival log shows it: tiles east of
+  // the view at the turn (which the user never sees again) were asked for before the turn, and none after it.
+  test('a pan that reverses cancels the prefetch for the old direction', async ({ page, pageErrors }) => {
+    const west = { ...PAN, start: { ...PAN.start, lng: PAN.start.lng - 70 } };
+    await warmServer(west);
+    await openMap(page, { hash: PAN_HASH, params: { maxInFlight: '3' } });
+    await page.evaluate(() => window.kestrel.resetStats());
+    await resetServerStats();
+
+    await scriptedPan(page, { ...PAN, pxPerS: 1500, durationMs: 3000 });
+    const turn = await page.evaluate(() => {
+      const map = window.kestrel.map;
+      return { east: map.getBounds().getEast(), lat: map.getCenter().lat, zoom: Math.floor(map.getZoom()) };
+    });
+    const turnedAt = (await (await fetch(`${tileUrl}/__stats`)).json()).now as number;
+    await scriptedPan(page, { ...PAN, pxPerS: -1500, durationMs: 4000 });
+    await page.evaluate(() => window.kestrel.idle());
+
+    const server = await (await fetch(`${tileUrl}/__stats`)).json();
+    const stats = await page.evaluate(() => window.kestrel.stats());
+    // The columns just east of the view at the turn: only a prediction of the eastward pan asks for those.
+    const eastEdge = Math.floor(lngLatToTile(turn.east, turn.lat, turn.zoom).x);
+    const ahead = Object.entries(server.byTileTimes as Record<string, number[]>).filter(([key]) => {
+      const [z, x] = key.split('/').map(Number);
+      return z === turn.zoom && x > eastEdge && x <= eastEdge + 6;
+    });
+    const arrivals = ahead.flatMap(([, times]) => times);
+    // The motion model needs a few camera snapshots to see the turn (EWMA over ~300 ms, snapshots every ~100 ms,
+    // replans every 150 ms). With the engine's cancellation disabled, this run's queue of eastward prefetches
+    // kept reaching the server up to ~800 ms after the turn (5 tiles past 500 ms); with it, the last one arrived
+    // before the turn.
+    const GRACE_MS = 500;
+    const before = arrivals.filter((t) => t <= turnedAt).length;
+    const late = ahead.filter(([, times]) => times.some((t) => t > turnedAt + GRACE_MS)).map(([key]) => key);
+    test.info().annotations.push({
+      type: 'prefetch reversal',
+      description: `east of the view at the turn: ${before} requests before it, ${arrivals.length - before} after (late: ${late.length}); engine prefetch cancelled ${stats.prefetch.cancelled}, issued ${stats.prefetch.issued}`,
+    });
+    expect(before, 'the engine prefetched ahead of the eastward pan').toBeGreaterThan(0);
+    expect(late, `tiles of the old direction requested more than ${GRACE_MS} ms after the turn`).toEqual([]);
+    expect(stats.prefetch.cancelled, JSON.stringify(stats.prefetch)).toBeGreaterThan(0);
     expect(pageErrors).toEqual([]);
   });
 });

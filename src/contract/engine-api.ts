@@ -153,6 +153,13 @@ export interface PrefetchStats {
   wasted: number;
   bytes: number;
   hitRatio: number;
+  // issued, then dropped before completing because the prediction changed (or the engine shut down)
+  cancelled: number;
+  // Where the prefetched network bytes (`bytes`) went: answered a visible request, evicted or expired unused,
+  // or completed and still waiting to be asked for. wastedBytes / bytes is the wasted share.
+  usedBytes: number;
+  wastedBytes: number;
+  unusedBytes: number;
 }
 
 export interface EngineOptions {

@@ -19,7 +19,7 @@ const live = (over: Partial<LiveState> = {}): LiveState => ({
   hasCache: false,
   memoryBudget: 64,
   idbBudget: 256,
-  prefetch: { enabled: true, issued: 5, completed: 4, used: 2, wasted: 1, bytes: 400, hitRatio: 0.5 },
+  prefetch: { enabled: true, issued: 5, completed: 4, used: 2, wasted: 1, bytes: 400, hitRatio: 0.5, cancelled: 1, usedBytes: 200, wastedBytes: 100, unusedBytes: 100 },
   ...over,
 });
 

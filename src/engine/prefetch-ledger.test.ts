@@ -80,11 +80,22 @@ describe('PrefetchLedger counts', () => {
     expect(ledger.snapshot()).toMatchObject({ completed: 1, used: 1, wasted: 0, hitRatio: 0 });
   });
 
-  it('neither completes nor wastes an abandoned prefetch', () => {
+  it('neither completes nor wastes an abandoned prefetch, and counts the cancelled ones apart from failures', () => {
     const { ledger } = setup();
     ledger.issued('a', 50_000);
-    ledger.abandoned('a');
-    expect(ledger.snapshot()).toMatchObject({ issued: 1, completed: 0, wasted: 0, bytes: 0 });
+    ledger.issued('b', 50_000);
+    ledger.abandoned('a', 'cancelled');
+    ledger.abandoned('b', 'failed');
+    ledger.abandoned('a', 'cancelled');
+    expect(ledger.snapshot()).toMatchObject({ issued: 2, completed: 0, wasted: 0, bytes: 0, cancelled: 1 });
+  });
+
+  it('does not count a completed prefetch as cancelled', () => {
+    const { ledger } = setup();
+    ledger.issued('a');
+    ledger.completed('a', 100);
+    ledger.abandoned('a', 'cancelled');
+    expect(ledger.snapshot()).toMatchObject({ completed: 1, cancelled: 0, unusedBytes: 100 });
   });
 
   it('zeroes the figures on reset', () => {
@@ -93,8 +104,46 @@ describe('PrefetchLedger counts', () => {
     ledger.completed('a', 100);
     ledger.visibleRequest('a', moving);
     ledger.reset();
-    const zero = { enabled: true, issued: 0, completed: 0, used: 0, wasted: 0, bytes: 0, hitRatio: 0 };
+    const zero = { enabled: true, issued: 0, completed: 0, used: 0, wasted: 0, bytes: 0, hitRatio: 0, cancelled: 0, usedBytes: 0, wastedBytes: 0, unusedBytes: 0 };
     expect(ledger.snapshot()).toEqual(zero);
+  });
+});
+
+describe('PrefetchLedger bytes', () => {
+  it('splits prefetched bytes into used, wasted and not yet asked for, which add up to the total', async () => {
+    const { clock, ledger } = setup();
+    const sizes = { used: 1000, joined: 300, evicted: 200, expired: 50, missed: 70, pending: 400 };
+    for (const [key, bytes] of Object.entries(sizes)) {
+      ledger.issued(key);
+      if (key !== 'joined') ledger.completed(key, bytes);
+    }
+    ledger.visibleRequest('used', moving);
+    ledger.visibleRequest('joined', { moving: true, tier: 'network' });
+    ledger.completed('joined', sizes.joined);
+    ledger.evicted('evicted');
+    ledger.visibleRequest('missed', { moving: true, tier: 'network' });
+    await clock.advance(20_000);
+    ledger.issued('late');
+    ledger.completed('late', 5);
+    await clock.advance(10_000); // every completion but 'late' is now 30 s old: expired unused
+    ledger.visibleRequest('late', moving);
+    const s = ledger.snapshot();
+    expect(s).toMatchObject({
+      bytes: 2025,
+      usedBytes: sizes.used + sizes.joined + 5,
+      wastedBytes: sizes.evicted + sizes.missed + sizes.expired + sizes.pending,
+      unusedBytes: 0,
+    });
+    expect(s.usedBytes + s.wastedBytes + s.unusedBytes).toBe(s.bytes);
+  });
+
+  it('reports completed, not yet used bytes as unused until they are used or wasted', () => {
+    const { ledger } = setup();
+    ledger.issued('a');
+    ledger.completed('a', 700);
+    expect(ledger.snapshot()).toMatchObject({ usedBytes: 0, wastedBytes: 0, unusedBytes: 700 });
+    ledger.visibleRequest('a', moving);
+    expect(ledger.snapshot()).toMatchObject({ usedBytes: 700, unusedBytes: 0 });
   });
 });
 
@@ -152,7 +201,7 @@ describe('PrefetchLedger byte budget', () => {
     ledger.issued('a', 100_000);
     ledger.issued('b', 100_000);
     expect(ledger.allow(100_000)).toBe(false);
-    ledger.abandoned('b');
+    ledger.abandoned('b', 'failed');
     expect(ledger.allow(100_000)).toBe(true);
   });
 

@@ -33,6 +33,8 @@ interface Entry {
   // bytes reserved against the budget while in flight (the caller's estimate)
   reserved: number;
   completedAt?: number;
+  // network bytes it cost, once completed
+  bytes: number;
   // a visible request joined it while it was still in flight
   used?: boolean;
 }
@@ -87,7 +89,7 @@ export class PrefetchLedger {
   issued(key: string, estimatedBytes = 0): void {
     this.expireUnused();
     if (this.entries.has(key)) return;
-    this.entries.set(key, { reserved: Math.max(0, estimatedBytes) });
+    this.entries.set(key, { reserved: Math.max(0, estimatedBytes), bytes: 0 });
     this.counts.issued++;
   }
 
@@ -98,14 +100,19 @@ export class PrefetchLedger {
     this.counts.completed++;
     this.counts.bytes += bytes;
     this.charges.push({ at: now, bytes });
-    if (entry?.used) this.entries.delete(key);
-    else this.entries.set(key, { reserved: 0, completedAt: now });
+    if (entry?.used) {
+      this.entries.delete(key);
+      this.counts.usedBytes += bytes;
+    } else this.entries.set(key, { reserved: 0, completedAt: now, bytes });
   }
 
-  // Cancelled or failed before completing: nothing arrived, so nothing was wasted; the reservation is released.
-  abandoned(key: string): void {
+  // Cancelled (the prediction changed) or failed before completing: nothing arrived, so nothing was wasted; the
+  // reservation is released.
+  abandoned(key: string, reason: 'cancelled' | 'failed'): void {
     const entry = this.entries.get(key);
-    if (entry && entry.completedAt === undefined) this.entries.delete(key);
+    if (!entry || entry.completedAt !== undefined) return;
+    this.entries.delete(key);
+    if (reason === 'cancelled') this.counts.cancelled++;
   }
 
   // The cache dropped the tile: if nobody used it, the prefetch was wasted.
@@ -113,7 +120,7 @@ export class PrefetchLedger {
     const entry = this.entries.get(key);
     if (entry?.completedAt === undefined) return;
     this.entries.delete(key);
-    this.counts.wasted++;
+    this.wasted(entry);
   }
 
   // Every visible tile request reports here. Returns true when a prefetch answered it (first time only).
@@ -131,10 +138,11 @@ export class PrefetchLedger {
     this.entries.delete(key);
     if (info.tier === 'network') {
       // the prefetched copy was gone without an eviction notice: it answered nothing
-      this.counts.wasted++;
+      this.wasted(entry);
       return false;
     }
     this.counts.used++;
+    this.counts.usedBytes += entry.bytes;
     if (info.moving && info.tier === 'memory') this.counts.movingHits++;
     return true;
   }
@@ -150,6 +158,10 @@ export class PrefetchLedger {
       wasted: c.wasted,
       bytes: c.bytes,
       hitRatio: c.movingRequests === 0 ? 0 : c.movingHits / c.movingRequests,
+      cancelled: c.cancelled,
+      usedBytes: c.usedBytes,
+      wastedBytes: c.wastedBytes,
+      unusedBytes: this.unusedBytes(),
     };
   }
 
@@ -164,9 +176,21 @@ export class PrefetchLedger {
     for (const [key, entry] of this.entries) {
       if (entry.completedAt !== undefined && now - entry.completedAt >= this.unusedAfterMs) {
         this.entries.delete(key);
-        this.counts.wasted++;
+        this.wasted(entry);
       }
     }
+  }
+
+  private wasted(entry: Entry): void {
+    this.counts.wasted++;
+    this.counts.wastedBytes += entry.bytes;
+  }
+
+  // completed, not used yet, not yet old enough to call wasted
+  private unusedBytes(): number {
+    let sum = 0;
+    for (const entry of this.entries.values()) if (entry.completedAt !== undefined) sum += entry.bytes;
+    return sum;
   }
 
   private spentInWindow(): number {
@@ -183,5 +207,5 @@ export class PrefetchLedger {
 }
 
 function zeroCounts() {
-  return { issued: 0, completed: 0, used: 0, wasted: 0, bytes: 0, movingRequests: 0, movingHits: 0 };
+  return { issued: 0, completed: 0, used: 0, wasted: 0, bytes: 0, movingRequests: 0, movingHits: 0, cancelled: 0, usedBytes: 0, wastedBytes: 0 };
 }

@@ -104,7 +104,8 @@ describe('Prefetcher (through TileEngine)', () => {
     for (const t of after) expect(eastColumns.has(t.x), tileKey(t)).toBe(false);
     const s = h.engine.stats().prefetch;
     // cancelled before any bytes came: nothing completed, nothing wasted
-    expect(s).toMatchObject({ completed: 0, wasted: 0, bytes: 0 });
+    expect(s).toMatchObject({ completed: 0, wasted: 0, bytes: 0, wastedBytes: 0 });
+    expect(s.cancelled).toBeGreaterThanOrEqual(east.length);
   });
 
   it('keeps prefetch within its share of the slots, and starts none while visible tiles wait', async () => {

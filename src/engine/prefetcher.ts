@@ -247,7 +247,7 @@ export class Prefetcher {
       },
       (error: unknown) => {
         settle();
-        this.ledger.abandoned(key);
+        this.ledger.abandoned(key, entry.cancelled || isAborted(error) ? 'cancelled' : 'failed');
         if (!isAborted(error)) this.failedUntil.set(key, this.deps.clock.now() + FAILED_BACKOFF_MS);
       },
     );

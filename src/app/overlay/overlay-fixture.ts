@@ -39,7 +39,7 @@ export function makeStats(): EngineStats {
         corruptDropped: 0,
       },
     },
-    prefetch: { enabled: true, issued: 200, completed: 180, used: 120, wasted: 40, bytes: 3 * 1024 * 1024, hitRatio: 0.6 },
+    prefetch: { enabled: true, issued: 200, completed: 180, used: 120, wasted: 40, bytes: 3 * 1024 * 1024, hitRatio: 0.6, cancelled: 12, usedBytes: 2 * 1024 * 1024, wastedBytes: 640 * 1024, unusedBytes: 384 * 1024 },
   };
 }
 

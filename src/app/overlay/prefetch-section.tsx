@@ -25,6 +25,22 @@ export const PrefetchSection = memo(function PrefetchSection({ prefetch }: { pre
           <Figure testId="overlay-prefetch-used" text={formatCount(prefetch.used)} value={prefetch.used} />
           {' / '}
           <Figure testId="overlay-prefetch-wasted" text={formatCount(prefetch.wasted)} value={prefetch.wasted} />
+          <span className="kpo-sub">
+            cancelled <Figure testId="overlay-prefetch-cancelled" text={formatCount(prefetch.cancelled)} value={prefetch.cancelled} />
+          </span>
+        </FigureRow>
+        {/* where the prefetched bytes went: the cost of wrong guesses, which the tile counts hide (tiles differ 100× in size) */}
+        <FigureRow label="bytes wasted">
+          <Figure
+            testId="overlay-prefetch-wasted-share"
+            text={prefetch.bytes > 0 ? formatPercent(prefetch.wastedBytes / prefetch.bytes) : formatPercent(null)}
+            value={prefetch.bytes > 0 ? prefetch.wastedBytes / prefetch.bytes : null}
+          />
+          <span className="kpo-sub">
+            <Figure testId="overlay-prefetch-wasted-bytes" text={formatBytes(prefetch.wastedBytes)} value={prefetch.wastedBytes} />
+            {' · unused yet '}
+            <Figure testId="overlay-prefetch-unused-bytes" text={formatBytes(prefetch.unusedBytes)} value={prefetch.unusedBytes} />
+          </span>
         </FigureRow>
         <FigureRow label="hit ratio">
           <Figure

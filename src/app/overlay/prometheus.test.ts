@@ -120,6 +120,9 @@ describe('toPrometheus', () => {
     expect(sampleValue(parsed, 'kestrel_retries_total')).toBe(stats.retries.total);
     expect(sampleValue(parsed, 'kestrel_bytes_received_total')).toBe(stats.bytes.network);
     expect(sampleValue(parsed, 'kestrel_prefetch_wasted_total')).toBe(stats.prefetch.wasted);
+    expect(sampleValue(parsed, 'kestrel_prefetch_cancelled_total')).toBe(stats.prefetch.cancelled);
+    expect(sampleValue(parsed, 'kestrel_prefetch_wasted_bytes_total')).toBe(stats.prefetch.wastedBytes);
+    expect(sampleValue(parsed, 'kestrel_prefetch_unused_bytes')).toBe(stats.prefetch.unusedBytes);
     expect(parsed.types.get('kestrel_requests_total')).toBe('counter');
   });
 
