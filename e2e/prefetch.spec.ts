@@ -62,6 +62,7 @@ test.describe('prefetch', () => {
 
     const server = await (await fetch(`${tileUrl}/__stats`)).json();
     const stats = await page.evaluate(() => window.kestrel.stats());
+    if (!stats) throw new Error('the page is not running the engine (window.kestrel.stats() is null)');
     // The columns just east of the view at the turn: only a prediction of the eastward pan asks for those.
     const eastEdge = Math.floor(lngLatToTile(turn.east, turn.lat, turn.zoom).x);
     const ahead = Object.entries(server.byTileTimes as Record<string, number[]>).filter(([key]) => {

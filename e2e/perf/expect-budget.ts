@@ -1,11 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 
-export interface Budget {
+/** A bound on one figure: at most `max`, at least `min`, or both. */
+export interface BudgetLimit {
   max?: number;
   min?: number;
   // what is measured, in words a failure message can use
   what: string;
+}
+
+export interface Budget extends BudgetLimit {
   // 'engine-wins': the engine is expected to beat ?engine=off here; 'parity': it must not lose by more than
   // the margin; 'absolute': an invariant of the engine alone
   kind: 'engine-wins' | 'parity' | 'absolute';
@@ -18,22 +22,36 @@ export const BUDGETS: Record<string, Budget> = JSON.parse(readFileSync(new URL('
 
 const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(3).replace(/0+$/, ''));
 
-// Asserts a figure against its budget; the failure names the budget and by how much it was missed. Soft, so a
-// test reports every budget it missed, not just the first. The figure is also recorded as an annotation, so
-// passing runs show how close they came.
-export function expectBudget(name: string, actual: number): void {
-  const budget = BUDGETS[name];
-  if (!budget) throw new Error(`no budget "${name}" in e2e/perf/budgets.json`);
-  const limit = budget.max !== undefined ? `≤ ${fmt(budget.max)}` : `≥ ${fmt(budget.min!)}`;
-  test.info().annotations.push({ type: 'perf', description: `${name} = ${fmt(actual)} (budget ${limit}; ${budget.what})` });
-  if (budget.max !== undefined) {
-    const miss = actual - budget.max;
-    const pct = budget.max === 0 ? '' : ` (${Math.round((miss / Math.abs(budget.max)) * 100)} % over)`;
-    expect.soft(actual, `budget "${name}" missed: ${budget.what} = ${fmt(actual)}, max ${fmt(budget.max)}, over by ${fmt(miss)}${pct}`).toBeLessThanOrEqual(budget.max);
+function resolve(budget: string | BudgetLimit): { name?: string; limit: BudgetLimit } {
+  if (typeof budget !== 'string') {
+    if (budget.max === undefined && budget.min === undefined) throw new Error(`budget for "${budget.what}" has neither max nor min`);
+    return { limit: budget };
   }
-  if (budget.min !== undefined) {
-    const miss = budget.min - actual;
-    const pct = budget.min === 0 ? '' : ` (${Math.round((miss / Math.abs(budget.min)) * 100)} % under)`;
-    expect.soft(actual, `budget "${name}" missed: ${budget.what} = ${fmt(actual)}, min ${fmt(budget.min)}, under by ${fmt(miss)}${pct}`).toBeGreaterThanOrEqual(budget.min);
+  const named = BUDGETS[budget];
+  if (!named) throw new Error(`no budget "${budget}" in e2e/perf/budgets.json`);
+  return { name: budget, limit: named };
+}
+
+/**
+ * Asserts a figure against a budget: a name from `e2e/perf/budgets.json`, or an inline `{ what, max?, min? }`
+ * (any object of that shape, such as an entry of your own budgets file). The failure names the budget and by
+ * how much it was missed. Soft, so a test reports every budget it missed, not just the first. The figure is also
+ * recorded as a `perf` annotation, so passing runs show how close they came.
+ */
+export function expectBudget(budget: string | BudgetLimit, actual: number): void {
+  const { name, limit } = resolve(budget);
+  const { max, min, what } = limit;
+  const label = name ? `budget "${name}"` : 'budget';
+  const bounds = [min !== undefined ? `≥ ${fmt(min)}` : '', max !== undefined ? `≤ ${fmt(max)}` : ''].filter(Boolean).join(', ');
+  test.info().annotations.push({ type: 'perf', description: `${name ?? what} = ${fmt(actual)} (budget ${bounds}${name ? `; ${what}` : ''})` });
+  if (max !== undefined) {
+    const miss = actual - max;
+    const pct = max === 0 ? '' : ` (${Math.round((miss / Math.abs(max)) * 100)} % over)`;
+    expect.soft(actual, `${label} missed: ${what} = ${fmt(actual)}, max ${fmt(max)}, over by ${fmt(miss)}${pct}`).toBeLessThanOrEqual(max);
+  }
+  if (min !== undefined) {
+    const miss = min - actual;
+    const pct = min === 0 ? '' : ` (${Math.round((miss / Math.abs(min)) * 100)} % under)`;
+    expect.soft(actual, `${label} missed: ${what} = ${fmt(actual)}, min ${fmt(min)}, under by ${fmt(miss)}${pct}`).toBeGreaterThanOrEqual(min);
   }
 }

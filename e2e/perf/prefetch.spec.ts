@@ -1,5 +1,5 @@
 import { expectBudget } from './expect-budget.ts';
-import { ENGINE, engineStats, scenario, test } from './perf-fixture.ts';
+import { ENGINE, engineStats, scenario, test } from './fixture.ts';
 
 test.describe('prefetch during a scripted pan', () => {
   test('most of what it fetched ahead is then used', async ({ perf }) => {

@@ -4,6 +4,10 @@ import { runOnce, type RunEnv, type RunResult, type ServerStatsReading } from '.
 import { SCENARIOS, type Scenario, type Variant } from '../../bench/scenarios.ts';
 import { median } from '../../bench/summarise.ts';
 import { resetServer, serverStats, setFaults, test as base, tileUrl } from '../fixtures.ts';
+import { createKestrel, type Kestrel } from './kestrel.ts';
+
+export type * from './kestrel.ts';
+export { expectBudget, type BudgetLimit } from './expect-budget.ts';
 
 // Measured runs per mode in a side-by-side test: 2 inside `npm test` (one pair's ratio swings widely on a loaded
 // 2-core machine), more with `npm run test:perf` (KESTREL_PERF_RUNS).
@@ -59,16 +63,22 @@ export function engineStats(result: RunResult): EngineStats {
   return result.engine;
 }
 
-export const test = base.extend<{ perf: Perf; cleanTileServer: void }>({
-  // Every perf test starts and ends with no faults and zeroed server counters (the tile server is shared).
-  cleanTileServer: [
-    async ({}, use) => {
-      await resetServer();
-      await use();
-      await resetServer();
-    },
-    { auto: true },
-  ],
+/**
+ * Playwright's `test` with two fixtures:
+ * - `kestrel`, for any suite: start tile servers with faults, open the app, play journeys, read statistics and
+ *   assert budgets (see ./kestrel.ts and the README, "Using Kestrel's fixture in your own Playwright suite");
+ * - `perf`, for this repository's perf specs: the benchmark's scenarios, run exactly as `npm run bench` runs
+ *   them, against the tile server the Playwright config starts.
+ */
+export const test = base.extend<{ perf: Perf; kestrel: Kestrel }>({
+  kestrel: async ({ browser, baseURL, viewport, contextOptions }, use, testInfo) => {
+    const { kestrel, dispose } = createKestrel({ browser, baseURL, viewport, contextOptions, testInfo });
+    try {
+      await use(kestrel);
+    } finally {
+      await dispose();
+    }
+  },
   perf: async ({ browser, baseURL }, use, testInfo) => {
     const env: RunEnv = { browser, appUrl: baseURL!, styleUrl: `${tileUrl}/style.json`, tiles: http, persistentProfiles: false };
     const perf: Perf = {
@@ -103,7 +113,10 @@ export const test = base.extend<{ perf: Perf; cleanTileServer: void }>({
         test.skip(result.pageMode !== 'engine', `the engine is not live (the page reports mode '${result.pageMode}'): nothing to budget`);
       },
     };
+    // Every perf test starts and ends with no faults and zeroed server counters (the tile server is shared).
+    await resetServer();
     await use(perf);
+    await resetServer();
   },
 });
 
