@@ -10,6 +10,8 @@ export interface BenchArgs {
   ratiosOnly: boolean;
   out: string;
   list: boolean;
+  // include the extra scenarios
+  all: boolean;
   help: boolean;
 }
 
@@ -19,6 +21,7 @@ export const USAGE = `npm run bench -- [options]
   --quick           2 runs per variant (same as --runs 2)
   --warmup N        discarded runs per scenario before measuring (default 1: warms the tile server's cache)
   --scenario a,b    only these scenarios (see --list)
+  --all             every scenario, with the extras a default run leaves out
   --build           run \`vite build\` first (done anyway when dist/ is missing)
   --compare FILE    compare with an earlier results file; exit 1 on a regression
   --tolerance PCT   regression tolerance in percent (default 10)
@@ -37,7 +40,7 @@ function count(flag: string, value: string | undefined, min: number): number {
 }
 
 export function parseBenchArgs(argv: string[]): BenchArgs {
-  const args: BenchArgs = { runs: 5, warmup: 1, build: false, tolerance: 0.1, ratiosOnly: false, out: 'bench/results', list: false, help: false };
+  const args: BenchArgs = { runs: 5, warmup: 1, build: false, tolerance: 0.1, ratiosOnly: false, out: 'bench/results', list: false, all: false, help: false };
   let runsGiven = false;
   let quick = false;
   for (let i = 0; i < argv.length; i++) {
@@ -88,6 +91,9 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       }
       case '--list':
         args.list = true;
+        break;
+      case '--all':
+        args.all = true;
         break;
       case '--help':
       case '-h':

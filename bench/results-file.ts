@@ -18,6 +18,8 @@ export interface BenchEnvironment {
   timeline: string[];
   // did the engine variants actually run the engine
   engineLive: boolean;
+  // wall-clock seconds per scenario (warm-up included) and for all of them; absent from older files
+  wallS?: Record<string, number>;
 }
 
 export interface ScenarioInfo {

@@ -69,11 +69,11 @@ async function main(): Promise<number> {
   }
   if (args.list) {
     for (const s of SCENARIOS) {
-      console.log(`${s.id.padEnd(16)} ${s.title}  [${s.viewport.width}×${s.viewport.height}; faults: ${describeFaults(s.faults)}; variants: ${s.variants.map((v) => v.id).join(', ')}]`);
+      console.log(`${s.id.padEnd(16)} ${s.title}${s.extra ? ' (extra: --all or --scenario)' : ''}  [${s.viewport.width}×${s.viewport.height}; faults: ${describeFaults(s.faults)}; variants: ${s.variants.map((v) => v.id).join(', ')}]`);
     }
     return 0;
   }
-  const scenarios = selectScenarios(args.scenarios);
+  const scenarios = selectScenarios(args.scenarios, args.all);
   const baseline = args.compare ? await readResults(args.compare) : undefined;
 
   const root = resolve(import.meta.dirname, '..');
@@ -92,11 +92,17 @@ async function main(): Promise<number> {
     };
     log(`bench: app ${servers.appUrl}, Chromium ${browser.version()}`);
     const runs: RunResult[] = [];
+    const wallS: Record<string, number> = {};
+    const benchStarted = Date.now();
     for (const scenario of scenarios) {
       log(`${scenario.id}: ${scenario.title}`);
+      const started = Date.now();
       const env = envFor(scenario);
+      // The warm-up only has the tile server cut the scenario's tiles. It runs the last variant, an engine one
+      // everywhere: MapLibre alone would wait for a hung tile until the idle timeout.
+      const warmupVariant = scenario.variants[scenario.variants.length - 1];
       for (let i = 0; i < args.warmup; i++) {
-        const w = await runOnce(env, scenario, scenario.variants[0], -1 - i);
+        const w = await runOnce(env, scenario, warmupVariant, -1 - i);
         log(`  (warm-up) ${progress(w).trim()}`);
       }
       // Variants alternate run by run (off, engine, off, engine…) so drift over time hits all of them.
@@ -107,6 +113,8 @@ async function main(): Promise<number> {
           log(progress(r));
         }
       }
+      wallS[scenario.id] = Math.round((Date.now() - started) / 1000);
+      log(`  ${scenario.id}: ${wallS[scenario.id]} s`);
     }
     const summaries = summariseRuns(runs);
     const viewports = [...new Set(scenarios.map((s) => `${s.viewport.width}×${s.viewport.height}`))];
@@ -125,6 +133,7 @@ async function main(): Promise<number> {
         warmup: args.warmup,
         timeline: [...new Set(runs.map((r) => r.timeline).filter((t): t is 'app' | 'bench' => t !== undefined))],
         engineLive: runs.some((r) => r.mode === 'engine' && r.pageMode === 'engine'),
+        wallS: { total: Math.round((Date.now() - benchStarted) / 1000), ...wallS },
       },
       scenarios: scenarios.map(scenarioInfo),
       summaries,
