@@ -30,10 +30,14 @@ export interface ServerStats {
   requests: number;
   byTile: Record<string, number>;
   byTileTimes?: Record<string, number[]>;
+  // service time of each tile response sent in full (arrival → last byte), in order of completion
+  tileDurationsMs: number[];
   byStatus: Record<string, number>;
   inFlight: number;
   maxInFlight: number;
   bytesSent: number;
+  // the server's store of generated tiles; a miss is a tile cut on demand
+  cache: { entries: number; bytes: number; hits: number; misses: number; generateMs: number };
 }
 
 export async function serverStats(): Promise<ServerStats> {

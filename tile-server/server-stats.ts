@@ -4,6 +4,11 @@ export interface ServerStatsSnapshot {
   // Arrival time of each request for the tile, in ms since the server started (not since the last reset,
   // so arrivals stay comparable across resets).
   byTileTimes: Record<string, number[]>;
+  // Service time of each tile response sent in full (arrival → last byte handed to the socket), injected latency
+  // and connection-limit queueing included, in order of completion; the newest MAX_DURATIONS. Requests the server
+  // never finished answering (down, hang, truncate, a client that left) have none, so these are the requests a
+  // client saw complete.
+  tileDurationsMs: number[];
   byStatus: Record<string, number>;
   faultsInjected: Record<string, number>;
   inFlight: number;
@@ -17,7 +22,11 @@ export interface ServerStatsSnapshot {
 }
 
 export interface ServerStats {
-  arrived(tileKey: string): void;
+  // Returns the arrival time, for `completed`.
+  arrived(tileKey: string): number;
+  // The response was sent in full; its duration counts only if it arrived after the last reset.
+  completed(arrivedAt: number): void;
+  // The response closed, answered in full or not (inFlight).
   finished(): void;
   status(code: number): void;
   fault(kind: string): void;
@@ -27,6 +36,11 @@ export interface ServerStats {
   reset(): void;
 }
 
+// A minute of busy panning is a few thousand tiles; enough for any one measurement, and a bounded snapshot.
+export const MAX_DURATIONS = 5000;
+
+const tenths = (ms: number) => Math.round(ms * 10) / 10;
+
 function bump(record: Record<string, number>, key: string): void {
   record[key] = (record[key] ?? 0) + 1;
 }
@@ -35,6 +49,8 @@ export function createServerStats(now: () => number): ServerStats {
   let requests = 0;
   let byTile: Record<string, number> = {};
   let byTileTimes: Record<string, number[]> = {};
+  let tileDurationsMs: number[] = [];
+  let resetAt = Number.NEGATIVE_INFINITY;
   let byStatus: Record<string, number> = {};
   let faultsInjected: Record<string, number> = {};
   let inFlight = 0;
@@ -43,11 +59,18 @@ export function createServerStats(now: () => number): ServerStats {
 
   return {
     arrived(tileKey) {
+      const at = now();
       requests++;
       bump(byTile, tileKey);
-      (byTileTimes[tileKey] ??= []).push(Math.round(now() * 10) / 10);
+      (byTileTimes[tileKey] ??= []).push(tenths(at));
       inFlight++;
       if (inFlight > maxInFlight) maxInFlight = inFlight;
+      return at;
+    },
+    completed(arrivedAt) {
+      if (arrivedAt < resetAt) return;
+      tileDurationsMs.push(tenths(now() - arrivedAt));
+      if (tileDurationsMs.length > MAX_DURATIONS) tileDurationsMs.shift();
     },
     finished() {
       inFlight--;
@@ -66,19 +89,22 @@ export function createServerStats(now: () => number): ServerStats {
         requests,
         byTile: { ...byTile },
         byTileTimes: Object.fromEntries(Object.entries(byTileTimes).map(([k, v]) => [k, [...v]])),
+        tileDurationsMs: [...tileDurationsMs],
         byStatus: { ...byStatus },
         faultsInjected: { ...faultsInjected },
         inFlight,
         maxInFlight,
         queued,
         bytesSent,
-        now: Math.round(now() * 10) / 10,
+        now: tenths(now()),
       };
     },
     reset() {
       requests = 0;
       byTile = {};
       byTileTimes = {};
+      tileDurationsMs = [];
+      resetAt = now();
       byStatus = {};
       faultsInjected = {};
       bytesSent = 0;

@@ -187,7 +187,9 @@ export function createTileHandler(deps: TileHandlerDeps): TileHandler {
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse, z: number, x: number, y: number): Promise<void> {
-    stats.arrived(`${z}/${x}/${y}`);
+    const arrivedAt = stats.arrived(`${z}/${x}/${y}`);
+    // 'finish': the last byte went to the socket; a destroyed or abandoned response never gets there.
+    res.once('finish', () => stats.completed(arrivedAt));
     res.once('close', () => stats.finished());
     // Out-of-range keys are a client bug, not traffic to disturb: no faults.
     if (!isTileInRange(z, x, y, deps.maxZoom)) {

@@ -334,10 +334,25 @@ describe('startTileServer over real data', () => {
       expect(stats.bytesSent).toBe(3 * Number((await request(url(WORLD), { headers: GZIP })).body.length));
     });
 
+    test('times each tile response the client received in full, injected latency included; a dropped one has none', async () => {
+      await request(url(WORLD));
+      server.setFaults({ latencyMs: { base: 150, jitter: 0 } });
+      await json(url('/__stats/reset'), { method: 'POST' });
+      const replies = await Promise.all([WORLD, OCEAN].map((p) => request(url(p))));
+      server.setFaults({ down: true });
+      await request(url(WORLD)).catch(() => undefined);
+      const stats = await json<Record<string, any>>(url('/__stats'));
+      expect(stats.requests).toBe(3);
+      expect(stats.tileDurationsMs).toHaveLength(2);
+      for (const ms of stats.tileDurationsMs) expect(ms).toBeGreaterThanOrEqual(149);
+      // the server's figure is the inner part of what the client waited
+      expect(Math.max(...stats.tileDurationsMs)).toBeLessThanOrEqual(Math.max(...replies.map((r) => r.ms)));
+    });
+
     test('POST /__stats/reset clears the counts', async () => {
       await request(url(WORLD));
       const reset = await json<Record<string, unknown>>(url('/__stats/reset'), { method: 'POST' });
-      expect(reset).toMatchObject({ requests: 0, byTile: {}, byStatus: {}, bytesSent: 0, maxInFlight: 0 });
+      expect(reset).toMatchObject({ requests: 0, byTile: {}, tileDurationsMs: [], byStatus: {}, bytesSent: 0, maxInFlight: 0 });
     });
   });
 });
