@@ -57,8 +57,10 @@ const LatencyTable = memo(function LatencyTable({ latency, statuses, budgets }: 
           ))}
         </tbody>
       </table>
-      <p className="kpo-note">
-        window{' '}
+      {/* A tier's latency is what MapLibre waits for, not the server's time: a network answer includes its wait in
+          the engine's queue and for the worker's CPU (e2e/overlay-accuracy.spec.ts measures the difference). */}
+      <p className="kpo-note" title="from MapLibre's ask to the engine's answer; network includes the queue wait">
+        ask → answer, queue included · window{' '}
         <span data-testid="overlay-latency-window" data-value={latency.window.maxAgeMs}>
           {formatWindow(latency.window)}
         </span>
