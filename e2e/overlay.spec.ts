@@ -206,6 +206,14 @@ test.describe('the performance overlay', () => {
     };
     console.log(`overlay cost: ${JSON.stringify(result)}`);
     test.info().annotations.push({ type: 'overlay cost', description: JSON.stringify(result) });
+    // The stated bound: open costs the main thread under 50 ms per second more than closed (5 % of one core),
+    // and the overlay's own meter stays under it while the map pans. Measured here: 5–8 ms/s self-reported,
+    // about 13 ms/s open − closed (CDP TaskDuration, which also counts the browser's work for the panel).
+    const OVERLAY_COST_BOUND_MS_PER_S = 50;
     expect(Number.isFinite(selfPanning)).toBe(true);
+    expect(selfPanning, 'overlay self-reported cost while panning, ms/s').toBeLessThan(OVERLAY_COST_BOUND_MS_PER_S);
+    expect(result.mainThreadIdleOpenMsPerS - result.mainThreadIdleClosedMsPerS, 'main-thread ms/s, open − closed').toBeLessThan(
+      OVERLAY_COST_BOUND_MS_PER_S,
+    );
   });
 });
