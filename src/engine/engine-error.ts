@@ -24,6 +24,14 @@ export class EngineError extends Error {
   }
 }
 
+// A cancellation because the work is no longer wanted, not because it must stop: bulk work already on the wire
+// may finish into the cache (Scheduler.leave says why). The asker still gets an ordinary 'aborted' rejection.
+export class Superseded extends EngineError {
+  constructor(message = 'no longer wanted') {
+    super({ reason: 'aborted', message, attempts: 0 });
+  }
+}
+
 export function isAborted(error: unknown): boolean {
   return error instanceof EngineError && error.reason === 'aborted';
 }

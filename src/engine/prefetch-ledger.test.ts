@@ -205,6 +205,15 @@ describe('PrefetchLedger byte budget', () => {
     expect(ledger.allow(100_000)).toBe(true);
   });
 
+  it('charges what an abandoned prefetch may still spend', () => {
+    const { ledger } = setup({ bytesPerMinute: 250_000 });
+    ledger.issued('a', 100_000);
+    ledger.abandoned('a', 'cancelled', 100_000);
+    expect(ledger.allow(150_000)).toBe(true);
+    expect(ledger.allow(150_001)).toBe(false);
+    expect(ledger.snapshot()).toMatchObject({ cancelled: 1, completed: 0, bytes: 0 });
+  });
+
   it('charges actual bytes on completion instead of the estimate', () => {
     const { ledger } = setup({ bytesPerMinute: 250_000 });
     ledger.issued('a', 100_000);

@@ -106,13 +106,14 @@ export class PrefetchLedger {
     } else this.entries.set(key, { reserved: 0, completedAt: now, bytes });
   }
 
-  // Cancelled (the prediction changed) or failed before completing: nothing arrived, so nothing was wasted; the
-  // reservation is released.
-  abandoned(key: string, reason: 'cancelled' | 'failed'): void {
+  // Cancelled (the prediction changed) or failed before completing: nothing arrived here, so nothing was wasted;
+  // the reservation is released. `chargeBytes`: bytes that may still be spent on it (a fetch left to finish).
+  abandoned(key: string, reason: 'cancelled' | 'failed', chargeBytes = 0): void {
     const entry = this.entries.get(key);
     if (!entry || entry.completedAt !== undefined) return;
     this.entries.delete(key);
     if (reason === 'cancelled') this.counts.cancelled++;
+    if (chargeBytes > 0) this.charges.push({ at: this.clock.now(), bytes: chargeBytes });
   }
 
   // The cache dropped the tile: if nobody used it, the prefetch was wasted.

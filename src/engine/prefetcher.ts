@@ -24,7 +24,9 @@ export interface PrefetcherDeps {
   // The engine's own pipeline: a prefetch is an ordinary request with purpose 'prefetch', so it is scheduled
   // in the bulk class, coalesces with a visible ask for the same tile, and lands in the cache like any answer.
   request(req: TileRequest): Promise<TileResponse>;
-  cancel(id: string): void;
+  // superseded: the tile dropped out of the plan, so a fetch already on the wire may finish into the cache;
+  // otherwise (prefetch switched off, source gone, shutdown) it stops now
+  cancel(id: string, superseded: boolean): void;
   // Without a cache that can say what memory holds, prefetched bytes would have nowhere useful to go: idle.
   cache?: TileCache;
   // typical request→bytes time, for the prediction horizon; undefined before the first answer
@@ -57,6 +59,8 @@ interface Outstanding {
   tile: PlannedTile;
   // cancel() was called; kept until its promise settles so the same key is not issued again meanwhile
   cancelled: boolean;
+  // cancelled as superseded: a fetch already on the wire finishes into the cache, spending bytes
+  superseded?: boolean;
 }
 
 // Fetches the tiles the user is about to see. Fed camera snapshots, it predicts the view (MotionModel), plans the
@@ -218,14 +222,15 @@ export class Prefetcher {
       keep,
     );
     const dropped = new Set(cancel);
-    this.cancelWhere((o) => dropped.has(o.tile));
+    this.cancelWhere((o) => dropped.has(o.tile), true);
   }
 
-  private cancelWhere(predicate: (o: Outstanding) => boolean): void {
+  private cancelWhere(predicate: (o: Outstanding) => boolean, superseded = false): void {
     for (const o of this.outstanding.values()) {
       if (o.cancelled || !predicate(o)) continue;
       o.cancelled = true;
-      this.deps.cancel(o.id);
+      o.superseded = superseded;
+      this.deps.cancel(o.id, superseded);
     }
   }
 
@@ -247,7 +252,10 @@ export class Prefetcher {
       },
       (error: unknown) => {
         settle();
-        this.ledger.abandoned(key, entry.cancelled || isAborted(error) ? 'cancelled' : 'failed');
+        // A superseded prefetch may still be fetched to the end (the engine lets one already on the wire finish),
+        // and which it was is not known here: its estimate is charged to the budget, which can then only err
+        // on the side of spending less.
+        this.ledger.abandoned(key, entry.cancelled || isAborted(error) ? 'cancelled' : 'failed', entry.superseded ? this.bytesEstimate : 0);
         if (!isAborted(error)) this.failedUntil.set(key, this.deps.clock.now() + FAILED_BACKOFF_MS);
       },
     );

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CameraSnapshot, RequestPurpose, TileCoord } from '../contract/engine-api.ts';
 import { FakeClock, flushMicrotasks } from '../../test/fake-clock.ts';
 import { seededRandom } from '../../test/seeded-random.ts';
-import { isAborted } from './engine-error.ts';
+import { isAborted, Superseded } from './engine-error.ts';
 import { DROP } from './priority-queue.ts';
 import { type AttemptOutcome, Scheduler, type SchedulerLimits, type TaskView } from './scheduler.ts';
 import { tilePriority } from './tile-priority.ts';
@@ -393,5 +393,76 @@ describe('Scheduler', () => {
       expect(h.scheduler.snapshot().inFlightMax).toBeLessThanOrEqual(maxInFlight);
       expect(h.scheduler.snapshot().inFlightPerHostMax).toBeLessThanOrEqual(maxInFlightPerHost);
     }
+  });
+
+  describe('a superseded cancel (the work is no longer wanted)', () => {
+    const supersede = (c: AbortController) => c.abort(new Superseded());
+
+    it('lets bulk work already on the wire finish, holding its slot, while the asker is rejected at once', async () => {
+      const h = harness({ maxInFlight: 2, bulkShare: 0.5 });
+      const c = new AbortController();
+      const p = outcomeOf(h.ask('p', { purpose: 'prefetch', signal: c.signal }).promise);
+      const v = h.ask('v');
+      supersede(c);
+      expect(await p).toBe('aborted');
+      expect(h.runs[0].signal.aborted).toBe(false);
+      h.ask('w');
+      // p still holds one of the two slots: w waits behind v
+      expect(h.started()).toEqual(['p', 'v']);
+      expect(h.scheduler.snapshot()).toMatchObject({ inFlight: 2, queued: 1 });
+      h.runs[0].resolve({ value: 'P' });
+      await flushMicrotasks();
+      expect(h.started()).toEqual(['p', 'v', 'w']);
+      void v.promise.catch(() => undefined);
+    });
+
+    it('lets a visible ask join the superseded fetch still on the wire', async () => {
+      const h = harness();
+      const c = new AbortController();
+      void h.ask('t', { purpose: 'prefetch', signal: c.signal }).promise.catch(() => undefined);
+      supersede(c);
+      const joined = h.ask('t');
+      expect(joined.coalesced).toBe(true);
+      h.runs[0].resolve({ value: 'T' });
+      expect(await outcomeOf(joined.promise)).toBe('ok:T');
+      expect(h.started()).toEqual(['t']);
+    });
+
+    it('drops queued bulk work, and still aborts visible work on the wire', async () => {
+      const h = harness({ maxInFlight: 1 });
+      const cv = new AbortController();
+      const cq = new AbortController();
+      const v = outcomeOf(h.ask('v', { signal: cv.signal }).promise);
+      const q = outcomeOf(h.ask('q', { purpose: 'prefetch', signal: cq.signal }).promise);
+      supersede(cq);
+      supersede(cv);
+      expect(await q).toBe('aborted');
+      expect(await v).toBe('aborted');
+      expect(h.runs[0].signal.aborted).toBe(true);
+      expect(h.started()).toEqual(['v']);
+      expect(h.scheduler.snapshot()).toMatchObject({ inFlight: 0, queued: 0 });
+    });
+
+    it('does not retry superseded work nobody waits for', async () => {
+      const h = harness();
+      const c = new AbortController();
+      void h.ask('p', { purpose: 'prefetch', signal: c.signal }).promise.catch(() => undefined);
+      supersede(c);
+      h.runs[0].resolve({ retryInMs: 100 });
+      await flushMicrotasks();
+      await h.clock.advance(1000);
+      expect(h.started()).toEqual(['p']);
+      expect(h.scheduler.snapshot()).toMatchObject({ inFlight: 0, queued: 0 });
+    });
+
+    it('an ordinary cancel of bulk work on the wire aborts it and frees the slot', async () => {
+      const h = harness({ maxInFlight: 1, bulkShare: 1 });
+      const c = new AbortController();
+      void h.ask('p', { purpose: 'prefetch', signal: c.signal }).promise.catch(() => undefined);
+      c.abort();
+      expect(h.runs[0].signal.aborted).toBe(true);
+      h.ask('v');
+      expect(h.started()).toEqual(['p', 'v']);
+    });
   });
 });

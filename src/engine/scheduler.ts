@@ -1,5 +1,5 @@
 import type { RequestPurpose, TileCoord } from '../contract/engine-api.ts';
-import { EngineError } from './engine-error.ts';
+import { EngineError, Superseded } from './engine-error.ts';
 import type { Clock } from './ports.ts';
 import { PriorityQueue } from './priority-queue.ts';
 
@@ -136,7 +136,7 @@ export class Scheduler<T> {
     });
     task.askers.add(asker);
     if (signal) {
-      const onAbort = () => this.leave(task, asker);
+      const onAbort = () => this.leave(task, asker, signal.reason instanceof Superseded);
       signal.addEventListener('abort', onAbort, { once: true });
       asker.detach = () => signal.removeEventListener('abort', onAbort);
     }
@@ -230,12 +230,21 @@ export class Scheduler<T> {
     if (this.queue.remove(task)) this.queuedByPurpose[task.purpose]--;
   }
 
-  private leave(task: Task<T>, asker: Asker<T>): void {
+  private leave(task: Task<T>, asker: Asker<T>, superseded = false): void {
     if (asker.settled) return;
     task.askers.delete(asker);
     settle(asker, () => asker.reject(EngineError.aborted('request cancelled', task.attempts)));
-    if (task.askers.size === 0) this.cancelTask(task, 'every asker cancelled');
-    else this.refreshPurpose(task);
+    if (task.askers.size > 0) {
+      this.refreshPurpose(task);
+      return;
+    }
+    // Superseded bulk work already on the wire runs to its end with nobody waiting: its bytes still land in the
+    // cache, while aborting would save at most the rest of a small body, close the HTTP/1.1 connection, and
+    // leave the server working until it noticed. Prefetch replans that cancelled and reissued showed up at the
+    // server as more requests in flight than the bound (6 with maxInFlight 4, e2e/perf/example.spec.ts). The slot
+    // stays taken until it ends, and a visible ask may still join it. Queued work is dropped.
+    if (superseded && task.state === 'running' && BULK.has(task.purpose)) return;
+    this.cancelTask(task, 'every asker cancelled');
   }
 
   // A task runs with the best purpose among its askers: a visible ask joining a prefetch promotes it, and the
@@ -344,6 +353,11 @@ export class Scheduler<T> {
   private onOutcome(task: Task<T>, outcome: AttemptOutcome<T>): void {
     if (!('retryInMs' in outcome)) {
       this.finish(task, (a) => a.resolve(outcome.value));
+      return;
+    }
+    // superseded work left to finish (see leave) is not worth a retry: nobody waits for it
+    if (task.askers.size === 0) {
+      this.finish(task, () => undefined);
       return;
     }
     task.state = 'waiting';

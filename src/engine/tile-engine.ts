@@ -12,7 +12,7 @@ import type {
 import { abortable } from './abortable.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import { ConcurrencyController } from './concurrency-controller.ts';
-import { EngineError, isAborted, toEngineFailure } from './engine-error.ts';
+import { EngineError, isAborted, Superseded, toEngineFailure } from './engine-error.ts';
 import { DeferredRevalidations } from './deferred-revalidations.ts';
 import { DeliveryAudit, type Digest } from './delivery-audit.ts';
 import { defaultEngineOptions, resolveEngineOptions } from './engine-options.ts';
@@ -105,7 +105,7 @@ export class TileEngine {
       {
         clock: ports.clock,
         request: (req) => this.request(req),
-        cancel: (id) => this.cancel(id),
+        cancel: (id, superseded) => this.cancel(id, { superseded }),
         cache: ports.cache,
         latencyMs: () => this.recorder.networkLatencyMs(ports.clock.now()),
       },
@@ -163,8 +163,10 @@ export class TileEngine {
   }
 
   // Cancels every pending ask with this id: each rejects with 'aborted'; a shared fetch stops when no asker is left.
-  cancel(id: string): void {
-    for (const controller of this.askers.get(id) ?? []) controller.abort(EngineError.aborted());
+  // `superseded`: the ask is no longer wanted, so bulk work already on the wire may finish into the cache.
+  cancel(id: string, options: { superseded?: boolean } = {}): void {
+    const reason = options.superseded ? new Superseded() : EngineError.aborted();
+    for (const controller of this.askers.get(id) ?? []) controller.abort(reason);
   }
 
   setCamera(camera: CameraSnapshot): void {
