@@ -12,3 +12,19 @@ for (const limit of [2, 4]) {
     expectBudget('concurrency.littleRatio', r.measures.littleRatio!);
   });
 }
+
+// A pan replans prefetch several times a second. Cancelling the fetches already on the wire let the server see
+// 6 requests open with ?maxInFlight=4 (an HTTP/1.1 abort leaves the server working until it notices). Before
+// superseded prefetches were left to finish, this test failed 1 run in 3 and e2e/perf/example.spec.ts 5 in 6.
+test('?maxInFlight=4 holds at the server through a pan with prefetch replanning', async ({ perf }) => {
+  test.setTimeout(90_000);
+  const r = await perf.run(scenario('pan', { faults: { latencyMs: { base: 100, jitter: 0 } } }), {
+    id: 'limit-4',
+    mode: 'engine',
+    params: { maxInFlight: '4' },
+    inFlightLimit: 4,
+  });
+  perf.requireEngine(r);
+  expect(r.engine?.prefetch.issued, 'prefetch ran during the pan').toBeGreaterThan(0);
+  expectBudget('concurrency.maxInFlightOverLimit', r.measures.serverMaxInFlight! - 4);
+});
