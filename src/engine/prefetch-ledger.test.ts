@@ -162,6 +162,17 @@ describe('PrefetchLedger hitRatio', () => {
     expect(ledger.snapshot()).toMatchObject({ used: 3, hitRatio: 2 / 4 });
   });
 
+  it('counts a hit on a tile a cancelled prefetch still wrote to the cache (it was left to finish)', () => {
+    const { ledger } = setup();
+    ledger.issued('a', 1000);
+    ledger.abandoned('a', 'cancelled', 1000);
+    expect(ledger.visibleRequest('a', { moving: true, tier: 'memory', prefetched: true })).toBe(true);
+    // a tile nobody prefetched, or one the cache no longer holds, is no hit
+    expect(ledger.visibleRequest('b', { moving: true, tier: 'memory' })).toBe(false);
+    expect(ledger.visibleRequest('c', { moving: true, tier: 'network', prefetched: true })).toBe(false);
+    expect(ledger.snapshot()).toMatchObject({ used: 1, cancelled: 1, hitRatio: 1 / 3, usedBytes: 0 });
+  });
+
   it('is 0 before any visible request during motion', () => {
     const { ledger } = setup();
     ledger.visibleRequest('x', { moving: false, tier: 'network' });

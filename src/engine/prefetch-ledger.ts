@@ -27,6 +27,8 @@ export interface VisibleRequestInfo {
   moving: boolean;
   // where the answer came from
   tier: Tier;
+  // the cache says a prefetch wrote the entry and no visible read has used it yet
+  prefetched?: boolean;
 }
 
 interface Entry {
@@ -129,6 +131,13 @@ export class PrefetchLedger {
     this.expireUnused();
     if (info.moving) this.counts.movingRequests++;
     const entry = this.entries.get(key);
+    if (!entry && info.prefetched && info.tier !== 'network') {
+      // A prefetch dropped from the plan while on the wire, left to finish into the cache: the ledger let it go
+      // as cancelled, but its tile answers this ask. Its bytes were never counted here, so none are added.
+      this.counts.used++;
+      if (info.moving && info.tier === 'memory') this.counts.movingHits++;
+      return true;
+    }
     if (!entry || entry.used) return false;
     if (entry.completedAt === undefined) {
       // joined the prefetch in flight: the bytes serve the screen, though not from memory

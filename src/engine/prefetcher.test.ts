@@ -111,6 +111,9 @@ describe('Prefetcher (through TileEngine)', () => {
 
     await h.serve();
     expect(h.cache.stats().memory.entries).toBe(east.length);
+    // such a tile, asked for after all, counts as a prefetch used
+    expect((await h.visible(east[0].url)).tier).toBe('memory');
+    expect(h.engine.stats().prefetch.used).toBe(1);
     await h.pan(-1000, 200);
     const after = h.fetcher.pending().map((c) => coordOf(c.url));
     expect(after.length).toBeGreaterThan(0);

@@ -122,8 +122,8 @@ export class Prefetcher {
   }
 
   // Every visible request reports here once its cache lookup is done, with the tier that answers it.
-  visibleRequest(key: string, tier: Tier): void {
-    this.ledger.visibleRequest(key, { moving: this.isMoving(), tier });
+  visibleRequest(key: string, tier: Tier, prefetched = false): void {
+    this.ledger.visibleRequest(key, { moving: this.isMoving(), tier, prefetched });
   }
 
   stats(): PrefetchStats {

@@ -258,7 +258,7 @@ export class TileEngine {
         cached = undefined;
       }
       // The prefetch ledger learns which of MapLibre's asks a prefetch answered (used, hit ratio).
-      if (purpose === 'visible' && req.kind !== 'resource') this.prefetcher.visibleRequest(key, cached?.tier ?? 'network');
+      if (purpose === 'visible' && req.kind !== 'resource') this.prefetcher.visibleRequest(key, cached?.tier ?? 'network', cached?.prefetched === true);
     }
     if (cached?.freshness === 'fresh') return this.fromCache(cached, req, false);
     if (cached?.freshness === 'stale') {
