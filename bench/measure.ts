@@ -178,19 +178,9 @@ export function mainThreadDelta(before: MainThreadMetrics, after: MainThreadMetr
   return { taskS: after.taskS - before.taskS, scriptS: after.scriptS - before.scriptS };
 }
 
-export interface TileDelta {
-  requested: number;
-  delivered: number;
-  errored: number;
-  aborted: number;
-  // still pending at the end of the window
-  pending: number;
-  holeTimeMs: number;
-  // tiles of the final view still errored or loading (the app's census), when the app reports it
-  viewHoles?: number;
-  // request→bytes of each tile delivered inside the window
-  latenciesMs: number[];
-}
+// The timeline's counters over the window (pending: at its end; latenciesMs: tiles delivered inside it), plus the
+// tiles of the final view still errored or loading (the app's census), when the app reports it.
+export type TileDelta = Omit<TileTimelineSummary, 'inView'> & { viewHoles?: number };
 
 // Counter deltas, so a window is measured right whether or not resetStats() zeroed the timeline.
 export function tileDelta(before: TimelineReading | undefined, after: TimelineReading): TileDelta {

@@ -1,4 +1,5 @@
 import type { EngineStats } from '../src/contract/engine-api.ts';
+import { quantileSorted } from '../src/engine/percentiles.ts';
 import type { TileDelta } from './measure.ts';
 
 export interface MeasureInfo {
@@ -146,12 +147,8 @@ export function deriveMeasures(r: RawReadings): Measures {
   return out;
 }
 
-// Linear interpolation between closest ranks (the definition the engine's percentiles use).
+// The engine's definition (linear between closest ranks), rounded for the report; null for no sample.
 export function quantile(values: number[], q: number): number | null {
   if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (sorted.length - 1) * q;
-  const lo = Math.floor(at);
-  const hi = Math.ceil(at);
-  return round(sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo), 1);
+  return round(quantileSorted([...values].sort((a, b) => a - b), q), 1);
 }

@@ -36,6 +36,8 @@ export interface ServerStats {
   inFlight: number;
   maxInFlight: number;
   bytesSent: number;
+  // ms since the server started, when the snapshot was taken (the clock of byTileTimes)
+  now: number;
   // the server's store of generated tiles; a miss is a tile cut on demand
   cache: { entries: number; bytes: number; hits: number; misses: number; generateMs: number };
 }

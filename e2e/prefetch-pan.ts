@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import { quantile } from '../bench/measures.ts';
 import type { EngineStats } from '../src/contract/engine-api.ts';
 import type { TileTimelineSummary } from '../src/app/map/tile-timeline.ts';
 import { lngLatToTile } from '../src/engine/tile-math.ts';
@@ -63,7 +64,6 @@ export async function measurePan(page: Page, mode: string): Promise<PanFigures> 
   await scriptedPan(page);
   await page.evaluate(() => window.kestrel.idle());
   const { tiles, stats } = await page.evaluate(async () => ({ tiles: window.kestrel.tiles(), stats: await window.kestrel.stats() }));
-  const sorted = [...tiles.latenciesMs].sort((a, b) => a - b);
-  const at = (q: number) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]);
+  const at = (q: number) => quantile(tiles.latenciesMs, q) ?? 0;
   return { mode, tiles, prefetch: stats?.prefetch ?? null, p50Ms: at(0.5), p95Ms: at(0.95), memoryHits: stats?.cache.hits.memory ?? null };
 }

@@ -1,5 +1,5 @@
 import { lngLatToTile } from '../src/engine/tile-math.ts';
-import { expect, openMap, resetServer, resetServerStats, setFaults, test, tileUrl } from './fixtures.ts';
+import { expect, openMap, resetServer, resetServerStats, serverStats, setFaults, test } from './fixtures.ts';
 import { measurePan, PAN, PAN_HASH, scriptedPan, warmServer } from './prefetch-pan.ts';
 
 // A continuous pan at 100 ms server latency: with prefetch, MapLibre's requests during the pan find tiles
@@ -56,16 +56,16 @@ test.describe('prefetch', () => {
       const map = window.kestrel.map;
       return { east: map.getBounds().getEast(), lat: map.getCenter().lat, zoom: Math.floor(map.getZoom()) };
     });
-    const turnedAt = (await (await fetch(`${tileUrl}/__stats`)).json()).now as number;
+    const turnedAt = (await serverStats()).now;
     await scriptedPan(page, { ...PAN, pxPerS: -1500, durationMs: 4000 });
     await page.evaluate(() => window.kestrel.idle());
 
-    const server = await (await fetch(`${tileUrl}/__stats`)).json();
+    const server = await serverStats();
     const stats = await page.evaluate(() => window.kestrel.stats());
     if (!stats) throw new Error('the page is not running the engine (window.kestrel.stats() is null)');
     // The columns just east of the view at the turn: only a prediction of the eastward pan asks for those.
     const eastEdge = Math.floor(lngLatToTile(turn.east, turn.lat, turn.zoom).x);
-    const ahead = Object.entries(server.byTileTimes as Record<string, number[]>).filter(([key]) => {
+    const ahead = Object.entries(server.byTileTimes ?? {}).filter(([key]) => {
       const [z, x] = key.split('/').map(Number);
       return z === turn.zoom && x > eastEdge && x <= eastEdge + 6;
     });
