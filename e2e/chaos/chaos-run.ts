@@ -1,3 +1,4 @@
+import type { BridgeCensus } from '../../src/app/map/bridge-census.ts';
 import type { Browser, BrowserContext, CDPSession, Page } from '@playwright/test';
 import type { EngineStats } from '../../src/contract/engine-api.ts';
 import { seededRandom } from '../../test/seeded-random.ts';
@@ -51,6 +52,10 @@ export interface FinalState {
   inFlight: number;
   serverInFlight: number;
   inView: { loaded: number; errored: number; loading: number; total: number } | null;
+  // the main page's bridges' own counts (workers/tile-bridge.ts), independent of MapLibre's events and the engine
+  bridge: BridgeCensus | null;
+  // the main page's engine worker deaths and restarts (window.kestrel.engineEvents())
+  engineEvents: { at: number; state: string; detail: string; phase: string }[];
 }
 
 export interface ChaosRunData {
@@ -442,10 +447,14 @@ export class ChaosRun {
     for (let i = 0; i < 50; i++) {
       stats = await this.stats(this.main);
       const pending = await page.evaluate(() => window.kestrel.tiles().pending).catch(() => -1);
-      if (stats && stats.queue.now === 0 && stats.inFlight.now === 0 && pending === 0) break;
+      const bridgeOpen = await page.evaluate(async () => (await window.kestrel.bridge())?.open ?? 0).catch(() => -1);
+      if (stats && stats.queue.now === 0 && stats.inFlight.now === 0 && pending === 0 && bridgeOpen === 0) break;
       await sleep(200);
     }
     const tiles = await page.evaluate(() => window.kestrel.tiles()).catch(() => null);
+    const bridge = await page.evaluate(() => window.kestrel.bridge()).catch(() => null);
+    const engineEvents = await page.evaluate(() => window.kestrel.engineEvents()).catch(() => []);
+    const phaseAt = (at: number) => this.data.phases.find((p) => at >= p.startedAt && at <= p.endedAt + (p.recoveryMs ?? 0))?.kind ?? 'between phases';
     const openTiles = await page
       .evaluate(() => [...(window as unknown as { __chaosOpenTiles: Map<string, number> }).__chaosOpenTiles].map(([key, since]) => ({ key, since })))
       .catch(() => []);
@@ -458,6 +467,8 @@ export class ChaosRun {
       inFlight: stats?.inFlight.now ?? -1,
       serverInFlight: this.world.tiles.stats().inFlight,
       inView: tiles?.inView ?? null,
+      bridge,
+      engineEvents: engineEvents.map((e) => ({ ...e, phase: phaseAt(e.at) })),
     };
   }
 

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FailureReason } from '../../src/contract/engine-api.ts';
-import { CHAOS_ENGINE_OPTIONS, CHAOS_MAX_IN_FLIGHT, RECOVERY_BOUND_MS, type ChaosRunData } from './chaos-run.ts';
+import { CHAOS_ENGINE_OPTIONS, CHAOS_MAX_IN_FLIGHT, RECOVERY_BOUND_MS, type ChaosRunData, type FinalState } from './chaos-run.ts';
 import type { ServerTotals } from './chaos-world.ts';
 import { BundleOwners, type Owner } from './source-attribution.ts';
 
@@ -31,6 +31,9 @@ export interface ChaosVerdict {
     retries: { total: number; budgetExhausted: number };
     // longTasks: PerformanceObserver 'longtask' entries > 200 ms (no attribution; frames carry the scripts)
     longFrames: { count: number; worstMs: number; byOwner: Record<string, number>; engineCaused: number; worstEngineScriptMs: number; longTasks: number };
+    // the main page's bridge counts at the end, and engine worker deaths the plan did not cause (ping timeouts…)
+    bridge: FinalState['bridge'];
+    unplannedEngineDeaths: string[];
   };
   phases: { kind: string; requests: number; repeats: number; maxInFlight: number; limit: number | null; recoveryMs: number | null; notices: string[]; expectNotice?: string; notes: string[] }[];
 }
@@ -106,6 +109,13 @@ export function judge(run: ChaosRunData, totals: ServerTotals, distDir: string, 
   const final = run.final;
   check('nothing lost', 'every tile request ended (pending 0, engine queue and in-flight 0)', final.pending === 0 && final.queue === 0 && final.inFlight === 0 && final.serverInFlight === 0,
     `pending ${final.pending}, engine queue ${final.queue}, engine in flight ${final.inFlight}, server in flight ${final.serverInFlight}${final.openTiles.length ? `; open since: ${final.openTiles.slice(0, 4).map((t) => `${t.key} (${t.phase}, ${Math.round(t.ageMs / 1000)} s)`).join(', ')}` : ''}`);
+  // The bridges count for themselves, independently of MapLibre's events and of the engine: every ask MapLibre's
+  // workers handed over ended exactly once.
+  const b = final.bridge;
+  check('nothing lost', "the bridges' own counts: every ask MapLibre's workers handed the engine ended (open 0)",
+    b !== null && b.bridges > 0 && b.open === 0 && b.requests === b.answered + b.errored + b.aborted,
+    b === null ? 'no bridge answered the census' : `${b.bridges} bridge(s): requests ${b.requests}, answered ${b.answered}, errored ${b.errored}, aborted ${b.aborted}, open ${b.open} (direct ${b.direct}, re-sent ${b.resent})`);
+  const unplannedDeaths = final.engineEvents.filter((e) => e.state !== 'running' && !/terminated/.test(e.detail)).map((e) => `${e.detail} (${e.phase})`);
   const recoveries = [...run.phases.map((p) => p.recoveryMs), final.recoveryMs, run.idbUnavailable.recoveryMs];
   const never = run.phases.filter((p) => p.recoveryMs === null).map((p) => p.kind);
   const worst = recoveries.some((r) => r === null) ? null : Math.max(...(recoveries as number[]));
@@ -186,6 +196,8 @@ export function judge(run: ChaosRunData, totals: ServerTotals, distDir: string, 
       failuresByReason: failures,
       retries: { total: counters.retries, budgetExhausted: counters.budgetExhausted },
       longFrames: frames,
+      bridge: final.bridge,
+      unplannedEngineDeaths: unplannedDeaths,
     },
     phases: phaseRows,
   };
@@ -258,6 +270,7 @@ export function formatVerdict(v: ChaosVerdict): string {
   lines.push(`browser faults: ${Object.entries(f.browserFaults).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`);
   lines.push(`tiles verified: ${f.tilesVerified} addresses, ${f.bodiesVerified} answers, ${f.cachedRecordsVerified} IndexedDB records; not audited: ${f.unauditedDeliveries.mainThreadFallback} main-thread fallback answers (MapLibre received ${f.unauditedDeliveries.mapLibreDelivered}, the engine answered ${f.unauditedDeliveries.engineAnswered})`);
   lines.push(`max in flight: server ${f.maxInFlightSeen.server} (limit ${CHAOS_MAX_IN_FLIGHT} per engine), engine ${f.maxInFlightSeen.engine}; worst recovery: ${f.worstRecoveryMs ?? 'never'} ms`);
+  lines.push(`bridge (main page): ${f.bridge ? `requests ${f.bridge.requests}, answered ${f.bridge.answered}, errored ${f.bridge.errored}, aborted ${f.bridge.aborted}, open ${f.bridge.open}, direct ${f.bridge.direct}, re-sent ${f.bridge.resent}` : 'no answer'}; engine deaths not from the plan: ${f.unplannedEngineDeaths.join('; ') || 'none'}`);
   lines.push(`failures by reason: ${Object.entries(f.failuresByReason).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}; retries ${f.retries.total} (budget exhausted ${f.retries.budgetExhausted}×)`);
   lines.push('');
   lines.push('| phase | server requests (repeats) | max in flight (limit) | notices seen | recovery ms | notes |', '|---|---|---|---|---|---|');

@@ -19,6 +19,13 @@ export interface EngineHostOptions {
 
 export type EngineHostState = 'running' | 'restarting' | 'fallback';
 
+/** One change of the engine worker's state, for suites: when (Date.now()), to what, and why. */
+export interface EngineHostEvent {
+  at: number;
+  state: EngineHostState;
+  detail: string;
+}
+
 // Keeps one engine worker alive for the page. If it dies (an uncaught error, a failed load, or it stops answering)
 // the host answers tile requests itself with plain fetch — MapLibre's own behaviour, no cache or retries — while a
 // new worker starts and is given back the page's configuration, sources and camera. Every consumer holds the
@@ -35,6 +42,8 @@ export class EngineHost {
   private readonly direct = new Map<string, AbortController>();
   // Tiles answered by plain fetch while no worker was in service: the engine's audit never saw them.
   readonly fallbackAnswers = { ok: 0, noTile: 0, failed: 0 };
+  // every state change, bounded (a page that restarts its worker for ever must not grow this without end)
+  readonly events: EngineHostEvent[] = [];
   private readonly options: Required<Omit<EngineHostOptions, 'onState'>> & Pick<EngineHostOptions, 'onState'>;
 
   constructor(options: EngineHostOptions) {
@@ -143,6 +152,8 @@ export class EngineHost {
 
   private setState(state: EngineHostState, detail: string): void {
     this.state = state;
+    this.events.push({ at: Date.now(), state, detail });
+    if (this.events.length > 100) this.events.shift();
     this.options.onState?.(state, detail);
   }
 }

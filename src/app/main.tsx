@@ -14,6 +14,7 @@ import { routeThroughEngine } from './map/resource-routing.ts';
 import { watchEngineHealth } from './map/engine-health.ts';
 import { retryErroredTiles } from './map/retry-errored-tiles.ts';
 import { whenIdle } from './map/map-idle.ts';
+import { readBridgeCensus } from './map/bridge-census.ts';
 import { resolveStyleUrl } from './map/style-url.ts';
 import { TileTimeline } from './map/tile-timeline.ts';
 import { TileSourcesLayer } from './map/tile-sources-layer.ts';
@@ -104,6 +105,8 @@ window.kestrel = {
   invalidate: (bbox, zoom) => (engine ? engine.invalidate(bbox, zoom) : noEngine()),
   coverage: (bbox, zoom) => (engine ? engine.coverage(bbox, zoom) : noEngine()),
   terminateEngine: () => host?.terminate(),
+  bridge: () => (engine ? readBridgeCensus(tileChannel) : Promise.resolve(null)),
+  engineEvents: () => host?.events.slice() ?? [],
   audit: async () => ({ engine: engine ? await engine.audit() : null, fallback: host ? { ...host.fallbackAnswers } : null }),
 };
 

@@ -1,6 +1,8 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { DeliveryAuditReport, EngineStats } from '../contract/engine-api.ts';
 import type { TileTimelineSummary } from './map/tile-timeline.ts';
+import type { BridgeCensus } from './map/bridge-census.ts';
+import type { EngineHostEvent } from './engine-host.ts';
 
 // `window.kestrel`: what Playwright suites (ours and external) may rely on. Documented in the README.
 export interface KestrelWindowContract {
@@ -32,6 +34,12 @@ export interface KestrelWindowContract {
   coverage(bbox: [number, number, number, number], zoom: number): Promise<string[]>;
   // chaos suites: kill the engine worker as a crash would; the page falls back to direct loading and restarts it
   terminateEngine(): void;
+  // the tile asks MapLibre's workers handed the engine, counted by the bridges themselves: requests, answered,
+  // errored, aborted, open (direct: ended by a direct fetch; resent: asked again after an engine lost them);
+  // null with ?engine=off
+  bridge(): Promise<BridgeCensus | null>;
+  // the engine worker's life on this page: every death (why) and restart, with Date.now() times
+  engineEvents(): EngineHostEvent[];
   // chaos suites (with ?engineOptions={"audit":true}): what the current engine worker handed to MapLibre, and the
   // tiles the page fetched directly while no worker was in service (not audited); engine null with ?engine=off
   audit(): Promise<{ engine: DeliveryAuditReport | null; fallback: { ok: number; noTile: number; failed: number } | null }>;

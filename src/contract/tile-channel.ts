@@ -33,14 +33,35 @@ export function tileChannelFrom(text: string): string {
   return name.startsWith(TILE_CHANNEL) ? name : TILE_CHANNEL;
 }
 
+/** How the tile asks one bridge (in one MapLibre worker) received have ended so far. */
+export interface BridgeCounts {
+  requests: number;
+  answered: number;
+  errored: number;
+  aborted: number;
+  // of answered + errored: ended by a direct fetch because no engine answered
+  direct: number;
+  // asks sent again because the engine that acknowledged them lost them (restarted, or never got them)
+  resent: number;
+  // asked and not ended yet: requests − answered − errored − aborted
+  open: number;
+}
+
 export type TileChannelMessage =
   // a bridge that just loaded asks whether an engine listens; an engine says 'ready' when it starts and when asked.
   // Messages posted before the engine's channel exists are lost, so bridges hold their requests until 'ready'.
+  // `engine` names the engine instance: a bridge that hears a new one re-sends what the old one acknowledged.
   | { type: 'hello' }
-  | { type: 'ready' }
+  | { type: 'ready'; engine?: string }
   // MapLibre worker → engine: `id` is unique across MapLibre workers (it carries the asker's own prefix)
   | { type: 'request'; id: string; req: TileRequest }
   | { type: 'cancel'; id: string }
   // engine → MapLibre workers: the request arrived (an asker that hears nothing falls back to a direct fetch)
-  | { type: 'ack'; id: string }
-  | { type: 'result'; id: string; result: TileResult };
+  | { type: 'ack'; id: string; engine?: string }
+  | { type: 'result'; id: string; result: TileResult }
+  // bridge → engine: which of these acknowledged asks do you still hold? engine → bridge: these (the rest are lost)
+  | { type: 'status'; asker: string; ids: string[] }
+  | { type: 'held'; asker: string; asked: string[]; ids: string[] }
+  // page → bridges: report your counts (window.kestrel.bridge()); bridge → page: here they are
+  | { type: 'census' }
+  | { type: 'census-report'; asker: string; counts: BridgeCounts };
