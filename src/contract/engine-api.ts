@@ -63,6 +63,9 @@ export type FailureReason =
   | 'cors'
   // 200 with bytes that are not a tile of the requested kind (no image magic, not a plausible MVT)
   | 'garbage'
+  // a host whose good answers carry CORS headers sent one without them: an error answer (a 429, 404 or 5xx page
+  // that the host's CORS config does not cover), which the page may not read; retried like a transient failure
+  | 'unreadable-error'
   | 'breaker-open'
   | 'retry-budget'
   // the device is offline (navigator.onLine false) and the one network attempt failed: not retried, not held
@@ -110,7 +113,10 @@ export interface EngineStats {
   };
   inFlight: { now: number; max: number; limit: number; configuredMax: number };
   queue: { now: number; max: number; byPurpose: Record<RequestPurpose, number> };
-  retries: { total: number; budgetExhausted: number; waitingNow: number };
+  // paced: asked again after a 429 that named no Retry-After (no budget spent; the host is paced instead)
+  retries: { total: number; budgetExhausted: number; waitingNow: number; paced: number };
+  // hosts being paced after 429s without Retry-After: the least ms between two request starts
+  pacing?: Record<string, number>;
   failures: Partial<Record<FailureReason, number>>;
   breakers: Record<string, { state: BreakerState; consecutiveFailures: number; openedAt?: number }>;
   bytes: { network: number };

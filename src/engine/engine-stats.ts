@@ -21,7 +21,7 @@ export interface LiveState {
 function counters() {
   return {
     requests: { total: 0, ok: 0, noTile: 0, failed: 0, aborted: 0, coalesced: 0, retried: 0 },
-    retries: { total: 0, budgetExhausted: 0 },
+    retries: { total: 0, budgetExhausted: 0, paced: 0 },
     failures: {} as Partial<Record<FailureReason, number>>,
     bytesNetwork: 0,
     hits: { memory: 0, idb: 0, network: 0, revalidated304: 0, staleServed: 0 },

@@ -93,6 +93,28 @@ describe('networkAttempt', () => {
     expect(t.result.value).toMatchObject({ reason: 'http-5xx', overload: true, retryAfterMs: 7000 });
   });
 
+  it('takes a 200 to a conditional request carrying the same validator as not modified (a host that ignored the condition, or a plain GET after a refused preflight)', async () => {
+    const same = setup({ headers: { 'If-None-Match': 'W/"a"' } });
+    same.fetcher.last().respond(200, mvtTile(), { ETag: 'W/"a"' });
+    await flushMicrotasks();
+    expect(same.result.value).toMatchObject({ kind: 'answer', outcome: 'not-modified' });
+    const dated = setup({ headers: { 'If-Modified-Since': 'Mon, 07 Dec 2026 01:00:00 GMT' } });
+    dated.fetcher.last().respond(200, mvtTile(), { 'Last-Modified': 'Mon, 07 Dec 2026 01:00:00 GMT' });
+    await flushMicrotasks();
+    expect(dated.result.value).toMatchObject({ kind: 'answer', outcome: 'not-modified' });
+    const changed = setup({ headers: { 'If-None-Match': '"a"' } });
+    changed.fetcher.last().respond(200, mvtTile(), { ETag: '"b"' });
+    await flushMicrotasks();
+    expect(changed.result.value).toMatchObject({ kind: 'answer', outcome: 'ok' });
+  });
+
+  it('reads an error answer without CORS headers as a transient, unreadable error', async () => {
+    const t = setup();
+    t.fetcher.last().fail(Object.assign(new Error('no CORS on the 429'), { name: 'CorsErrorAnswer' }));
+    await flushMicrotasks();
+    expect(t.result.value).toMatchObject({ kind: 'failure', reason: 'unreadable-error', retryable: true, hostVerdict: 'neutral' });
+  });
+
   it('accepts 304 only for a conditional request', async () => {
     const conditional = setup({ headers: { 'If-None-Match': '"a"' } });
     conditional.fetcher.last().respond(304);

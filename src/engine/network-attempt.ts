@@ -73,7 +73,11 @@ export async function networkAttempt(input: NetworkAttemptInput): Promise<Networ
     }
     if (controller.signal.aborted) return { kind: 'aborted' };
     // The fetcher names a CORS refusal (see Fetcher in ports.ts): the server is up and will refuse every time.
-    if ((error as { name?: unknown } | null)?.name === 'CorsError') return failure('cors', (error as Error).message, false, elapsed(), 'neutral', false);
+    const name = (error as { name?: unknown } | null)?.name;
+    if (name === 'CorsError') return failure('cors', (error as Error).message, false, elapsed(), 'neutral', false);
+    // An error answer (429, 404, 5xx page) from a host whose CORS headers cover only its successes: the host is up
+    // and said something we may not read. Transient as far as we can tell, and a possible "slow down".
+    if (name === 'CorsErrorAnswer') return failure('unreadable-error', (error as Error).message, true, elapsed(), 'neutral', true);
     return failure('network', String(error), true, elapsed(), 'failure', false);
   } finally {
     clock.clearTimeout(timer);
@@ -92,6 +96,12 @@ async function interpret(
   // Opaque says nothing about the host (the browser hid the answer), so it neither trips nor heals the breaker.
   if (response.type === 'opaque') return failure('opaque', 'opaque response (no-cors)', false, elapsed(), 'neutral', false);
   const cls = classifyStatus(status);
+  // A 200 to a conditional request that carries the validator we sent is the same representation: the host
+  // ignored the condition (or the fetcher had to drop it, see workers/fetch-adapter.ts). Treat it as a 304.
+  if (cls.kind === 'ok' && input.headers && sameValidator(input.headers, headers)) {
+    discard(response);
+    return answer('not-modified', status, headers, null, elapsed());
+  }
   if (cls.kind === 'ok') {
     const checked = await validateTile(response, { kind: input.kind, maxTileBytes: input.maxTileBytes, signal });
     if (checked.ok) return answer('ok', status, headers, checked.bytes, elapsed());
@@ -147,6 +157,13 @@ function failure(
   const result: HttpFailure = { kind: 'failure', reason, message, retryable, latencyMs, hostVerdict, overload };
   if (status !== undefined) result.status = status;
   return result;
+}
+
+function sameValidator(sent: Record<string, string>, got: Record<string, string>): boolean {
+  const lower = Object.fromEntries(Object.entries(sent).map(([k, v]) => [k.toLowerCase(), v]));
+  if (lower['if-none-match'] !== undefined && got.etag !== undefined) return lower['if-none-match'] === got.etag;
+  if (lower['if-modified-since'] !== undefined && got['last-modified'] !== undefined) return lower['if-modified-since'] === got['last-modified'];
+  return false;
 }
 
 function headersOf(headers: Headers): Record<string, string> {

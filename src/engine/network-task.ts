@@ -5,6 +5,7 @@ import { EngineError } from './engine-error.ts';
 import type { EngineStatsRecorder } from './engine-stats.ts';
 import { type HttpAnswer, networkAttempt } from './network-attempt.ts';
 import type { Clock, Fetcher, TileCache } from './ports.ts';
+import type { HostPacer } from './host-pacer.ts';
 import type { RetryBudget } from './retry-budget.ts';
 import type { RetryPolicy } from './retry-policy.ts';
 import type { Attempt } from './scheduler.ts';
@@ -29,6 +30,8 @@ export interface NetworkTaskContext {
   recorder: EngineStatsRecorder;
   // hold every request to a host until a Retry-After has passed
   pauseHost(host: string, until: number): void;
+  // spacing between request starts per host, widened by 429s that name no Retry-After
+  pacer?: HostPacer;
   // false when the device knows it has no network (navigator.onLine)
   isOnline?: () => boolean;
 }
@@ -84,6 +87,7 @@ export function networkTask(ctx: NetworkTaskContext, spec: NetworkTaskSpec): Att
     if (result.kind === 'answer') {
       breaker.record(permit, 'success', done);
       ctx.aimd.onSuccess(result.latencyMs, done);
+      ctx.pacer?.answered(spec.host);
       recorder.c.bytesNetwork += result.bytes?.byteLength ?? 0;
       if (spec.cacheKey !== undefined) writeCache(ctx.cache, spec.cacheKey, spec.url, result, task.purpose);
       return { value: { outcome: result.outcome, bytes: result.bytes, headers: result.headers } };
@@ -97,6 +101,20 @@ export function networkTask(ctx: NetworkTaskContext, spec: NetworkTaskSpec): Att
     breaker.record(permit, result.hostVerdict, done);
     if (result.overload) ctx.aimd.onOverload(done);
     if (result.retryAfterMs !== undefined) ctx.pauseHost(spec.host, done + result.retryAfterMs);
+    // A 429 that names no time is a congestion signal, not a failure of this tile: the host is alive and says we
+    // are above its rate. Pace the host and ask again, without spending the retry budget or an attempt; the
+    // deadline still ends a tile the host keeps refusing. (Storms against a host that is down are 5xx, timeouts
+    // and network errors: those still go through the budget.)
+    if (result.reason === 'http-429' && result.retryAfterMs === undefined && ctx.pacer) {
+      const spacing = ctx.pacer.throttled(spec.host, done);
+      ctx.pauseHost(spec.host, done + spacing);
+      if (done + spacing < deadlineAt) {
+        recorder.c.retries.total++;
+        recorder.c.retries.paced++;
+        if (attempt === 1) recorder.c.requests.retried++;
+        return { retryInMs: 0 };
+      }
+    }
     const decision = ctx.policy.decide(result, attempt, done, deadlineAt, () => ctx.budget.tryRetry(done));
     if ('retryInMs' in decision) {
       recorder.c.retries.total++;

@@ -42,6 +42,8 @@ export interface SchedulerDeps {
   priority: (task: TaskView, now: number) => number;
   // the adaptive (AIMD) limit; the effective limit is min(maxInFlight, this)
   adaptiveLimit?: () => number;
+  // the least time between two request starts to a host (HostPacer); 0 or absent: no spacing
+  spacingMs?: (host: string) => number;
 }
 
 export interface Ticket<T> {
@@ -118,6 +120,7 @@ export class Scheduler<T> {
   // hosts that asked us to wait (429 + Retry-After): no attempt to them starts before the time given
   private readonly hostPausedUntil = new Map<string, number>();
   private wakeTimer: unknown;
+  private wakeAt = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly deps: SchedulerDeps,
@@ -169,10 +172,15 @@ export class Scheduler<T> {
   }
 
   private scheduleWake(): void {
-    if (this.wakeTimer !== undefined || this.hostPausedUntil.size === 0) return;
+    if (this.hostPausedUntil.size === 0) return;
     const next = Math.min(...this.hostPausedUntil.values());
+    // a wake already set for no later than that will do; a later one is replaced (spacing pauses are short)
+    if (this.wakeTimer !== undefined && this.wakeAt <= next) return;
+    if (this.wakeTimer !== undefined) this.deps.clock.clearTimeout(this.wakeTimer);
+    this.wakeAt = next;
     this.wakeTimer = this.deps.clock.setTimeout(() => {
       this.wakeTimer = undefined;
+      this.wakeAt = Number.POSITIVE_INFINITY;
       const now = this.deps.clock.now();
       for (const [host, until] of this.hostPausedUntil) if (until <= now) this.hostPausedUntil.delete(host);
       this.scheduleWake();
@@ -328,6 +336,9 @@ export class Scheduler<T> {
     this.hostInFlight.set(task.host, onHost);
     this.inFlightMax = Math.max(this.inFlightMax, this.running);
     this.inFlightPerHostMax = Math.max(this.inFlightPerHostMax, onHost);
+    // A paced host (429s without Retry-After) gets its next start no sooner than its spacing from this one.
+    const spacing = this.deps.spacingMs?.(task.host) ?? 0;
+    if (spacing > 0) this.pauseHost(task.host, this.deps.clock.now() + spacing);
     const controller = new AbortController();
     task.controller = controller;
     let result: Promise<AttemptOutcome<T>>;

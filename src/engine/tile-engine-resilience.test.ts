@@ -227,7 +227,7 @@ describe('TileEngine: adaptive concurrency', () => {
     const h = engineHarness({ maxInFlight: 8, maxInFlightPerHost: 8, retry: { maxAttempts: 1 } });
     for (let i = 0; i < 8; i++) h.start(h.req(`https://a.test/${i}.pbf`));
     await h.tick();
-    for (const call of h.fetcher.pending()) call.respond(429);
+    for (const call of h.fetcher.pending()) call.respond(429, null, { 'retry-after': '0' });
     await h.tick();
     const limit = h.engine.stats().inFlight.limit;
     expect(limit).toBe(5);
@@ -240,7 +240,7 @@ describe('TileEngine: adaptive concurrency', () => {
     const h = engineHarness({ maxInFlight: 8, retry: { maxAttempts: 1 } });
     h.start(h.req('https://a.test/x.pbf'));
     await h.tick();
-    h.fetcher.last().respond(429);
+    h.fetcher.last().respond(429, null, { 'retry-after': '0' });
     await h.tick();
     expect(h.engine.stats().inFlight.limit).toBe(5);
     for (let i = 0; i < 40; i++) {
@@ -250,6 +250,73 @@ describe('TileEngine: adaptive concurrency', () => {
       await h.tick();
     }
     expect(h.engine.stats().inFlight).toMatchObject({ limit: 8, configuredMax: 8 });
+  });
+});
+
+describe('TileEngine: 429 without Retry-After is a congestion signal (nginx limit_req)', () => {
+  it('paces the host and asks again, spending neither the retry budget nor an attempt', async () => {
+    const h = engineHarness({ retry: { maxAttempts: 1, budgetRatio: 0, budgetFloor: 0 } });
+    const tile = h.start(h.req('https://a.test/1/0/0.pbf'));
+    await h.tick();
+    h.fetcher.last().respond(429);
+    await h.tick();
+    expect(h.fetcher.pending()).toHaveLength(0); // paced: not at once
+    await h.clock.advance(100);
+    expect(h.fetcher.pending()).toHaveLength(1);
+    h.fetcher.last().respond(200, mvtTile());
+    await h.clock.advance(1);
+    expect(tile.value?.status).toBe('ok');
+    const { retries, failures } = h.engine.stats();
+    expect(retries).toMatchObject({ paced: 1, budgetExhausted: 0 });
+    expect(failures['http-429'] ?? 0).toBe(0);
+  });
+
+  it('under a rate limit every tile arrives, at about the rate the host allows', async () => {
+    const h = engineHarness({ maxInFlight: 6, maxInFlightPerHost: 6, retry: { maxAttempts: 2 } });
+    const allowEveryMs = 250; // the host's rate: 4 requests per second, no burst
+    let lastAllowed = Number.NEGATIVE_INFINITY;
+    const starts: number[] = [];
+    const tiles = Array.from({ length: 15 }, (_, i) => h.start(h.req(`https://a.test/3/${i}/0.pbf`)));
+    for (let step = 0; step < 2000 && tiles.some((t) => !t.done); step++) {
+      for (const call of h.fetcher.pending()) {
+        const now = h.clock.now();
+        starts.push(now);
+        if (now - lastAllowed >= allowEveryMs) {
+          lastAllowed = now;
+          call.respond(200, mvtTile());
+        } else call.respond(429);
+      }
+      await h.clock.advance(10);
+    }
+    expect(tiles.filter((t) => t.value?.status === 'ok')).toHaveLength(15);
+    // 15 tiles at 4/s take about 3.5 s; refusals stay a small multiple of the tiles, not a storm
+    expect(h.clock.now()).toBeLessThan(8_000);
+    expect(starts.length).toBeLessThan(15 * 4);
+  });
+
+  it('another host is not slowed by the paced one', async () => {
+    const h = engineHarness();
+    h.start(h.req('https://a.test/1/0/0.pbf'));
+    await h.tick();
+    h.fetcher.last().respond(429);
+    await h.tick();
+    const other = h.start(h.req('https://b.test/1/0/0.pbf'));
+    await h.tick();
+    expect(h.fetcher.pending().map((c) => new URL(c.url).host)).toEqual(['b.test']);
+    h.fetcher.last().respond(200, mvtTile());
+    await h.tick();
+    expect(other.value?.status).toBe('ok');
+  });
+
+  it('a host that never stops refusing still ends each tile at the deadline', async () => {
+    const h = engineHarness({ retry: { deadlineMs: 5000 } });
+    const tile = h.start(h.req('https://a.test/1/0/0.pbf'));
+    for (let i = 0; i < 200 && !tile.done; i++) {
+      for (const call of h.fetcher.pending()) call.respond(429);
+      await h.clock.advance(50);
+    }
+    expect(tile.error?.reason).toBe('http-429');
+    expect(h.clock.now()).toBeLessThanOrEqual(5000);
   });
 });
 

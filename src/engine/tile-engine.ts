@@ -9,6 +9,7 @@ import type {
   TileResponse,
   TileSource,
 } from '../contract/engine-api.ts';
+import { HostPacer } from './host-pacer.ts';
 import { abortable } from './abortable.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import { ConcurrencyController } from './concurrency-controller.ts';
@@ -57,6 +58,7 @@ export class TileEngine {
   private disposed = false;
   private readonly scheduler: Scheduler<NetworkResult>;
   private readonly aimd: ConcurrencyController;
+  private readonly pacer = new HostPacer();
   private readonly budget: RetryBudget;
   private readonly policy: RetryPolicy;
   private readonly breakers = new Map<string, CircuitBreaker>();
@@ -84,6 +86,7 @@ export class TileEngine {
         clock: ports.clock,
         priority: (task, now) => tilePriority(task, this.camera, now, { prefetchExpiryMs: this.options.prefetch.horizonMs }),
         adaptiveLimit: () => this.aimd.limit,
+        spacingMs: (host) => this.pacer.intervalMs(host),
       },
       this.limits(),
     );
@@ -98,6 +101,7 @@ export class TileEngine {
       policy: this.policy,
       recorder: this.recorder,
       pauseHost: (host, until) => this.scheduler.pauseHost(host, until),
+      pacer: this.pacer,
       isOnline: ports.isOnline,
     };
     this.deferred = new DeferredRevalidations({ clock: ports.clock, isOnline: () => ports.isOnline?.() !== false });
@@ -200,7 +204,7 @@ export class TileEngine {
     const now = this.ports.clock.now();
     const breakers: EngineStats['breakers'] = {};
     for (const [host, breaker] of this.breakers) breakers[host] = breaker.snapshot(now);
-    return this.recorder.snapshot({
+    const snapshot = this.recorder.snapshot({
       now,
       scheduler: this.scheduler.snapshot(),
       configuredMax: this.options.maxInFlight,
@@ -211,6 +215,8 @@ export class TileEngine {
       idbBudget: this.options.idbCacheBytes,
       prefetch: this.prefetcher.stats(),
     });
+    snapshot.pacing = this.pacer.snapshot();
+    return snapshot;
   }
 
   resetStats(): void {

@@ -18,7 +18,7 @@ export function makeStats(): EngineStats {
     },
     inFlight: { now: 5, max: 12, limit: 8, configuredMax: 16 },
     queue: { now: 7, max: 40, byPurpose: { visible: 4, prefetch: 3, revalidate: 0, 'offline-save': 0 } },
-    retries: { total: 25, budgetExhausted: 1, waitingNow: 2 },
+    retries: { total: 25, budgetExhausted: 1, waitingNow: 2, paced: 0 },
     failures: { network: 5, 'http-5xx': 4, timeout: 3 },
     breakers: {
       'tiles.example.com': { state: 'closed', consecutiveFailures: 0 },

@@ -1,0 +1,245 @@
+// Writes the tile server's pyramid as static files any web server can host (nginx, a CDN bucket):
+//
+//   <out>/tiles/{z}/{x}/{y}.pbf   uncompressed MVT, byte for byte what GET /tiles/{z}/{x}/{y}.pbf answers
+//                                 (tiles the server answers 204 are not written: a static host says 404)
+//   <out>/tiles.json              TileJSON 3.0.0, tiles: ["<base>/tiles/{z}/{x}/{y}.pbf"]
+//   <out>/style.json              GET /style.json with its vector source as {"url": "<base>/tiles.json"}
+//
+// <base> is the URL the directory will be served at. Unknown at export time (a test's nginx port, say), it is
+// the literal token __BASE__ until fillBase(outDir, baseUrl) sets it; fillBase can be called again later.
+//
+//   node node_modules/tsx/dist/cli.mjs tile-server/export-static.ts --out <dir> [--minzoom 0] [--maxzoom 4] [--base-url <url>]
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { VectorTile } from '@mapbox/vector-tile';
+import { PbfReader } from 'pbf';
+import { DATA_MAX_ZOOM, LAYERS } from './layer-catalog.ts';
+import { buildStyle, buildTileJson } from './style.ts';
+import { createTiler, type Tiler } from './tiler.ts';
+
+export const BASE_TOKEN = '__BASE__';
+// Path of every tile below the base, as in tileUrlTemplate() (style.ts) and the server's route.
+export const TILE_SUFFIX = '/tiles/{z}/{x}/{y}.pbf';
+export const TILEJSON_SUFFIX = '/tiles.json';
+
+export interface ExportStaticOptions {
+  outDir: string;
+  minZoom: number;
+  maxZoom: number;
+  // Where outDir will be served (no trailing slash needed). Omitted: __BASE__, to be set with fillBase().
+  baseUrl?: string;
+  // The tiler to cut with; a fresh Natural Earth one (as the server builds) by default.
+  tiler?: Tiler;
+}
+
+export interface ExportStaticResult {
+  outDir: string;
+  // Tiles written (the server's 200s) and skipped (its 204s).
+  tiles: number;
+  empty: number;
+  // Sum of the .pbf files' sizes.
+  bytes: number;
+  // Source layers that occur in at least one written tile.
+  layers: string[];
+  ms: number;
+}
+
+export class ExportStaticError extends Error {
+  override name = 'ExportStaticError';
+}
+
+function checkZooms(minZoom: number, maxZoom: number, dataMaxZoom: number): void {
+  for (const [name, z] of [['minZoom', minZoom], ['maxZoom', maxZoom]] as const) {
+    if (!Number.isInteger(z) || z < 0 || z > dataMaxZoom) throw new ExportStaticError(`${name} must be an integer 0–${dataMaxZoom}, got ${z}`);
+  }
+  if (minZoom > maxZoom) throw new ExportStaticError(`minZoom (${minZoom}) is above maxZoom (${maxZoom})`);
+}
+
+function normaliseBase(baseUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new ExportStaticError(`baseUrl must be an absolute http(s) URL, got "${baseUrl}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ExportStaticError(`baseUrl must be http(s), got "${baseUrl}"`);
+  if (url.search || url.hash) throw new ExportStaticError(`baseUrl must not carry a query or fragment, got "${baseUrl}"`);
+  return url.href.replace(/\/+$/, '');
+}
+
+// Every string in a JSON value, with its path, for the "does the style still need the tile server" check.
+function* strings(value: unknown, path: string): Generator<[string, string]> {
+  if (typeof value === 'string') yield [path, value];
+  else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) yield* strings(value[i], `${path}[${i}]`);
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) yield* strings(v, `${path}.${k}`);
+}
+
+// The server's style with every vector source pointing at <base>/tiles.json. buildStyle() has no glyphs and no
+// sprite today (no symbol layers); should it gain them on the server, they are dropped here rather than left
+// pointing at a Node server the static host does not have, and anything else still naming the server fails the
+// export instead of shipping a style that half works.
+export function staticStyle(base: string): Record<string, unknown> {
+  const style = buildStyle(base) as Record<string, unknown> & { sources: Record<string, Record<string, unknown>> };
+  for (const key of ['glyphs', 'sprite'] as const) {
+    if (JSON.stringify(style[key] ?? '').includes(base)) delete style[key];
+  }
+  for (const [id, source] of Object.entries(style.sources)) {
+    if (source.type !== 'vector') continue;
+    // With a url, MapLibre takes tiles, zooms, bounds and attribution from the TileJSON.
+    style.sources[id] = { type: 'vector', url: `${base}${TILEJSON_SUFFIX}` };
+  }
+  for (const [path, text] of strings(style, 'style')) {
+    if (text.includes(base) && !/^style\.sources\.[^.]+\.url$/.test(path)) {
+      throw new ExportStaticError(`${path} still points at the tile server (${text}); the static export cannot serve it`);
+    }
+  }
+  return style;
+}
+
+export function staticTileJson(base: string, minZoom: number, maxZoom: number, layers: readonly string[]): Record<string, unknown> {
+  const tileJson = buildTileJson(base);
+  const center = tileJson.center as [number, number, number];
+  return {
+    ...tileJson,
+    tiles: [`${base}${TILE_SUFFIX}`],
+    minzoom: minZoom,
+    maxzoom: maxZoom,
+    center: [center[0], center[1], Math.min(maxZoom, Math.max(minZoom, center[2]))],
+    vector_layers: LAYERS.filter((l) => layers.includes(l.id)).map((l) => ({
+      id: l.id,
+      description: l.description,
+      minzoom: Math.max(l.minzoom, minZoom),
+      maxzoom: Math.min(l.maxzoom, maxZoom),
+      fields: l.fields,
+    })),
+  };
+}
+
+function writeJson(path: string, value: unknown): void {
+  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function exportStatic(options: ExportStaticOptions): ExportStaticResult {
+  const started = performance.now();
+  const outDir = resolve(options.outDir);
+  const tiler = options.tiler ?? createTiler();
+  checkZooms(options.minZoom, options.maxZoom, Math.min(tiler.maxZoom, DATA_MAX_ZOOM));
+  const base = options.baseUrl === undefined ? undefined : normaliseBase(options.baseUrl);
+
+  // tiles/ is this export's own layout: start it empty so no tile from an earlier export survives.
+  const tilesDir = join(outDir, 'tiles');
+  rmSync(tilesDir, { recursive: true, force: true });
+  mkdirSync(tilesDir, { recursive: true });
+
+  let tiles = 0;
+  let empty = 0;
+  let bytes = 0;
+  const layers = new Set<string>();
+  for (let z = options.minZoom; z <= options.maxZoom; z++) {
+    const n = 2 ** z;
+    for (let x = 0; x < n; x++) {
+      let columnMade = false;
+      for (let y = 0; y < n; y++) {
+        const mvt = tiler.getTile(z, x, y);
+        if (!mvt) {
+          empty++;
+          continue;
+        }
+        // Exactly the body tile-store.ts keeps and the server sends (identity encoding).
+        const body = Buffer.from(mvt.buffer, mvt.byteOffset, mvt.byteLength);
+        if (!columnMade) {
+          mkdirSync(join(tilesDir, String(z), String(x)), { recursive: true });
+          columnMade = true;
+        }
+        writeFileSync(join(tilesDir, String(z), String(x), `${y}.pbf`), body);
+        for (const name of Object.keys(new VectorTile(new PbfReader(mvt)).layers)) layers.add(name);
+        tiles++;
+        bytes += body.length;
+      }
+    }
+  }
+
+  const layerList = LAYERS.map((l) => l.id as string).filter((id) => layers.has(id));
+  writeJson(join(outDir, 'tiles.json'), staticTileJson(BASE_TOKEN, options.minZoom, options.maxZoom, layerList));
+  writeJson(join(outDir, 'style.json'), staticStyle(BASE_TOKEN));
+  if (base !== undefined) fillBase(outDir, base);
+  return { outDir, tiles, empty, bytes, layers: layerList, ms: performance.now() - started };
+}
+
+// Points an export's tiles.json and style.json at baseUrl, in place. Works on a fresh export (__BASE__) and on
+// one filled before (the URLs are rebuilt, not search-and-replaced), so one export can be re-pointed at a new port.
+export function fillBase(outDir: string, baseUrl: string): void {
+  const base = normaliseBase(baseUrl);
+  const tileJsonPath = join(outDir, 'tiles.json');
+  const tileJson = JSON.parse(readFileSync(tileJsonPath, 'utf8')) as Record<string, unknown>;
+  tileJson.tiles = [`${base}${TILE_SUFFIX}`];
+  writeJson(tileJsonPath, tileJson);
+
+  const stylePath = join(outDir, 'style.json');
+  const style = JSON.parse(readFileSync(stylePath, 'utf8')) as { sources?: Record<string, Record<string, unknown>> };
+  for (const source of Object.values(style.sources ?? {})) {
+    if (source.type === 'vector' && typeof source.url === 'string' && source.url.endsWith(TILEJSON_SUFFIX)) source.url = `${base}${TILEJSON_SUFFIX}`;
+  }
+  writeJson(stylePath, style);
+}
+
+const USAGE = `usage: node node_modules/tsx/dist/cli.mjs tile-server/export-static.ts --out <dir> [options]
+
+  --out <dir>        where to write tiles/, tiles.json and style.json (tiles/ is replaced)
+  --minzoom <n>      first zoom to export (default 0)
+  --maxzoom <n>      last zoom to export (default 4; the data goes to ${DATA_MAX_ZOOM}, each zoom ~4× the last)
+  --base-url <url>   the URL <dir> will be served at; omitted, the JSON files say ${BASE_TOKEN} until fillBase()
+`;
+
+function toZoom(flag: string, value: string): number {
+  const n = /^\d{1,2}$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n)) throw new ExportStaticError(`${flag} expects an integer 0–${DATA_MAX_ZOOM}, got "${value}"`);
+  return n;
+}
+
+function main(argv: string[]): void {
+  let values: { out?: string; minzoom: string; maxzoom: string; 'base-url'?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        out: { type: 'string' },
+        minzoom: { type: 'string', default: '0' },
+        maxzoom: { type: 'string', default: '4' },
+        'base-url': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    console.error(`export-static: ${(error as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  try {
+    if (!values.out) throw new ExportStaticError('--out <dir> is required');
+    const result = exportStatic({
+      outDir: values.out,
+      minZoom: toZoom('--minzoom', values.minzoom),
+      maxZoom: toZoom('--maxzoom', values.maxzoom),
+      baseUrl: values['base-url'],
+    });
+    console.log(
+      `exported z${values.minzoom}–${values.maxzoom} to ${result.outDir}: ${result.tiles} tiles (${result.empty} empty, not written), ` +
+        `${(result.bytes / 1e6).toFixed(2)} MB, layers ${result.layers.join(', ')}, in ${(result.ms / 1000).toFixed(1)} s` +
+        (values['base-url'] ? `; base ${values['base-url']}` : `; base ${BASE_TOKEN} (call fillBase)`),
+    );
+  } catch (error) {
+    if (!(error instanceof ExportStaticError)) throw error;
+    console.error(`export-static: ${error.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) main(process.argv.slice(2));
