@@ -44,7 +44,7 @@ export interface StatsSample {
 
 export interface FinalState {
   // tile asks still open at the end (source:z/x/y:id), with the phase they began in
-  openTiles: { key: string; phase: string; ageMs: number }[];
+  openTiles: { key: string; phase: string; ageMs: number; state: string }[];
   recoveryMs: number | null;
   idle: boolean;
   pending: number;
@@ -147,18 +147,25 @@ export class ChaosRun {
     await page.waitForFunction(() => window.kestrel !== undefined, undefined, { timeout: 20_000 });
     // Which tile asks are open, and since when: names what a "pending" figure at the end is made of.
     await page.evaluate(() => {
-      const open = new Map<string, number>();
-      (window as unknown as { __chaosOpenTiles: Map<string, number> }).__chaosOpenTiles = open;
+      // Tile uid → what MapLibre asked for (source:z/x/y:tileID), when, and the Tile itself: at the end its state
+      // says how the ask really ended. Keyed by uid, not tileID: MapLibre re-keys tiles in view when the camera
+      // crosses the antimeridian by a world (handleWrapJump), and an ask keyed by tileID then never closed.
+      const open = new Map<string, { asked: string; since: number; tile: unknown }>();
+      (window as unknown as { __chaosOpenTiles: typeof open }).__chaosOpenTiles = open;
+      type EventTile = { uid: number; tileID: { key: string; canonical: { z: number; x: number; y: number } } };
       const key = (e: unknown) => {
-        const event = e as { sourceId?: string; tile?: { tileID: { key: string; canonical: { z: number; x: number; y: number } } } };
-        if (!event.tile) return undefined;
-        const { z, x, y } = event.tile.tileID.canonical;
-        return `${event.sourceId}:${z}/${x}/${y}:${event.tile.tileID.key}`;
+        const event = e as { sourceId?: string; tile?: EventTile };
+        return event.tile ? `${event.sourceId}:${event.tile.uid}` : undefined;
+      };
+      const asked = (e: unknown) => {
+        const { sourceId, tile } = e as { sourceId?: string; tile: EventTile };
+        const { z, x, y } = tile.tileID.canonical;
+        return `${sourceId}:${z}/${x}/${y}:${tile.tileID.key}`;
       };
       const map = window.kestrel.map;
       map.on('dataloading', (e) => {
         const k = key(e);
-        if (k && !open.has(k)) open.set(k, Date.now());
+        if (k && !open.has(k)) open.set(k, { asked: asked(e), since: Date.now(), tile: (e as { tile?: unknown }).tile });
       });
       for (const type of ['data', 'dataabort', 'error'] as const) {
         map.on(type as 'data', (e) => {
@@ -456,10 +463,25 @@ export class ChaosRun {
     const engineEvents = await page.evaluate(() => window.kestrel.engineEvents()).catch(() => []);
     const phaseAt = (at: number) => this.data.phases.find((p) => at >= p.startedAt && at <= p.endedAt + (p.recoveryMs ?? 0))?.kind ?? 'between phases';
     const openTiles = await page
-      .evaluate(() => [...(window as unknown as { __chaosOpenTiles: Map<string, number> }).__chaosOpenTiles].map(([key, since]) => ({ key, since })))
+      .evaluate(() => {
+        type T = { state?: string; aborted?: boolean; uid?: number; tileID?: { key: string } };
+        const open = (window as unknown as { __chaosOpenTiles: Map<string, { asked: string; since: number; tile: T }> }).__chaosOpenTiles;
+        const managers = Object.values(window.kestrel.map.style?.tileManagers ?? {}) as unknown as {
+          _inViewTiles?: { getAllTiles(): T[] };
+          _outOfViewCache?: { data: Record<string, { value: T }[]> };
+        }[];
+        const where = (tile: T) => {
+          for (const m of managers) {
+            if (m._inViewTiles?.getAllTiles().includes(tile)) return 'in view';
+            if (Object.values(m._outOfViewCache?.data ?? {}).some((list) => list.some((entry) => entry.value === tile))) return 'out-of-view cache';
+          }
+          return 'gone';
+        };
+        return [...open].map(([, { asked: key, since, tile }]) => ({ key, since, state: `${tile.state}${tile.aborted ? ', aborted' : ''}; now keyed ${tile.tileID?.key}; ${where(tile)}` }));
+      })
       .catch(() => []);
     return {
-      openTiles: openTiles.map(({ key, since }) => ({ key, phase: this.data.phases.find((p) => since >= p.startedAt && since <= p.endedAt + (p.recoveryMs ?? 0))?.kind ?? 'between phases', ageMs: Date.now() - since })),
+      openTiles: openTiles.map(({ key, since, state }) => ({ key, phase: phaseAt(since), ageMs: Date.now() - since, state })),
       recoveryMs,
       idle,
       pending: tiles?.pending ?? -1,

@@ -108,7 +108,7 @@ export function judge(run: ChaosRunData, totals: ServerTotals, distDir: string, 
   // Nothing lost.
   const final = run.final;
   check('nothing lost', 'every tile request ended (pending 0, engine queue and in-flight 0)', final.pending === 0 && final.queue === 0 && final.inFlight === 0 && final.serverInFlight === 0,
-    `pending ${final.pending}, engine queue ${final.queue}, engine in flight ${final.inFlight}, server in flight ${final.serverInFlight}${final.openTiles.length ? `; open since: ${final.openTiles.slice(0, 4).map((t) => `${t.key} (${t.phase}, ${Math.round(t.ageMs / 1000)} s)`).join(', ')}` : ''}`);
+    `pending ${final.pending}, engine queue ${final.queue}, engine in flight ${final.inFlight}, server in flight ${final.serverInFlight}${final.openTiles.length ? `; open since: ${final.openTiles.slice(0, 4).map((t) => `${t.key} (${t.phase}, ${Math.round(t.ageMs / 1000)} s; tile ${t.state})`).join(', ')}` : ''}`);
   // The bridges count for themselves, independently of MapLibre's events and of the engine: every ask MapLibre's
   // workers handed over ended exactly once.
   const b = final.bridge;

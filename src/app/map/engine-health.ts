@@ -61,7 +61,12 @@ function describeNetwork(stats: EngineStats, previous: EngineStats | undefined, 
   }
   const failedNow = stats.requests.failed - (previous?.requests.failed ?? 0) - offlineNow - Math.max(0, corsNow);
   const networkOkNow = stats.cache.hits.network - (previous?.cache.hits.network ?? 0);
-  if (open.length > 0 || (failedNow > 0 && networkOkNow === 0)) {
+  // Tiles waiting on retries while nothing arrived: the server is not answering even before any tile has given up
+  // (retries of a killed server take seconds to exhaust, and the user sees holes meanwhile). Paced retries (429s
+  // without Retry-After) are the server answering "slower", not silence.
+  const retries = stats.retries ?? { total: 0, paced: 0 };
+  const retriedNow = retries.total - (retries.paced ?? 0) - ((previous?.retries?.total ?? 0) - (previous?.retries?.paced ?? 0));
+  if (open.length > 0 || ((failedNow > 0 || retriedNow > 0) && networkOkNow === 0)) {
     const stale = stats.cache.hits.staleServed > (previous?.cache.hits.staleServed ?? 0);
     notices.show({
       key: 'network',

@@ -19,7 +19,7 @@ export interface TileTimelineSummary {
   inView: TileCensus;
 }
 
-type TileEvent = MapSourceDataEvent & { tile?: { tileID: { key: string } } };
+type TileEvent = MapSourceDataEvent & { tile?: { uid: number; tileID: { key: string } } };
 
 export class TileTimeline {
   private started = new Map<string, number>();
@@ -44,9 +44,12 @@ export class TileTimeline {
     this.started.clear();
   }
 
+  // Keyed by the Tile object's uid, not its tileID: MapLibre re-keys every tile in view when the camera crosses
+  // the antimeridian by a whole world (TileManager.handleWrapJump turns z/x/y wrap 1 into wrap 0), so a tile
+  // asked for under one tileID can end under another. Keyed by tileID, such an ask stayed "pending" for ever.
   private key(e: TileEvent): string | undefined {
     const tile = e.tile;
-    return tile ? `${(e as { sourceId?: string }).sourceId ?? ''}:${tile.tileID.key}` : undefined;
+    return tile ? `${(e as { sourceId?: string }).sourceId ?? ''}:${tile.uid}` : undefined;
   }
 
   private onStart(e: TileEvent): void {
