@@ -3,6 +3,8 @@ import type { Fetcher } from '../src/engine/ports.ts';
 export interface PendingFetch {
   url: string;
   headers: Record<string, string>;
+  // the fetcher was asked to bypass HTTP caches (a refused body before)
+  fresh: boolean;
   signal: AbortSignal;
   aborted: boolean;
   settled: boolean;
@@ -30,6 +32,7 @@ export class ControllableFetcher {
       const call: PendingFetch = {
         url,
         headers: init.headers ?? {},
+        fresh: init.fresh === true,
         signal: init.signal,
         aborted: false,
         settled: false,

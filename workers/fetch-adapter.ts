@@ -13,52 +13,42 @@ export interface FetchAdapterDeps {
 const CONDITIONAL = ['if-none-match', 'if-modified-since'];
 
 /**
- * The browser's fetch as the engine's Fetcher port. `cache: 'no-store'` because the engine owns caching: letting
- * the HTTP cache answer too would hide the network from our statistics and double-store tiles. A failed
- * cross-origin fetch is told apart from a network failure (CorsError) so the page can say why.
+ * The browser's fetch as the engine's Fetcher port.
  *
- * Two behaviours of real hosts are absorbed here, where the browser's CORS rules live:
- * - A host that does not answer preflights (nginx's static handler says 405 to OPTIONS) can never be asked a
- *   conditional question cross-origin. When a conditional fetch fails and the same URL then loads as a plain GET,
- *   the host is remembered as refusing preflights, and its revalidations go as plain GETs from then on: a full
- *   body instead of a 304, but the tile is refreshed (the engine still sees "unchanged" when the validator matches).
- * - A host that sends Access-Control-Allow-Origin on its 200s but not on its errors (a location's `add_header`
- *   without `always`): a CORS refusal from an origin that has answered this page with CORS before is an error
- *   answer we may not read (CorsErrorAnswer), transient like a 429 or 5xx, not a misconfigured host.
+ * Revalidation without preflights. A conditional header set by script (If-None-Match) is not CORS-safelisted, so
+ * cross-origin it costs a preflight per tile URL, and hosts that do not answer OPTIONS (nginx's static handler says
+ * 405) refuse it outright: nothing was ever revalidated. So cross-origin the engine's validators are not sent;
+ * the fetch runs in `cache: 'no-cache'` mode instead. The browser then keeps the answer in its HTTP cache and, on
+ * the next fetch of that URL, asks the host itself with the validators it stored (no preflight: the browser's own
+ * conditional request is not subject to CORS preflight). A 304 reaches us as that stored 200, whose ETag equals
+ * the one the engine holds, so the engine counts it as not modified (network-attempt.ts). `no-cache` still goes to
+ * the server every time, so the engine's statistics see every request. Same-origin, where no preflight exists,
+ * the engine's own conditional headers go out and the HTTP cache is not used (`no-store`).
+ *
+ * `fresh` (a bad body was just refused) uses `cache: 'reload'`: a stored bad copy must not be served again.
+ *
+ * A failed cross-origin fetch is told apart from a network failure (CorsError) so the page can say why. A host
+ * that sends Access-Control-Allow-Origin on its 200s but not on its errors (a location's `add_header` without
+ * `always`) gives a CORS failure for every 429, 404 page or 5xx: from an origin that has answered this page with
+ * CORS before, that is an error answer we may not read (CorsErrorAnswer), transient, not a misconfigured host.
  */
 export function createFetchAdapter(deps: FetchAdapterDeps): Fetcher {
   const probe = deps.probe ?? new CorsProbe((url, signal) => deps.fetch(url, { mode: 'no-cors', credentials: 'omit', cache: 'no-store', signal }), deps.origin);
-  const refusesPreflight = new Set<string>();
   const answeredWithCors = new Set<string>();
-  const get = (url: string, signal: AbortSignal, headers?: Record<string, string>) =>
-    deps.fetch(url, { signal, headers, mode: 'cors', credentials: 'omit', cache: 'no-store' });
 
   return async (url, init) => {
     const origin = originOf(url);
     const crossOrigin = origin !== undefined && origin !== deps.origin();
-    const conditional = init.headers !== undefined && Object.keys(init.headers).some((h) => CONDITIONAL.includes(h.toLowerCase()));
-    const headers = crossOrigin && conditional && refusesPreflight.has(origin) ? withoutConditional(init.headers!) : init.headers;
+    const request: RequestInit = crossOrigin
+      ? { signal: init.signal, headers: withoutConditional(init.headers), mode: 'cors', credentials: 'omit', cache: init.fresh ? 'reload' : 'no-cache' }
+      : { signal: init.signal, headers: init.headers, mode: 'cors', credentials: 'omit', cache: 'no-store' };
     try {
-      const response = await get(url, init.signal, headers);
+      const response = await deps.fetch(url, request);
       if (crossOrigin) answeredWithCors.add(origin);
       return response;
     } catch (error) {
-      if (init.signal.aborted) throw error;
-      if (crossOrigin && conditional && headers === init.headers) {
-        // Was it the preflight? The same request without the conditional headers needs none.
-        try {
-          const plain = await get(url, init.signal, withoutConditional(init.headers!));
-          refusesPreflight.add(origin);
-          answeredWithCors.add(origin);
-          return plain;
-        } catch {
-          if (init.signal.aborted) throw error;
-        }
-      }
-      if (crossOrigin && (await probe.blocks(url, init.signal))) {
-        if (answeredWithCors.has(origin)) throw corsErrorAnswer(origin);
-        throw probe.error(url);
-      }
+      if (init.signal.aborted || !crossOrigin) throw error;
+      if (await probe.blocks(url, init.signal)) throw answeredWithCors.has(origin) ? corsErrorAnswer(origin) : probe.error(url);
       throw error;
     }
   };
@@ -67,7 +57,8 @@ export function createFetchAdapter(deps: FetchAdapterDeps): Fetcher {
 /** The adapter the engine worker uses: the worker's own fetch and origin. */
 export const fetchAdapter: Fetcher = createFetchAdapter({ fetch: (url, init) => fetch(url, init), origin: () => self.location.origin });
 
-function withoutConditional(headers: Record<string, string>): Record<string, string> | undefined {
+function withoutConditional(headers: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!headers) return undefined;
   const rest = Object.fromEntries(Object.entries(headers).filter(([name]) => !CONDITIONAL.includes(name.toLowerCase())));
   return Object.keys(rest).length > 0 ? rest : undefined;
 }

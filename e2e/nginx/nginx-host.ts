@@ -380,6 +380,8 @@ export async function startNginx(scenario: NginxScenario): Promise<NginxHost> {
       });
       const spawned = child;
       const spawnError = new Promise<never>((_, reject) => spawned.once('error', (e) => reject(new Error(`nginx-host: cannot run ${bin}: ${e.message}`))));
+      // Handled by the race below; marked here so a late 'error' after the race settled is not "unhandled".
+      spawnError.catch(() => {});
       track(child);
       try {
         await Promise.race([waitUntilReady(child, port, paths, () => stderr), spawnError]);

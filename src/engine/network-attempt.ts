@@ -12,6 +12,8 @@ export interface NetworkAttemptInput {
   kind: ResourceKind;
   // conditional request headers; a 304 is only an answer when they were sent
   headers?: Record<string, string>;
+  // bypass HTTP caches (the previous attempt's body was refused)
+  fresh?: boolean;
   // aborts when the request is cancelled
   signal: AbortSignal;
   timeoutMs: number;
@@ -60,7 +62,7 @@ export async function networkAttempt(input: NetworkAttemptInput): Promise<Networ
   try {
     let pending: Promise<Response>;
     try {
-      pending = input.fetcher(input.url, { signal: controller.signal, headers: input.headers });
+      pending = input.fetcher(input.url, { signal: controller.signal, headers: input.headers, ...(input.fresh ? { fresh: true } : {}) });
     } catch (error) {
       pending = Promise.reject(error);
     }
@@ -161,7 +163,9 @@ function failure(
 
 function sameValidator(sent: Record<string, string>, got: Record<string, string>): boolean {
   const lower = Object.fromEntries(Object.entries(sent).map(([k, v]) => [k.toLowerCase(), v]));
-  if (lower['if-none-match'] !== undefined && got.etag !== undefined) return lower['if-none-match'] === got.etag;
+  // weak comparison (RFC 9110 §8.8.3.2): nginx with gzip sends W/"x" on a 200 and "x" on the 304 that refreshes it
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  if (lower['if-none-match'] !== undefined && got.etag !== undefined) return opaque(lower['if-none-match']) === opaque(got.etag);
   if (lower['if-modified-since'] !== undefined && got['last-modified'] !== undefined) return lower['if-modified-since'] === got['last-modified'];
   return false;
 }

@@ -32,6 +32,8 @@ export interface NetworkTaskContext {
   pauseHost(host: string, until: number): void;
   // spacing between request starts per host, widened by 429s that name no Retry-After
   pacer?: HostPacer;
+  // URLs whose last body was refused (garbage, HTML, truncated…): their next fetch bypasses HTTP caches
+  refusedBodies?: Set<string>;
   // false when the device knows it has no network (navigator.onLine)
   isOnline?: () => boolean;
 }
@@ -74,6 +76,8 @@ export function networkTask(ctx: NetworkTaskContext, spec: NetworkTaskSpec): Att
       url: spec.url,
       kind: spec.kind,
       headers: spec.conditional,
+      // the last body from this URL was refused: do not let an HTTP cache answer with its copy of it
+      fresh: ctx.refusedBodies?.has(spec.url) === true,
       signal,
       timeoutMs: Math.min(o.retry.attemptTimeoutMs, remaining),
       deadlineBound: remaining < o.retry.attemptTimeoutMs,
@@ -86,6 +90,7 @@ export function networkTask(ctx: NetworkTaskContext, spec: NetworkTaskSpec): Att
     }
     if (result.kind === 'answer') {
       breaker.record(permit, 'success', done);
+      ctx.refusedBodies?.delete(spec.url);
       ctx.aimd.onSuccess(result.latencyMs, done);
       ctx.pacer?.answered(spec.host);
       recorder.c.bytesNetwork += result.bytes?.byteLength ?? 0;
@@ -98,6 +103,7 @@ export function networkTask(ctx: NetworkTaskContext, spec: NetworkTaskSpec): Att
       breaker.record(permit, 'neutral', done);
       throw fail('offline', `the device is offline (${result.message})`);
     }
+    if (BODY_REASONS.has(result.reason)) rememberRefused(ctx.refusedBodies, spec.url);
     breaker.record(permit, result.hostVerdict, done);
     if (result.overload) ctx.aimd.onOverload(done);
     if (result.retryAfterMs !== undefined) ctx.pauseHost(spec.host, done + result.retryAfterMs);
@@ -124,6 +130,17 @@ export function networkTask(ctx: NetworkTaskContext, spec: NetworkTaskSpec): Att
     if (decision.giveUp === 'retry-budget') recorder.c.retries.budgetExhausted++;
     throw fail(decision.giveUp, `${result.message} (${decision.message})`, result.status);
   };
+}
+
+const BODY_REASONS: ReadonlySet<FailureReason> = new Set(['garbage', 'html-body', 'json-body', 'truncated', 'oversized']);
+
+// Bounded: a long session with a broken host must not grow this without end (oldest forgotten first).
+const MAX_REFUSED = 1000;
+function rememberRefused(refused: Set<string> | undefined, url: string): void {
+  if (!refused) return;
+  refused.delete(url);
+  refused.add(url);
+  if (refused.size > MAX_REFUSED) refused.delete(refused.values().next().value as string);
 }
 
 // Off the critical path: the cache batches its durable writes, and a failing cache must not fail the request

@@ -5,7 +5,9 @@ import type { CacheStats } from '../contract/engine-api.ts';
 // A subset of WHATWG fetch. The worker passes `fetch`; tests pass test/controllable-fetcher.
 // Implementations must reject with an AbortError when `init.signal` aborts, and may reject with an error named
 // 'CorsError' when a cross-origin server answered but does not let this page read the answer.
-export type Fetcher = (url: string, init: { signal: AbortSignal; headers?: Record<string, string> }) => Promise<Response>;
+// `fresh`: the last answer for this URL had a bad body; bypass any HTTP cache between us and the server, so a
+// stored bad copy cannot be served again (the browser adapter uses `cache: 'reload'`).
+export type Fetcher = (url: string, init: { signal: AbortSignal; headers?: Record<string, string>; fresh?: boolean }) => Promise<Response>;
 
 export interface Clock {
   // Monotonic ms: timeouts, latency, windows.

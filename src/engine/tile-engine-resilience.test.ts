@@ -320,6 +320,23 @@ describe('TileEngine: 429 without Retry-After is a congestion signal (nginx limi
   });
 });
 
+describe('TileEngine: a refused body is not served again by an HTTP cache', () => {
+  it('asks for the next fetch of a URL whose body was refused to bypass HTTP caches, until a good answer', async () => {
+    const h = engineHarness({ retry: { maxAttempts: 1 } });
+    const url = 'https://a.test/2/1/1.pbf';
+    h.start(h.req(url));
+    await h.tick();
+    expect(h.fetcher.last().fresh).toBe(false);
+    h.fetcher.last().respond(200, '<html>oops</html>', { 'content-type': 'text/html' });
+    await h.tick();
+    h.start(h.req(url));
+    await h.tick();
+    expect(h.fetcher.last().fresh).toBe(true);
+    h.fetcher.last().respond(200, mvtTile());
+    await h.tick();
+  });
+});
+
 describe('TileEngine: bounds under chaos', () => {
   it('never exceeds the global or per-host bound under random add/abort/complete/fail/hang/timeout, and settles every request', async () => {
     const hosts = ['a.test', 'b.test', 'c.test'];

@@ -102,6 +102,7 @@ export class TileEngine {
       recorder: this.recorder,
       pauseHost: (host, until) => this.scheduler.pauseHost(host, until),
       pacer: this.pacer,
+      refusedBodies: new Set(),
       isOnline: ports.isOnline,
     };
     this.deferred = new DeferredRevalidations({ clock: ports.clock, isOnline: () => ports.isOnline?.() !== false });
