@@ -171,6 +171,11 @@ export class ChaosRun {
         map.on(type as 'data', (e) => {
           const k = key(e);
           if (k) open.delete(k);
+          // a removed source's tiles end without events reaching the map (see TileTimeline.onSourceGone)
+          const sourceId = (e as { sourceId?: string }).sourceId;
+          if (!k && sourceId !== undefined && !map.getSource(sourceId)) {
+            for (const [openKey, entry] of open) if (entry.asked.startsWith(`${sourceId}:`)) open.delete(openKey);
+          }
         });
       }
     });

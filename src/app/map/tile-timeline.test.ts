@@ -5,12 +5,14 @@ import { TileTimeline } from './tile-timeline.ts';
 // Just enough of a MapLibre map: events by name, and no tile managers (the census reads none).
 function fakeMap() {
   const handlers = new Map<string, ((e: unknown) => void)[]>();
+  const sources = new Set<string>(['s', 'other']);
   const map = {
+    getSource: (id: string) => (sources.has(id) ? {} : undefined),
     on: (type: string, fn: (e: unknown) => void) => handlers.set(type, [...(handlers.get(type) ?? []), fn]),
     style: { tileManagers: {} },
   };
   const fire = (type: string, e: unknown) => handlers.get(type)?.forEach((fn) => fn(e));
-  return { map: map as unknown as MapLibreMap, fire };
+  return { map: map as unknown as MapLibreMap, fire, sources };
 }
 
 const tile = (uid: number, key: string) => ({ uid, tileID: { key } });
@@ -37,6 +39,16 @@ describe('TileTimeline', () => {
     loading.tileID = { key: '22' }; // TileManager.handleWrapJump: the same Tile, now in world copy 0
     fire('data', { sourceId: 's', tile: loading });
     expect(timeline.read()).toMatchObject({ delivered: 1, pending: 0 });
+  });
+
+  it('ends the asks of a source the map removed (the aborts of its tiles never reach the map)', () => {
+    const { map, fire, sources } = fakeMap();
+    const timeline = new TileTimeline(map, () => 0);
+    fire('dataloading', { sourceId: 'other', tile: tile(1, 'a') });
+    fire('dataloading', { sourceId: 's', tile: tile(2, 'b') });
+    sources.delete('other');
+    fire('data', { sourceId: 'other', dataType: 'source', sourceDataType: 'metadata' });
+    expect(timeline.read()).toMatchObject({ aborted: 1, pending: 1 });
   });
 
   it('counts two tiles with the same tileID one after the other as two asks', () => {

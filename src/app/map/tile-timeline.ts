@@ -30,7 +30,11 @@ export class TileTimeline {
     private readonly now: () => number = () => performance.now(),
   ) {
     map.on('dataloading', (e) => this.onStart(e as TileEvent));
-    map.on('data', (e) => this.onSettled(e as TileEvent, 'delivered'));
+    map.on('data', (e) => {
+      const event = e as TileEvent;
+      if (event.tile) this.onSettled(event, 'delivered');
+      else this.onSourceGone(event);
+    });
     map.on('dataabort', (e) => this.onSettled(e as TileEvent, 'aborted'));
     map.on('error', (e) => this.onSettled(e as unknown as TileEvent, 'errored'));
   }
@@ -50,6 +54,19 @@ export class TileTimeline {
   private key(e: TileEvent): string | undefined {
     const tile = e.tile;
     return tile ? `${(e as { sourceId?: string }).sourceId ?? ''}:${tile.uid}` : undefined;
+  }
+
+  // map.removeSource() detaches the source from the map before it drops its tiles, so their aborts never reach the
+  // map; the last event the map hears is a tile-less 'data' for a source that no longer exists. Its open asks end
+  // there, as aborted.
+  private onSourceGone(e: TileEvent): void {
+    const sourceId = (e as { sourceId?: string }).sourceId;
+    if (sourceId === undefined || this.map.getSource(sourceId) !== undefined) return;
+    for (const key of [...this.started.keys()]) {
+      if (!key.startsWith(`${sourceId}:`)) continue;
+      this.started.delete(key);
+      this.summary.aborted++;
+    }
   }
 
   private onStart(e: TileEvent): void {
