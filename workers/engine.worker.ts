@@ -18,6 +18,7 @@ import { IdbTileStore } from './idb-tile-store.ts';
 import { serveTileChannel } from './tile-channel-server.ts';
 import { tileChannelFrom } from '../src/contract/tile-channel.ts';
 import { watchConnection } from './network-information.ts';
+import { watchHostProtocols } from './host-protocols.ts';
 import { sha256Hex } from './sha256.ts';
 
 // The worker only wires the engine core to real adapters and exposes it; behaviour lives in src/engine.
@@ -35,6 +36,10 @@ const resources = new TileEngine({ fetcher: fetchAdapter, clock: systemClock, ra
 const engineFor = (req: TileRequest) => (req.kind === 'resource' ? resources : engine);
 serveTileChannel(engine, new BroadcastChannel(tileChannelFrom(self.name)));
 watchConnection((hint) => engine.setConnection(hint));
+watchHostProtocols((host, protocol) => {
+  engine.setHostProtocol(host, protocol);
+  resources.setHostProtocol(host, protocol);
+});
 const areas = new OfflineAreas({
   clock: systemClock,
   now: Date.now,

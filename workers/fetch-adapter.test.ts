@@ -28,6 +28,13 @@ describe('fetchAdapter', () => {
     expect(b.calls[0]).toMatchObject({ headers: { 'X-Other': '1' }, cache: 'no-cache', mode: 'cors', credentials: 'omit' });
   });
 
+  it('cross-origin, a first fetch stays out of the HTTP cache (the engine owns caching)', async () => {
+    const b = browser();
+    const fetcher = createFetchAdapter({ fetch: b.fetch, origin: () => PAGE });
+    await fetcher('http://tiles.test/1/0/0.pbf', { signal: signal() });
+    expect(b.calls[0]).toMatchObject({ cache: 'no-store' });
+  });
+
   it('same-origin, sends the engine’s own conditional headers and keeps the HTTP cache out', async () => {
     const b = browser();
     const fetcher = createFetchAdapter({ fetch: b.fetch, origin: () => PAGE });

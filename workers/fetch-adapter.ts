@@ -13,17 +13,19 @@ export interface FetchAdapterDeps {
 const CONDITIONAL = ['if-none-match', 'if-modified-since'];
 
 /**
- * The browser's fetch as the engine's Fetcher port.
+ * The browser's fetch as the engine's Fetcher port. `cache: 'no-store'` because the engine owns caching: letting
+ * the HTTP cache answer too would hide the network from our statistics and double-store tiles.
  *
  * Revalidation without preflights. A conditional header set by script (If-None-Match) is not CORS-safelisted, so
  * cross-origin it costs a preflight per tile URL, and hosts that do not answer OPTIONS (nginx's static handler says
- * 405) refuse it outright: nothing was ever revalidated. So cross-origin the engine's validators are not sent;
- * the fetch runs in `cache: 'no-cache'` mode instead. The browser then keeps the answer in its HTTP cache and, on
- * the next fetch of that URL, asks the host itself with the validators it stored (no preflight: the browser's own
- * conditional request is not subject to CORS preflight). A 304 reaches us as that stored 200, whose ETag equals
- * the one the engine holds, so the engine counts it as not modified (network-attempt.ts). `no-cache` still goes to
- * the server every time, so the engine's statistics see every request. Same-origin, where no preflight exists,
- * the engine's own conditional headers go out and the HTTP cache is not used (`no-store`).
+ * 405) refuse it outright: nothing was ever revalidated. So cross-origin the engine's validators are never sent.
+ * A revalidation goes out as a plain GET in `cache: 'no-cache'` mode instead: the browser stores that answer in
+ * its HTTP cache, and at the next revalidation of the URL asks the host itself with the validators it stored (the
+ * browser's own conditional request needs no preflight). A 304 then reaches us as the stored 200, whose ETag
+ * equals the one the engine holds, so the engine counts it as not modified (network-attempt.ts). The first
+ * revalidation of a URL costs a full body, every later one a 304, with no OPTIONS ever; `no-cache` still goes to
+ * the server every time, so the statistics see every request. Only revalidated URLs enter the HTTP cache.
+ * Same-origin, where no preflight exists, the engine's own conditional headers go out as before.
  *
  * `fresh` (a bad body was just refused) uses `cache: 'reload'`: a stored bad copy must not be served again.
  *
@@ -39,9 +41,10 @@ export function createFetchAdapter(deps: FetchAdapterDeps): Fetcher {
   return async (url, init) => {
     const origin = originOf(url);
     const crossOrigin = origin !== undefined && origin !== deps.origin();
-    const request: RequestInit = crossOrigin
-      ? { signal: init.signal, headers: withoutConditional(init.headers), mode: 'cors', credentials: 'omit', cache: init.fresh ? 'reload' : 'no-cache' }
-      : { signal: init.signal, headers: init.headers, mode: 'cors', credentials: 'omit', cache: 'no-store' };
+    const conditional = init.headers !== undefined && Object.keys(init.headers).some((h) => CONDITIONAL.includes(h.toLowerCase()));
+    const cache: RequestCache = init.fresh ? 'reload' : crossOrigin && conditional ? 'no-cache' : 'no-store';
+    const headers = crossOrigin ? withoutConditional(init.headers) : init.headers;
+    const request: RequestInit = { signal: init.signal, headers, mode: 'cors', credentials: 'omit', cache };
     try {
       const response = await deps.fetch(url, request);
       if (crossOrigin) answeredWithCors.add(origin);

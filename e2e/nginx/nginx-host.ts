@@ -156,7 +156,14 @@ export function renderNginxConfig(scenario: NginxScenario, root: string, port: n
   const cors = scenario.cors ?? 'full';
   const always = cors === 'full' ? ' always' : '';
   const corsHeaders =
-    cors === 'none' ? [] : [`add_header Access-Control-Allow-Origin "*"${always};`, `add_header Access-Control-Expose-Headers "${CORS_EXPOSE}"${always};`];
+    cors === 'none'
+      ? []
+      : [
+          `add_header Access-Control-Allow-Origin "*"${always};`,
+          `add_header Access-Control-Expose-Headers "${CORS_EXPOSE}"${always};`,
+          // as CDNs send it: lets the page's Resource Timing see the protocol and sizes (the engine reads nextHopProtocol)
+          `add_header Timing-Allow-Origin "*"${always};`,
+        ];
   // Inside `if`, add_header replaces the location's list too: repeat the CORS headers there.
   const preflight = scenario.preflight
     ? [

@@ -117,6 +117,9 @@ export interface EngineStats {
   retries: { total: number; budgetExhausted: number; waitingNow: number; paced: number };
   // hosts being paced after 429s without Retry-After: the least ms between two request starts
   pacing?: Record<string, number>;
+  // the HTTP version each tile host speaks, as the worker's Resource Timing reports it ('http/1.1', 'h2', 'h3');
+  // an h2/h3 host is bounded by maxInFlight alone (no 6-connection cap to respect)
+  hostProtocols?: Record<string, string>;
   failures: Partial<Record<FailureReason, number>>;
   breakers: Record<string, { state: BreakerState; consecutiveFailures: number; openedAt?: number }>;
   bytes: { network: number };

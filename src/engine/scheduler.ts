@@ -44,6 +44,8 @@ export interface SchedulerDeps {
   adaptiveLimit?: () => number;
   // the least time between two request starts to a host (HostPacer); 0 or absent: no spacing
   spacingMs?: (host: string) => number;
+  // the in-flight bound for one host when it differs from maxInFlightPerHost (an HTTP/2 host); undefined: default
+  hostLimit?: (host: string) => number | undefined;
 }
 
 export interface Ticket<T> {
@@ -312,7 +314,8 @@ export class Scheduler<T> {
   }
 
   private eligible(task: Task<T>): boolean {
-    if ((this.hostInFlight.get(task.host) ?? 0) >= this.limits.maxInFlightPerHost) return false;
+    const hostMax = this.deps.hostLimit?.(task.host) ?? this.limits.maxInFlightPerHost;
+    if ((this.hostInFlight.get(task.host) ?? 0) >= hostMax) return false;
     const pausedUntil = this.hostPausedUntil.get(task.host);
     if (pausedUntil !== undefined && pausedUntil > this.deps.clock.now()) return false;
     if (!BULK.has(task.purpose)) return true;

@@ -320,6 +320,19 @@ describe('TileEngine: 429 without Retry-After is a congestion signal (nginx limi
   });
 });
 
+describe('TileEngine: the per-host bound follows the HTTP version the host speaks', () => {
+  it('holds an HTTP/1.1 host to maxInFlightPerHost, and lets an HTTP/2 host use the whole global bound', async () => {
+    const h = engineHarness({ maxInFlight: 10, maxInFlightPerHost: 6 });
+    for (let i = 0; i < 12; i++) h.start(h.req(`https://a.test/4/${i}/0.pbf`));
+    await h.tick();
+    expect(h.fetcher.pending()).toHaveLength(6);
+    h.engine.setHostProtocol('a.test', 'h2');
+    await h.tick();
+    expect(h.fetcher.pending()).toHaveLength(10);
+    expect(h.engine.stats().hostProtocols).toEqual({ 'a.test': 'h2' });
+  });
+});
+
 describe('TileEngine: a refused body is not served again by an HTTP cache', () => {
   it('asks for the next fetch of a URL whose body was refused to bypass HTTP caches, until a good answer', async () => {
     const h = engineHarness({ retry: { maxAttempts: 1 } });

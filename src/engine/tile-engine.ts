@@ -59,6 +59,8 @@ export class TileEngine {
   private readonly scheduler: Scheduler<NetworkResult>;
   private readonly aimd: ConcurrencyController;
   private readonly pacer = new HostPacer();
+  // the HTTP version each host was seen to speak (Resource Timing's nextHopProtocol, from the worker)
+  private readonly protocols = new Map<string, string>();
   private readonly budget: RetryBudget;
   private readonly policy: RetryPolicy;
   private readonly breakers = new Map<string, CircuitBreaker>();
@@ -87,6 +89,7 @@ export class TileEngine {
         priority: (task, now) => tilePriority(task, this.camera, now, { prefetchExpiryMs: this.options.prefetch.horizonMs }),
         adaptiveLimit: () => this.aimd.limit,
         spacingMs: (host) => this.pacer.intervalMs(host),
+        hostLimit: (host) => this.hostLimit(host),
       },
       this.limits(),
     );
@@ -174,6 +177,23 @@ export class TileEngine {
     for (const controller of this.askers.get(id) ?? []) controller.abort(reason);
   }
 
+  /**
+   * The HTTP version `host` speaks ('http/1.1', 'h2', 'h3'). The per-host bound (maxInFlightPerHost, 6 by default)
+   * exists because a browser opens at most 6 HTTP/1.1 connections per host, shared by every tab: more in flight
+   * would only queue inside the browser, out of our priorities' reach. HTTP/2 and HTTP/3 multiplex one connection
+   * without that cap, so such a host is bounded by the global maxInFlight alone.
+   */
+  setHostProtocol(host: string, protocol: string): void {
+    this.protocols.set(host, protocol);
+    this.scheduler.configure(this.limits()); // re-pumps: a host that just got a larger bound may start more now
+  }
+
+  private hostLimit(host: string): number | undefined {
+    const protocol = this.protocols.get(host);
+    if (protocol === 'h2' || protocol === 'h3') return Math.max(this.options.maxInFlight, this.options.maxInFlightPerHost);
+    return undefined;
+  }
+
   setCamera(camera: CameraSnapshot): void {
     this.camera = camera;
     this.scheduler.reprioritize();
@@ -217,6 +237,7 @@ export class TileEngine {
       prefetch: this.prefetcher.stats(),
     });
     snapshot.pacing = this.pacer.snapshot();
+    snapshot.hostProtocols = Object.fromEntries(this.protocols);
     return snapshot;
   }
 

@@ -1,0 +1,242 @@
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { exportStatic, fillBase } from '../../tile-server/export-static.ts';
+import { type AccessLogEntry, type NginxHost, type NginxScenario, nginxAvailable, startNginx } from './nginx-host.ts';
+
+// Kestrel against a web server we did not write: Debian's nginx serving a static export of our pyramid through a
+// TileJSON-referencing style, with the habits real hosts have (no OPTIONS handling, 404 HTML pages, gzip with
+// weak ETags, limit_req 429s without Retry-After, CORS headers only on successes, HTTP/2). Each scenario asserts
+// that the map is whole, and reads what happened from nginx's own access log. Where a figure is wanted, the same
+// view is loaded with `?engine=off` (MapLibre's own loading) in the same test, and both go to the figures file.
+
+const MAX_ZOOM = 4;
+// Europe at zoom 3 in a 1280×960 window: 15–20 tiles, as in the report that filed this.
+const HASH = '3/50/10';
+const VIEWPORT = { width: 1280, height: 960 };
+const WHOLE_WITHIN_MS = 45_000;
+
+let exported: string;
+const figures: Record<string, unknown> = {};
+
+test.describe('against nginx', () => {
+  test.describe.configure({ mode: 'serial' });
+
+  test.beforeAll(() => {
+    // A spec must fail, never skip, when what it measures is missing: no nginx is a failure with a way out.
+    if (!nginxAvailable()) throw new Error('nginx not found: apt-get install -y nginx-light (or set KESTREL_NGINX)');
+    exported = mkdtempSync(join(tmpdir(), 'kestrel-export-'));
+    exportStatic({ outDir: exported, minZoom: 0, maxZoom: MAX_ZOOM });
+  });
+
+  test.afterAll(() => {
+    if (exported) rmSync(exported, { recursive: true, force: true });
+    const dir = join(process.cwd(), 'test-results');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'nginx-figures.json'), `${JSON.stringify(figures, null, 2)}\n`);
+  });
+
+  test('static files and a TileJSON style: the map is whole, and every tile was a plain 200 (no preflight)', async ({ browser }) => {
+    await withHost(browser, {}, async (host, open) => {
+      const engine = await open({});
+      await expectWhole(engine.page);
+      const log = host.log();
+      const tiles = tileRequests(log);
+      expect(tiles.length).toBeGreaterThan(0);
+      expect(byStatus(tiles)).toEqual({ 200: tiles.length });
+      expect(log.filter((e) => e.method === 'OPTIONS')).toEqual([]);
+      expect(log.some((e) => e.uri === '/tiles.json')).toBe(true);
+      figures.static = await compare(host, open, engine);
+    });
+  });
+
+  test('missing tiles are 404 HTML pages: they load as empty, not as holes', async ({ browser }) => {
+    await withHost(
+      browser,
+      {},
+      async (host, open) => {
+        const engine = await open({});
+        await expectWhole(engine.page);
+        const missing = tileRequests(host.log()).filter((e) => e.status === 404);
+        expect(missing.length, 'the scenario removed tiles in view').toBeGreaterThan(0);
+        figures.missing404 = await compare(host, open, engine);
+      },
+      (root) => {
+        // every z3 tile of the western half: some are in view
+        for (let x = 0; x < 4; x++) for (let y = 0; y < 8; y++) rmSync(join(root, 'tiles', '3', String(x), `${y}.pbf`), { force: true });
+      },
+    );
+  });
+
+  test('no-cache tiles, gzip with weak ETags, no OPTIONS handling: a reload refreshes every tile with no preflight', async ({ browser }) => {
+    await withHost(browser, { cacheControl: 'no-cache', gzip: true }, async (host, open) => {
+      const first = await open({});
+      await expectWhole(first.page);
+      const asked = new Set(tileRequests(host.log()).map((e) => e.uri));
+      host.clearLog();
+      await first.page.reload();
+      await ready(first.page);
+      await expectWhole(first.page);
+      await expect.poll(() => new Set(tileRequests(host.log()).map((e) => e.uri)).size, { timeout: 15_000 }).toBeGreaterThanOrEqual(asked.size);
+      const log = host.log();
+      const refreshed = tileRequests(log);
+      // every tile of the first load was asked again, and answered 304 (or 200): nothing refused, no preflight
+      expect(refreshed.filter((e) => e.status !== 304 && e.status !== 200)).toEqual([]);
+      expect(log.filter((e) => e.method === 'OPTIONS')).toEqual([]);
+      expect(refreshed.filter((e) => e.status === 304).length, '304s from nginx (the browser revalidated)').toBeGreaterThan(0);
+      const stats = await first.page.evaluate(() => window.kestrel.stats());
+      expect(stats!.cache.hits.revalidated304).toBeGreaterThan(0);
+      figures.noCacheReload = {
+        engine: { requests: refreshed.length, byStatus: byStatus(refreshed), bytes: sum(refreshed), options: 0, revalidated: stats!.cache.hits.revalidated304 },
+        maplibre: await reloadFigures(host, open),
+      };
+    });
+  });
+
+  test('limit_req answers 429 with no Retry-After: every tile of a 1280×960 view still arrives', async ({ browser }) => {
+    await withHost(browser, { limitReq: { ratePerSecond: 4, burst: 4 } }, async (host, open) => {
+      const started = Date.now();
+      const engine = await open({ idle: false });
+      await expectWhole(engine.page);
+      const wholeMs = Date.now() - started;
+      const tiles = tileRequests(host.log());
+      expect(tiles.filter((e) => e.status === 429).length, 'the host did rate-limit').toBeGreaterThan(0);
+      const stats = await engine.page.evaluate(() => window.kestrel.stats());
+      expect(stats!.retries.paced).toBeGreaterThan(0);
+      expect(stats!.retries.budgetExhausted).toBe(0);
+      figures.limitReq = { ...(await compare(host, open, engine)), engineWholeMs: wholeMs };
+    });
+  });
+
+  test('CORS headers only on successes, under limit_req: refusals are unreadable, retried, and the map ends whole', async ({ browser }) => {
+    await withHost(browser, { cors: 'success-only', limitReq: { ratePerSecond: 4, burst: 4 } }, async (host, open) => {
+      const engine = await open({ idle: false });
+      await expectWhole(engine.page);
+      expect(tileRequests(host.log()).filter((e) => e.status === 429).length).toBeGreaterThan(0);
+      const stats = await engine.page.evaluate(() => window.kestrel.stats());
+      expect(stats!.failures.cors ?? 0, 'not mistaken for a host that refuses CORS').toBe(0);
+      figures.corsOnSuccessOnly = await compare(host, open, engine);
+    });
+  });
+
+  for (const [name, scenario] of [
+    ['max-age=60', { cacheControl: 'max-age=60' }],
+    ['no Cache-Control', { cacheControl: 'none' }],
+    ['Last-Modified only, no-cache', { cacheControl: 'no-cache', etag: false }],
+  ] as const) {
+    test(`${name}: whole, and a reload is answered by the cache or revalidated, never refused`, async ({ browser }) => {
+      await withHost(browser, scenario, async (host, open) => {
+        const first = await open({});
+        await expectWhole(first.page);
+        host.clearLog();
+        await first.page.reload();
+        await ready(first.page);
+        await expectWhole(first.page);
+        const log = host.log();
+        expect(tileRequests(log).filter((e) => e.status !== 200 && e.status !== 304)).toEqual([]);
+        expect(log.filter((e) => e.method === 'OPTIONS')).toEqual([]);
+        if (scenario.cacheControl === 'max-age=60') expect(tileRequests(log), 'fresh for 60 s: served from the cache').toEqual([]);
+        if ('etag' in scenario) {
+          // the browser revalidated with If-Modified-Since: nginx said 304
+          await expect.poll(() => tileRequests(host.log()).filter((e) => e.status === 304 && e.ifModifiedSince !== '').length, { timeout: 15_000 }).toBeGreaterThan(0);
+        }
+        figures[`reload ${name}`] = { engine: { byStatus: byStatus(tileRequests(host.log())) } };
+      });
+    });
+  }
+
+  test('HTTP/2 over TLS: whole, served as HTTP/2', async ({ browser }) => {
+    await withHost(browser, { http2: true }, async (host, open) => {
+      const engine = await open({});
+      await expectWhole(engine.page);
+      const tiles = tileRequests(host.log());
+      expect(tiles.length).toBeGreaterThan(0);
+      expect(new Set(tiles.map((e) => e.protocol))).toEqual(new Set(['HTTP/2.0']));
+      const stats = await engine.page.evaluate(() => window.kestrel.stats());
+      expect(Object.values(stats!.hostProtocols ?? {})).toContain('h2');
+      figures.http2 = await compare(host, open, engine);
+    });
+  });
+});
+
+type Opened = { page: Page; context: BrowserContext };
+type Open = (o: { engine?: boolean; idle?: boolean }) => Promise<Opened>;
+
+// Starts nginx on a private copy of the export, points the copy's style at it, and opens pages on it; closes all.
+async function withHost(browser: Browser, scenario: Omit<NginxScenario, 'root'>, body: (host: NginxHost, open: Open) => Promise<void>, prepare?: (root: string) => void): Promise<void> {
+  test.setTimeout(180_000);
+  const root = mkdtempSync(join(tmpdir(), 'kestrel-nginx-root-'));
+  cpSync(exported, root, { recursive: true });
+  prepare?.(root);
+  const host = await startNginx({ ...scenario, root });
+  const contexts: BrowserContext[] = [];
+  try {
+    fillBase(root, host.url);
+    const open: Open = async ({ engine = true, idle = true }) => {
+      const context = await browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block', ignoreHTTPSErrors: scenario.http2 === true });
+      contexts.push(context);
+      const page = await context.newPage();
+      const params = new URLSearchParams({ style: `${host.url}/style.json`, ...(engine ? {} : { engine: 'off' }) });
+      await page.goto(`/?${params}#${HASH}`);
+      await ready(page);
+      if (idle) await page.evaluate(() => Promise.race([window.kestrel.idle(), new Promise((r) => setTimeout(r, 30_000))]));
+      return { page, context };
+    };
+    await body(host, open);
+  } finally {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await host.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+async function ready(page: Page): Promise<void> {
+  await page.waitForFunction(() => window.kestrel !== undefined);
+  await page.evaluate(() => window.kestrel.ready);
+}
+
+// Whole: every tile of the view loaded, none errored or loading, and no ask left open.
+async function expectWhole(page: Page): Promise<void> {
+  await expect
+    .poll(async () => page.evaluate(() => {
+      const t = window.kestrel.tiles();
+      return { errored: t.inView.errored, loading: t.inView.loading, pending: t.pending, some: t.inView.loaded > 0 };
+    }), { timeout: WHOLE_WITHIN_MS, intervals: [250] })
+    .toEqual({ errored: 0, loading: 0, pending: 0, some: true });
+}
+
+// The same view without the engine, on the same host, after the engine's figures were read.
+async function compare(host: NginxHost, open: Open, engine: Opened): Promise<Record<string, unknown>> {
+  const engineLog = tileRequests(host.log());
+  const engineTiles = await engine.page.evaluate(() => window.kestrel.tiles().inView);
+  await engine.context.close();
+  await sleep(1500); // let limit_req's bucket refill, so the baseline meets the same host
+  host.clearLog();
+  const started = Date.now();
+  const baseline = await open({ engine: false, idle: false });
+  await baseline.page.evaluate(() => Promise.race([window.kestrel.idle(), new Promise((r) => setTimeout(r, 30_000))]));
+  const idleMs = Date.now() - started;
+  const baseLog = tileRequests(host.log());
+  const baseTiles = await baseline.page.evaluate(() => window.kestrel.tiles().inView);
+  return {
+    engine: { requests: engineLog.length, byStatus: byStatus(engineLog), bytes: sum(engineLog), inView: engineTiles },
+    maplibre: { requests: baseLog.length, byStatus: byStatus(baseLog), bytes: sum(baseLog), inView: baseTiles, idleMs },
+  };
+}
+
+async function reloadFigures(host: NginxHost, open: Open): Promise<unknown> {
+  const page = (await open({ engine: false })).page;
+  host.clearLog();
+  await page.reload();
+  await ready(page);
+  await page.evaluate(() => Promise.race([window.kestrel.idle(), new Promise((r) => setTimeout(r, 30_000))]));
+  const log = host.log();
+  const tiles = tileRequests(log);
+  return { requests: tiles.length, byStatus: byStatus(tiles), bytes: sum(tiles), options: log.filter((e) => e.method === 'OPTIONS').length };
+}
+
+const tileRequests = (log: AccessLogEntry[]) => log.filter((e) => e.uri.startsWith('/tiles/') && e.method === 'GET');
+const byStatus = (log: AccessLogEntry[]) => log.reduce<Record<number, number>>((acc, e) => ((acc[e.status] = (acc[e.status] ?? 0) + 1), acc), {});
+const sum = (log: AccessLogEntry[]) => log.reduce((n, e) => n + e.bytes, 0);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
