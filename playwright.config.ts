@@ -16,7 +16,7 @@ const distDir = process.env.KESTREL_DIST ?? 'dist';
 const appPort = process.env.KESTREL_APP_PORT;
 
 // Debian's Chromium where it is installed (this machine and CI); Playwright's own browser elsewhere.
-const systemChromium = '/usr/bin/chromium';
+const systemChromium = process.env.KESTREL_SYSTEM_CHROMIUM ?? '/usr/bin/chromium'; // scripts/check-browser.mjs looks in the same places
 const executablePath = process.env.KESTREL_CHROMIUM ?? (existsSync(systemChromium) ? systemChromium : undefined);
 
 export const chromiumArgs = [

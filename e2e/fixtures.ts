@@ -1,4 +1,4 @@
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
 
 export const tileUrl = `http://127.0.0.1:${process.env.KESTREL_TILE_PORT}`;
 
@@ -19,6 +19,17 @@ export async function openMap(page: Page, options: OpenOptions = {}): Promise<vo
   await page.waitForFunction(() => window.kestrel !== undefined);
   await page.evaluate(() => window.kestrel.ready);
   if (options.idle !== false) await page.evaluate(() => window.kestrel.idle());
+}
+
+/**
+ * Debian's Chromium 150 with Playwright 1.65: a document (or worker) created while the context is already offline
+ * reports navigator.onLine true, though its requests fail. Toggling the emulation once the navigation has
+ * committed, before the page's scripts run, fixes the document and every worker it starts afterwards. Use as
+ * `await page.reload({ waitUntil: 'commit' }); await reassertOffline(context);`.
+ */
+export async function reassertOffline(context: BrowserContext): Promise<void> {
+  await context.setOffline(false);
+  await context.setOffline(true);
 }
 
 export async function setFaults(doc: object): Promise<void> {

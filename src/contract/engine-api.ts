@@ -123,6 +123,9 @@ export interface EngineStats {
   failures: Partial<Record<FailureReason, number>>;
   breakers: Record<string, { state: BreakerState; consecutiveFailures: number; openedAt?: number }>;
   bytes: { network: number };
+  // every revalidation that reached the host (foreground and background): the host said not modified (a 304, or a
+  // 200 carrying the same validator), or sent a changed tile
+  revalidations: { notModified: number; changed: number };
   cache: CacheStats;
   prefetch: PrefetchStats;
   // The style, TileJSON, sprites and glyphs, counted apart: every figure above is about tiles. Absent from

@@ -26,6 +26,7 @@ function counters() {
     bytesNetwork: 0,
     hits: { memory: 0, idb: 0, network: 0, revalidated304: 0, staleServed: 0 },
     corruptDropped: 0,
+    revalidations: { notModified: 0, changed: 0 },
   };
 }
 
@@ -80,6 +81,7 @@ export class EngineStatsRecorder {
       failures: { ...c.failures },
       breakers: live.breakers,
       bytes: { network: c.bytesNetwork },
+      revalidations: { ...c.revalidations },
       cache: this.cacheStats(live),
       prefetch: { ...live.prefetch },
     };

@@ -94,6 +94,7 @@ export function networkTask(ctx: NetworkTaskContext, spec: NetworkTaskSpec): Att
       ctx.aimd.onSuccess(result.latencyMs, done);
       ctx.pacer?.answered(spec.host);
       recorder.c.bytesNetwork += result.bytes?.byteLength ?? 0;
+      if (spec.conditional) recorder.c.revalidations[result.outcome === 'not-modified' ? 'notModified' : 'changed']++;
       if (spec.cacheKey !== undefined) writeCache(ctx.cache, spec.cacheKey, spec.url, result, task.purpose);
       return { value: { outcome: result.outcome, bytes: result.bytes, headers: result.headers } };
     }

@@ -159,6 +159,22 @@ describe('TileEngine: cache tiers', () => {
     expect(bytesOf(s.value?.data)).toEqual(tile);
     expect(h.cache.refreshes).toHaveLength(1);
     expect(h.engine.stats().cache.hits.revalidated304).toBe(1);
+    expect(h.engine.stats().revalidations).toEqual({ notModified: 1, changed: 0 });
+  });
+
+  it('takes a 200 carrying the validator it holds as not modified: the cached bytes stay, nothing is rewritten', async () => {
+    const h = engineHarness();
+    const tile = mvtTile();
+    h.cache.seed(URL_A, { bytes: tile, tier: 'idb', freshness: 'revalidate', revalidationHeaders: { 'If-None-Match': 'W/"v1"' } });
+    const s = h.start(h.req(URL_A));
+    await h.tick();
+    // the fetcher dropped the validator (cross-origin) and the HTTP cache turned the host's 304 into its stored 200
+    h.fetcher.last().respond(200, mvtTile([{ name: 'same', points: [[1, 1]] }]), { etag: '"v1"' });
+    await h.tick();
+    expect(bytesOf(s.value?.data)).toEqual(tile);
+    expect(h.cache.puts).toHaveLength(0);
+    expect(h.cache.refreshes).toHaveLength(1);
+    expect(h.engine.stats().revalidations).toEqual({ notModified: 1, changed: 0 });
   });
 
   it('serves a must-revalidate entry at once, marked stale, when the device is offline', async () => {
@@ -181,6 +197,7 @@ describe('TileEngine: cache tiers', () => {
     await h.tick();
     expect(s.value).toMatchObject({ tier: 'network', stale: false });
     expect(bytesOf(s.value?.data)).toEqual(fresh);
+    expect(h.engine.stats().revalidations).toEqual({ notModified: 0, changed: 1 });
   });
 
   it('serves a stale copy when the network fails, and counts it', async () => {

@@ -26,6 +26,7 @@ export function makeStats(): EngineStats {
       'flaky.example.com': { state: 'open', consecutiveFailures: 5, openedAt: 41_000 },
     },
     bytes: { network: 15 * 1024 * 1024 },
+    revalidations: { notModified: 40, changed: 2 },
     cache: {
       hits: { memory: 600, idb: 200, network: 300, revalidated304: 15, staleServed: 6 },
       memory: { bytes: 24 * 1024 * 1024, entries: 800, budget: 64 * 1024 * 1024, evictions: 120 },
