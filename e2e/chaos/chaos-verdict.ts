@@ -4,6 +4,7 @@ import type { FailureReason } from '../../src/contract/engine-api.ts';
 import { CHAOS_ENGINE_OPTIONS, CHAOS_MAX_IN_FLIGHT, RECOVERY_BOUND_MS, type ChaosRunData, type FinalState } from './chaos-run.ts';
 import type { ServerTotals } from './chaos-world.ts';
 import { BundleOwners, type Owner } from './source-attribution.ts';
+import type { PageHarvest } from './page-probes.ts';
 
 export interface Check {
   group: 'nothing wrong delivered' | 'nothing lost' | 'bounds held' | 'usable';
@@ -154,10 +155,11 @@ export function judge(run: ChaosRunData, totals: ServerTotals, distDir: string, 
   const frames = longFrameFigures(run, distDir);
   check('usable', 'no long frame > 200 ms caused by Kestrel code', frames.engineCaused === 0,
     `${frames.count} frames > 200 ms (${frames.longTasks} long tasks; worst ${Math.round(frames.worstMs)} ms; by main contributor: ${Object.entries(frames.byOwner).map(([o, n]) => `${o} ${n}`).join(', ') || '-'}); Kestrel's longest script in one: ${Math.round(frames.worstEngineScriptMs)} ms`);
-  const notices = run.harvests.flatMap((h) => h.notices.map((n) => ({ ...n, page: h.label })));
   const phaseRows = run.phases.map((p) => {
-    const seen = [...new Set(notices.filter((n) => n.wall >= p.startedAt && n.wall <= p.endedAt + (p.recoveryMs ?? RECOVERY_BOUND_MS)).map((n) => n.key))];
-    return { kind: p.kind, requests: p.server.requests, repeats: p.server.repeats, maxInFlight: p.server.maxInFlight, limit: p.inFlightLimit, recoveryMs: p.recoveryMs, notices: seen, expectNotice: p.expectNotice, notes: p.notes };
+    const from = p.startedAt;
+    const to = p.endedAt + (p.recoveryMs ?? RECOVERY_BOUND_MS);
+    const notices = noticesDuring(run.harvests, from, to);
+    return { kind: p.kind, requests: p.server.requests, repeats: p.server.repeats, maxInFlight: p.server.maxInFlight, limit: p.inFlightLimit, recoveryMs: p.recoveryMs, notices, expectNotice: p.expectNotice, notes: p.notes };
   });
   const missing = phaseRows.filter((p) => p.expectNotice && !p.notices.includes(p.expectNotice));
   const idbStated = run.idbUnavailable.notice?.includes('memory only') === true && run.idbUnavailable.status === 'unavailable';
@@ -256,6 +258,24 @@ function median(values: number[]): number {
 
 function mib(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/**
+ * The notices a user saw during [from, to]: those that appeared then, and those already on screen when it began
+ * (shown earlier, not gone since) on a page that lived into it. A notice that stays up from one phase into the
+ * next states the next one's degradation too.
+ */
+export function noticesDuring(harvests: Pick<PageHarvest, 'notices' | 'takenAt'>[], from: number, to: number): string[] {
+  const seen = new Set<string>();
+  for (const h of harvests) {
+    const visibleAtStart = new Map<string, boolean>();
+    for (const n of h.notices) {
+      if (n.wall < from) visibleAtStart.set(n.key, !n.gone);
+      else if (n.wall <= to && !n.gone) seen.add(n.key);
+    }
+    if (h.takenAt >= from) for (const [key, visible] of visibleAtStart) if (visible) seen.add(key);
+  }
+  return [...seen];
 }
 
 export function formatVerdict(v: ChaosVerdict): string {

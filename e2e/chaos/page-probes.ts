@@ -7,6 +7,8 @@ export interface NoticeEvent {
   // ms since the page's time origin (performance.now) and wall clock (Date.now)
   at: number;
   wall: number;
+  // the notice went away (text '')
+  gone?: boolean;
 }
 
 export interface LongFrame {
@@ -46,6 +48,9 @@ export function installProbes(): void {
     for (const [key, text] of now) {
       if (seen.get(key) !== text) probe.notices.push({ key, text, at: performance.now(), wall: Date.now() });
     }
+    for (const key of seen.keys()) {
+      if (!now.has(key)) probe.notices.push({ key, text: '', at: performance.now(), wall: Date.now(), gone: true });
+    }
     seen.clear();
     for (const [key, text] of now) seen.set(key, text);
   };
@@ -84,6 +89,8 @@ export function installProbes(): void {
 
 export interface PageHarvest {
   label: string;
+  // when the harvest was taken (Date.now()): the page lived at least until then
+  takenAt: number;
   audit: { engine: DeliveryAuditReport | null; fallback: { ok: number; noTile: number; failed: number } | null } | null;
   stats: EngineStats | null;
   tiles: { requested: number; delivered: number; errored: number; aborted: number; pending: number; viaMainThread: number } | null;
@@ -117,7 +124,7 @@ export async function harvest(page: Page, label: string): Promise<PageHarvest> {
       return { notices: p.notices.splice(0), longFrames: p.longFrames.splice(0), longTasks: p.longTasks.splice(0) };
     }),
   );
-  return { label, audit, stats, tiles, notices: probe?.notices ?? [], longFrames: probe?.longFrames ?? [], longTasks: probe?.longTasks ?? [] };
+  return { label, takenAt: Date.now(), audit, stats, tiles, notices: probe?.notices ?? [], longFrames: probe?.longFrames ?? [], longTasks: probe?.longTasks ?? [] };
 }
 
 export interface IdbDump {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { exportStatic, fillBase } from '../../tile-server/export-static.ts';
+import { startTileServer } from '../../tile-server/tile-server.ts';
 import { type AccessLogEntry, type NginxHost, type NginxScenario, nginxAvailable, startNginx } from './nginx-host.ts';
 
 // Kestrel against a web server we did not write: Debian's nginx serving a static export of our pyramid through a
@@ -69,8 +70,9 @@ test.describe('against nginx', () => {
     );
   });
 
-  test('no-cache tiles, gzip with weak ETags, no OPTIONS handling: reloads refresh every tile with no preflight', async ({ browser }) => {
-    await withHost(browser, { cacheControl: 'no-cache', gzip: true }, async (host, open) => {
+  for (const preflight of [false, true]) {
+  test(`no-cache tiles, gzip with weak ETags, ${preflight ? 'OPTIONS answered' : 'no OPTIONS handling'}: reloads refresh every tile with no preflight`, async ({ browser }) => {
+    await withHost(browser, { cacheControl: 'no-cache', gzip: true, preflight }, async (host, open) => {
       const first = await open({});
       await expectWhole(first.page);
       const asked = new Set(tileRequests(host.log()).map((e) => e.uri));
@@ -105,8 +107,38 @@ test.describe('against nginx', () => {
         expect(stats!.cache.hits.revalidated304, `reload ${round}: revalidated`).toBeGreaterThanOrEqual(asked.size);
         reloads.push({ round, requests: refreshed.length, byStatus: byStatus(refreshed), bytes: sum(refreshed), options: 0, revalidated: stats!.cache.hits.revalidated304 });
       }
-      figures.noCacheReload = { tilesInFirstLoad: asked.size, engine: reloads, maplibre: await reloadFigures(host, open) };
+      figures[`noCacheReload ${preflight ? 'with' : 'without'} preflight support`] = { tilesInFirstLoad: asked.size, engine: reloads, maplibre: await reloadFigures(host, open) };
     });
+  });
+  }
+
+  test('the same no-cache reloads against our own tile server (answers preflights, strong ETags): figures from its stats', async ({ browser }) => {
+    test.setTimeout(180_000);
+    const server = await startTileServer({ port: 0, cacheControl: 'no-cache', log: () => undefined });
+    const context = await browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block' });
+    try {
+      const page = await context.newPage();
+      await page.goto(`/?${new URLSearchParams({ style: `${server.url}/style.json` })}#${HASH}`);
+      await ready(page);
+      await expectWhole(page);
+      const rounds: Record<string, unknown>[] = [];
+      for (const round of [1, 2]) {
+        await page.waitForTimeout(600);
+        server.resetStats();
+        await page.reload();
+        await ready(page);
+        await expectWhole(page);
+        await page.waitForTimeout(500);
+        const st = server.stats();
+        expect(Object.keys(st.byStatus).filter((code) => Number(code) >= 400), `reload ${round}: refused`).toEqual([]);
+        const engine = await page.evaluate(() => window.kestrel.stats());
+        rounds.push({ round, requests: st.requests, byStatus: st.byStatus, bytes: st.bytesSent, notModified: engine!.revalidations.notModified });
+      }
+      figures['noCacheReload our tile server'] = { engine: rounds };
+    } finally {
+      await context.close();
+      await server.close();
+    }
   });
 
   test('limit_req answers 429 with no Retry-After: every tile of a 1280×960 view still arrives', async ({ browser }) => {

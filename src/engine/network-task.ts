@@ -107,7 +107,11 @@ export function networkTask(ctx: NetworkTaskContext, spec: NetworkTaskSpec): Att
     if (BODY_REASONS.has(result.reason)) rememberRefused(ctx.refusedBodies, spec.url);
     breaker.record(permit, result.hostVerdict, done);
     if (result.overload) ctx.aimd.onOverload(done);
-    if (result.retryAfterMs !== undefined) ctx.pauseHost(spec.host, done + result.retryAfterMs);
+    // The host-wide hold honours Retry-After up to the retry cap. A longer one (an hour, say) still ends the tile
+    // that got it (the policy below gives up past the deadline), but holding every request to the host for that
+    // long would leave each new view "loading" well after the server recovered: after the cap one request goes
+    // out, and a host still refusing says so again.
+    if (result.retryAfterMs !== undefined) ctx.pauseHost(spec.host, done + Math.min(result.retryAfterMs, o.retry.capMs));
     // A 429 that names no time is a congestion signal, not a failure of this tile: the host is alive and says we
     // are above its rate. Pace the host and ask again, without spending the retry budget or an attempt; the
     // deadline still ends a tile the host keeps refusing. (Storms against a host that is down are 5xx, timeouts

@@ -75,6 +75,23 @@ describe('TileEngine: retries', () => {
     expect(s.value?.status).toBe('ok');
   });
 
+  it('a Retry-After of an hour ends that tile, but holds the host no longer than the retry cap: a new view loads once the server is back', async () => {
+    const h = engineHarness({ retry: { capMs: 5000 } });
+    const first = h.start(h.req(URL_A));
+    await h.tick();
+    h.fetcher.last().respond(429, null, { 'retry-after': '3600' });
+    await h.tick();
+    expect(first.error?.reason).toBe('http-429');
+    const later = h.start(h.req('https://a.test/4/9/9.pbf'));
+    await h.clock.advance(4900);
+    expect(h.fetcher.pending(), 'still within the cap').toHaveLength(0);
+    await h.clock.advance(200);
+    expect(h.fetcher.pending()).toHaveLength(1);
+    h.fetcher.last().respond(200, mvtTile());
+    await h.tick();
+    expect(later.value?.status).toBe('ok');
+  });
+
   it('reads a Retry-After HTTP-date against the response Date header', async () => {
     const h = engineHarness();
     h.start(h.req(URL_A));
@@ -104,12 +121,12 @@ describe('TileEngine: retries', () => {
     h.fetcher.last().respond(429, null, { 'retry-after': '120' });
     await h.tick();
     expect(s.error?.failure.reason).toBe('http-429');
-    // no retry is waiting; the one timer left is the host's pause, which holds later requests too
+    // no retry is waiting; the one timer left is the host's pause, which holds later requests too (up to the cap)
     expect(h.clock.pending()).toBe(1);
     const next = h.start(h.req(URL_B));
     await h.tick();
     expect(h.fetcher.calls).toHaveLength(1);
-    await h.clock.advance(120_000);
+    await h.clock.advance(5000);
     expect(h.fetcher.calls).toHaveLength(2);
     expect(next.error).toBeUndefined();
   });
