@@ -112,6 +112,9 @@ export function networkTask(ctx: NetworkTaskContext, spec: NetworkTaskSpec): Att
     // long would leave each new view "loading" well after the server recovered: after the cap one request goes
     // out, and a host still refusing says so again.
     if (result.retryAfterMs !== undefined) ctx.pauseHost(spec.host, done + Math.min(result.retryAfterMs, o.retry.capMs));
+    // An error answer we may not read (no CORS headers on a host whose tiles carry them) is often that host's 429:
+    // pace the host as for one, while the retry itself still spends the budget (it may as well be a 5xx).
+    if (result.reason === 'unreadable-error' && ctx.pacer) ctx.pauseHost(spec.host, done + ctx.pacer.throttled(spec.host, done));
     // A 429 that names no time is a congestion signal, not a failure of this tile: the host is alive and says we
     // are above its rate. Pace the host and ask again, without spending the retry budget or an attempt; the
     // deadline still ends a tile the host keeps refusing. (Storms against a host that is down are 5xx, timeouts

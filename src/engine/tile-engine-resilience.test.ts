@@ -311,6 +311,21 @@ describe('TileEngine: 429 without Retry-After is a congestion signal (nginx limi
     expect(starts.length).toBeLessThan(15 * 4);
   });
 
+  it('an unreadable error answer (no CORS headers on a 429 page) paces the host too, and spends the retry budget', async () => {
+    const h = engineHarness({ retry: { maxAttempts: 3 } });
+    const tile = h.start(h.req('https://a.test/1/0/0.pbf'));
+    await h.tick();
+    h.fetcher.last().fail(Object.assign(new Error('no CORS on the error'), { name: 'CorsErrorAnswer' }));
+    await h.tick();
+    expect(h.engine.stats().pacing).toEqual({ 'a.test': 100 });
+    await h.clock.advance(5000);
+    expect(h.fetcher.calls).toHaveLength(2);
+    h.fetcher.last().respond(200, mvtTile());
+    await h.clock.advance(10);
+    expect(tile.value?.status).toBe('ok');
+    expect(h.engine.stats().retries).toMatchObject({ total: 1, paced: 0 });
+  });
+
   it('another host is not slowed by the paced one', async () => {
     const h = engineHarness();
     h.start(h.req('https://a.test/1/0/0.pbf'));
