@@ -16,6 +16,7 @@ export class CacheIdbHarness {
   readonly connections: IDBDatabase[] = [];
   openThrows?: Error;
   private quotaFailures = 0;
+  private aborts = 0;
 
   readonly factory: IDBFactory = {
     open: (name, version) => {
@@ -42,6 +43,12 @@ export class CacheIdbHarness {
   // with a QuotaExceededError. Applies to the next `count` transactions that put tile bytes.
   failNextTileWrites(count = 1): void {
     this.quotaFailures += count;
+  }
+
+  // Like Chromium when the origin's data is cleared under a live transaction: the next `count` transactions
+  // (any mode) abort once their requests are issued, with the error Chromium gives them.
+  abortNextTransactions(count = 1): void {
+    this.aborts += count;
   }
 
   // Like `Storage.clearDataForOrigin`: the browser closes the connection and fires `close`.
@@ -71,6 +78,13 @@ export class CacheIdbHarness {
       const tx = transaction(storeNames, mode, options);
       this.transactions.push({ stores: [storeNames].flat().sort(), mode: mode ?? 'readonly' });
       if (mode === 'readwrite') this.watchForQuota(tx);
+      if (this.aborts > 0) {
+        this.aborts--;
+        queueMicrotask(() => {
+          (tx as { error: DOMException | null }).error = new DOMException('Connection is closing (test)', 'AbortError');
+          tx.abort();
+        });
+      }
       return tx;
     }) as IDBDatabase['transaction'];
   }

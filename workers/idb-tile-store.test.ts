@@ -5,6 +5,7 @@ import { CacheIdbHarness } from '../test/cache-idb-harness.ts';
 import { FakeClock, flushMicrotasks } from '../test/fake-clock.ts';
 import { TileCache } from '../src/engine/tile-cache.ts';
 import { recordCost } from '../src/engine/tile-store.ts';
+import { IdbAreaStore } from './idb-area-store.ts';
 import { IdbTileStore, type IdbTileStoreOptions } from './idb-tile-store.ts';
 
 const COST = recordCost(1000);
@@ -422,5 +423,38 @@ describe('IdbTileStore behind TileCache', () => {
     const raw = await harness.rawDb();
     expect(JSON.stringify(await raw.getAll('tiles'))).not.toContain('secret');
     raw.close();
+  });
+});
+
+describe('IdbTileStore: no unhandled rejections', () => {
+  // idb creates a `done` promise for every transaction; one the store never awaits rejects unhandled when the
+  // browser aborts the transaction (site data cleared). In the browser that is an uncaught error in the worker.
+  it('reads, writes, touches and evictions leave no unhandled rejection when the browser aborts their transaction', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const { store, harness } = setup();
+      store.putMany(['a', 'b', 'c'].map((k) => tileRecord(k, 100)));
+      await store.flush();
+      harness.abortNextTransactions(3);
+      expect(await Promise.all([store.get('a'), store.get('b'), store.get('c')])).toEqual([undefined, undefined, undefined]);
+      harness.abortNextTransactions(1);
+      store.putMany([tileRecord('d', 100)]);
+      await store.flush();
+      harness.abortNextTransactions(1);
+      store.touch(['a']);
+      await store.flush();
+      harness.abortNextTransactions(1);
+      await store.evictTo(0);
+      const areas = new IdbAreaStore(() => store.database());
+      harness.abortNextTransactions(2);
+      await expect(areas.list()).rejects.toThrow();
+      await expect(areas.delete('x')).rejects.toThrow();
+      await macrotask();
+      expect(unhandled.map(String)).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 });

@@ -145,7 +145,7 @@ export class IdbTileStore implements TileStore {
     const db = await this.readableDb();
     if (!db) return undefined;
     try {
-      const tx = db.transaction(['tiles', 'tileBytes'], 'readonly');
+      const tx = settled(db.transaction(['tiles', 'tileBytes'], 'readonly'));
       const [meta, bytes] = await Promise.all([tx.objectStore('tiles').get(key), tx.objectStore('tileBytes').get(key)]);
       if (meta === undefined && bytes === undefined) return undefined;
       const record: unknown = { ...meta, bytes };
@@ -207,7 +207,7 @@ export class IdbTileStore implements TileStore {
     return this.run(async () => {
       const db = await this.readableDb();
       if (db) {
-        const tx = db.transaction(['tiles', 'tileBytes'], 'readwrite');
+        const tx = settled(db.transaction(['tiles', 'tileBytes'], 'readwrite'));
         ignore(tx.objectStore('tiles').clear());
         ignore(tx.objectStore('tileBytes').clear());
         await tx.done;
@@ -373,7 +373,7 @@ export class IdbTileStore implements TileStore {
   // The running byte total and key catalogue are rebuilt from metadata alone; records whose parts do
   // not match (metadata without bytes, bytes without metadata, a malformed value) are deleted.
   private async rebuildCatalogue(db: KestrelDB): Promise<void> {
-    const tx = db.transaction(['tiles', 'tileBytes'], 'readonly');
+    const tx = settled(db.transaction(['tiles', 'tileBytes'], 'readonly'));
     const [keys, metas, byteKeys] = await Promise.all([
       tx.objectStore('tiles').getAllKeys(),
       tx.objectStore('tiles').getAll(),
@@ -393,7 +393,7 @@ export class IdbTileStore implements TileStore {
     });
     const orphans = [...withBytes];
     if (broken.length + orphans.length > 0) {
-      const cleanup = db.transaction(['tiles', 'tileBytes'], 'readwrite');
+      const cleanup = settled(db.transaction(['tiles', 'tileBytes'], 'readwrite'));
       for (const key of [...broken, ...orphans]) {
         ignore(cleanup.objectStore('tiles').delete(key as string));
         ignore(cleanup.objectStore('tileBytes').delete(key as string));
@@ -587,7 +587,7 @@ export class IdbTileStore implements TileStore {
   }
 
   private async commit(db: KestrelDB, batch: WriteBatch): Promise<void> {
-    const tx = db.transaction(['tiles', 'tileBytes'], 'readwrite');
+    const tx = settled(db.transaction(['tiles', 'tileBytes'], 'readwrite'));
     const tiles = tx.objectStore('tiles');
     const bytes = tx.objectStore('tileBytes');
     for (const [key, record] of batch) {
@@ -619,7 +619,7 @@ export class IdbTileStore implements TileStore {
   private async evict(db: KestrelDB, target: number, keep: Set<string>): Promise<number> {
     if (this.total <= target) return 0;
     await this.evictionHold;
-    const tx = db.transaction(['tiles', 'tileBytes'], 'readwrite');
+    const tx = settled(db.transaction(['tiles', 'tileBytes'], 'readwrite'));
     const victims: string[] = [];
     const recentlyUsed: string[] = [];
     let remaining = this.total;
@@ -663,7 +663,7 @@ export class IdbTileStore implements TileStore {
     if (keys.length === 0 || !db || !this.acceptsWrites()) return;
     const at = this.now();
     try {
-      const tx = db.transaction('tiles', 'readwrite');
+      const tx = settled(db.transaction('tiles', 'readwrite'));
       const tiles = tx.objectStore('tiles');
       for (const key of keys) {
         ignore(
@@ -743,6 +743,14 @@ function isInvalidState(error: unknown): boolean {
 function describe(error: unknown): string {
   if (error instanceof Error || error instanceof DOMException) return `${error.name}: ${error.message}`;
   return String(error);
+}
+
+// idb keeps a `done` promise for every transaction it wraps. Where the store does not await it (reads), or stops
+// before it (a request failed first), a transaction the browser aborts (site data cleared, the connection closing)
+// would reject it unhandled: an uncaught error in the worker. Every transaction is made through this.
+export function settled<T extends { done: Promise<unknown> }>(tx: T): T {
+  ignore(tx.done);
+  return tx;
 }
 
 // Request outcomes are decided by the transaction; a request's own rejection must not go unhandled.

@@ -64,7 +64,8 @@ export interface ChaosRunData {
   durationMs: number;
   phases: PhaseResult[];
   harvests: (PageHarvest & { pageLoad: string; engineLife: string })[];
-  pageErrors: { page: string; message: string }[];
+  // `where`: the first frame of the stack (an error in a worker is reported on its page), `at`: Date.now()
+  pageErrors: { page: string; message: string; where: string; at: number }[];
   samples: StatsSample[];
   browserFaults: Record<string, number>;
   final: FinalState;
@@ -136,7 +137,7 @@ export class ChaosRun {
 
   private async openTab(context: BrowserContext, name: string, hash: string): Promise<Tab> {
     const page = await context.newPage();
-    page.on('pageerror', (error) => this.data.pageErrors.push({ page: name, message: error.message }));
+    page.on('pageerror', (error) => this.data.pageErrors.push({ page: name, message: error.message, where: firstFrame(error), at: Date.now() }));
     const tab: Tab = { page, name, pageLoad: ++this.pageLoads, engineLife: 1 };
     await page.goto(this.url(hash));
     await this.whenReady(page);
@@ -416,7 +417,7 @@ export class ChaosRun {
   // Another tab of the same origin deletes the database or opens it with a higher version.
   private async fromAnotherTab(action: 'delete' | 'upgrade'): Promise<string> {
     const other = await this.context.newPage();
-    other.on('pageerror', (error) => this.data.pageErrors.push({ page: 'other tab', message: error.message }));
+    other.on('pageerror', (error) => this.data.pageErrors.push({ page: 'other tab', message: error.message, where: firstFrame(error), at: Date.now() }));
     try {
       await other.goto(`${this.world.app.url}/__blank`);
       return await other.evaluate(async (what) => {
@@ -554,4 +555,10 @@ export class ChaosRun {
 
 function currentHash(url: string): string {
   return new URL(url).hash.slice(1) || '4/40/0';
+}
+
+// Where an uncaught error came from: Playwright reports a worker's uncaught errors on its page, so the message alone
+// does not say which thread or module threw it.
+function firstFrame(error: Error): string {
+  return error.stack?.split('\n').find((line) => line.trim().startsWith('at '))?.trim() ?? 'no stack';
 }

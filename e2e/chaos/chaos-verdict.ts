@@ -151,7 +151,7 @@ export function judge(run: ChaosRunData, totals: ServerTotals, distDir: string, 
 
   // Usable.
   check('usable', 'no uncaught page errors', run.pageErrors.length === 0,
-    run.pageErrors.length ? run.pageErrors.slice(0, 3).map((e) => `${e.page}: ${e.message}`).join(' | ') : '0');
+    run.pageErrors.length ? run.pageErrors.slice(0, 3).map((e) => `${e.page}: ${e.message} (${e.where}; ${phaseAt(run, e.at)})`).join(' | ') : '0');
   const frames = longFrameFigures(run, distDir);
   check('usable', 'no long frame > 200 ms caused by Kestrel code', frames.engineCaused === 0,
     `${frames.count} frames > 200 ms (${frames.longTasks} long tasks; worst ${Math.round(frames.worstMs)} ms; by main contributor: ${Object.entries(frames.byOwner).map(([o, n]) => `${o} ${n}`).join(', ') || '-'}); Kestrel's longest script in one: ${Math.round(frames.worstEngineScriptMs)} ms`);
@@ -312,4 +312,10 @@ export function writeVerdict(v: ChaosVerdict, run: ChaosRunData): string {
   };
   writeFileSync(file, `${JSON.stringify(slim, null, 2)}\n`);
   return file;
+}
+
+// The phase a moment belongs to (its fault and recovery), for naming where something happened.
+function phaseAt(run: ChaosRunData, at: number): string {
+  const phase = run.phases.find((p) => at >= p.startedAt && at <= p.endedAt + (p.recoveryMs ?? 0));
+  return phase ? `phase ${phase.kind}` : 'between phases';
 }
