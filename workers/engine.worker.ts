@@ -27,6 +27,7 @@ const cache = new TileCache({
   store,
   memoryBytes: defaultEngineOptions.memoryCacheBytes,
   credentialParams: defaultEngineOptions.credentialParams,
+  secretParams: defaultEngineOptions.secretParams,
 });
 const engine = new TileEngine({ fetcher: fetchAdapter, clock: systemClock, random: Math.random, cache, isOnline: () => self.navigator.onLine, digest: sha256Hex });
 // Style, TileJSON, sprites and glyphs: the same pipeline, cache tiers and freshness rules as tiles, in an engine of
@@ -46,7 +47,7 @@ const areas = new OfflineAreas({
   request: (req, signal) => engine.request(req, signal),
   cache,
   store: new IdbAreaStore(() => store.database()),
-});
+}, { credentials: cache.credentials });
 store.holdEviction(areas.ready);
 
 let persisted: boolean | undefined;
@@ -55,8 +56,13 @@ const api: EngineApi = {
   async configure(options: DeepPartial<EngineOptions>) {
     engine.configure(options);
     resources.configure(options);
-    cache.configure({ memoryBytes: options.memoryCacheBytes, idbBytes: options.idbCacheBytes, credentialParams: options.credentialParams });
-    areas.configure({ credentialParams: options.credentialParams });
+    cache.configure({
+      memoryBytes: options.memoryCacheBytes,
+      idbBytes: options.idbCacheBytes,
+      credentialParams: options.credentialParams,
+      secretParams: options.secretParams,
+    });
+    areas.configure({ credentials: cache.credentials });
   },
   async request(req: TileRequest): Promise<TileResult> {
     try {

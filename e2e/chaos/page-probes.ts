@@ -137,6 +137,8 @@ export interface IdbDump {
   tileBytes: { key: string; sha256: string | null; size: number }[];
   // every store's keys and values (bytes left out), as JSON, for grepping
   text: string;
+  // every stored body decoded as UTF-8 (binary tiles come out as noise), for grepping what the bytes carry
+  bytesText: string;
 }
 
 // Opens the engine's database from the page (never creating it: an open that would create it is aborted) and
@@ -145,7 +147,8 @@ export function dumpIndexedDb(page: Page, name = 'kestrel'): Promise<IdbDump> {
   return page.evaluate(async (dbName) => {
     const hex = async (buffer: ArrayBuffer) =>
       [...new Uint8Array(await crypto.subtle.digest('SHA-256', buffer))].map((b) => b.toString(16).padStart(2, '0')).join('');
-    const dump: IdbDump = { exists: false, stores: {}, tileBytes: [], text: '' };
+    const dump: IdbDump = { exists: false, stores: {}, tileBytes: [], text: '', bytesText: '' };
+    const bodies: string[] = [];
     let db: IDBDatabase;
     try {
       db = await new Promise<IDBDatabase>((resolve, reject) => {
@@ -183,12 +186,14 @@ export function dumpIndexedDb(page: Page, name = 'kestrel'): Promise<IdbDump> {
         if (storeName === 'tileBytes') {
           const bytes = value instanceof ArrayBuffer ? value : null;
           dump.tileBytes.push({ key: String(keys[i]), sha256: bytes ? await hex(bytes) : null, size: bytes?.byteLength ?? 0 });
+          if (bytes) bodies.push(new TextDecoder().decode(bytes));
         }
         texts.push(`${storeName}\t${JSON.stringify(keys[i])}\t${JSON.stringify(value, (_k, v: unknown) => (v instanceof ArrayBuffer ? `<${v.byteLength} bytes>` : v))}`);
       }
     }
     db.close();
     dump.text = texts.join('\n');
+    dump.bytesText = bodies.join('\n');
     return dump;
   }, name);
 }

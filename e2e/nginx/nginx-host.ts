@@ -43,6 +43,9 @@ export interface NginxScenario {
   http2?: boolean;
   /** TLS (https) without HTTP/2: HTTP/1.1 over TLS, the fair baseline for an HTTP/2 comparison. Implied by http2. */
   tls?: boolean;
+  /** Tile requests whose `key` query parameter has this value are answered 204 (an empty layer behind its own
+   *  key, as hosted tile APIs serve several layers from one path), with the CORS headers of `cors`. */
+  emptyForKey?: string;
 }
 
 export interface AccessLogEntry {
@@ -178,6 +181,9 @@ export function renderNginxConfig(scenario: NginxScenario, root: string, port: n
         '}',
       ]
     : [];
+  const emptyForKey = scenario.emptyForKey
+    ? [`if ($arg_key = ${quote(scenario.emptyForKey)}) {`, ...corsHeaders.map((h) => `    ${h}`), '    return 204;', '}']
+    : [];
   const tileCache = scenario.cacheControl && scenario.cacheControl !== 'none' ? [`add_header Cache-Control "${scenario.cacheControl}";`] : [];
   // nginx 1.22 refuses `burst=0` (0 is its default): leave it out.
   const burst = scenario.limitReq?.burst ? ` burst=${scenario.limitReq.burst}` : '';
@@ -236,7 +242,7 @@ ${indent(tls, 8)}
 
         # Every location repeats its add_header lines: a location's own add_header drops the server's.
         location /tiles/ {
-${indent([...limit, ...preflight, ...corsHeaders, ...tileCache], 12)}
+${indent([...limit, ...preflight, ...emptyForKey, ...corsHeaders, ...tileCache], 12)}
         }
 
         location / {

@@ -209,6 +209,38 @@ test.describe('against nginx', () => {
     });
   }
 
+  test('two sources on one path told apart only by ?key=: each draws its own tiles, from the network and from the cache', async ({ browser }) => {
+    await withHost(browser, { emptyForKey: 'water' }, async (host, open, root) => {
+      // The defect: `key` was stripped from cache keys as a credential, so the water source (answered 204 by the
+      // host) drew the roads source's tiles. The witness is MapLibre's own feature index, per source.
+      const source = (key: string) => ({ type: 'vector', tiles: [`${host.url}/tiles/{z}/{x}/{y}.pbf?key=${key}`], maxzoom: MAX_ZOOM });
+      const fill = (id: string, color: string) => ({ id, type: 'fill', source: id, 'source-layer': 'land', paint: { 'fill-color': color } });
+      const style = { version: 8, sources: { roads: source('roads'), water: source('water') }, layers: [fill('roads', '#c96'), fill('water', '#36c')] };
+      writeFileSync(join(root, 'keyed.json'), JSON.stringify(style));
+      const features = (page: Page) =>
+        page.evaluate(() => ({
+          roads: window.kestrel.map.querySourceFeatures('roads', { sourceLayer: 'land' }).length,
+          water: window.kestrel.map.querySourceFeatures('water', { sourceLayer: 'land' }).length,
+        }));
+      const { page } = await open({ style: 'keyed.json' });
+      await expectWhole(page);
+      const asked = tileRequests(host.log());
+      expect(asked.filter((e) => e.uri.includes('key=water')).length, 'the water source asked the host itself').toBeGreaterThan(0);
+      expect(byStatus(asked.filter((e) => e.uri.includes('key=water')))).toEqual({ 204: asked.filter((e) => e.uri.includes('key=water')).length });
+      const fromNetwork = await features(page);
+      expect(fromNetwork.roads, 'the roads source drew land').toBeGreaterThan(0);
+      expect(fromNetwork.water, 'the water source drew nothing: its host answered 204').toBe(0);
+      // a reload is answered from the cache tiers: still apart
+      host.clearLog();
+      await page.reload();
+      await ready(page);
+      await expectWhole(page);
+      const fromCache = await features(page);
+      expect(fromCache.roads).toBeGreaterThan(0);
+      expect(fromCache.water).toBe(0);
+    });
+  });
+
   test('HTTP/2 over TLS: whole, served as HTTP/2', async ({ browser }) => {
     await withHost(browser, { http2: true }, async (host, open) => {
       const engine = await open({});
@@ -224,10 +256,10 @@ test.describe('against nginx', () => {
 });
 
 type Opened = { page: Page; context: BrowserContext };
-type Open = (o: { engine?: boolean; idle?: boolean }) => Promise<Opened>;
+type Open = (o: { engine?: boolean; idle?: boolean; style?: string }) => Promise<Opened>;
 
 // Starts nginx on a private copy of the export, points the copy's style at it, and opens pages on it; closes all.
-async function withHost(browser: Browser, scenario: Omit<NginxScenario, 'root'>, body: (host: NginxHost, open: Open) => Promise<void>, prepare?: (root: string) => void): Promise<void> {
+async function withHost(browser: Browser, scenario: Omit<NginxScenario, 'root'>, body: (host: NginxHost, open: Open, root: string) => Promise<void>, prepare?: (root: string) => void): Promise<void> {
   test.setTimeout(180_000);
   const root = mkdtempSync(join(tmpdir(), 'kestrel-nginx-root-'));
   cpSync(exported, root, { recursive: true });
@@ -236,17 +268,17 @@ async function withHost(browser: Browser, scenario: Omit<NginxScenario, 'root'>,
   const contexts: BrowserContext[] = [];
   try {
     fillBase(root, host.url);
-    const open: Open = async ({ engine = true, idle = true }) => {
+    const open: Open = async ({ engine = true, idle = true, style = 'style.json' }) => {
       const context = await browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block', ignoreHTTPSErrors: scenario.http2 === true });
       contexts.push(context);
       const page = await context.newPage();
-      const params = new URLSearchParams({ style: `${host.url}/style.json`, ...(engine ? {} : { engine: 'off' }) });
+      const params = new URLSearchParams({ style: `${host.url}/${style}`, ...(engine ? {} : { engine: 'off' }) });
       await page.goto(`/?${params}#${HASH}`);
       await ready(page);
       if (idle) await page.evaluate(() => Promise.race([window.kestrel.idle(), new Promise((r) => setTimeout(r, 30_000))]));
       return { page, context };
     };
-    await body(host, open);
+    await body(host, open, root);
   } finally {
     for (const context of contexts) await context.close().catch(() => undefined);
     await host.stop();

@@ -14,6 +14,11 @@ describe('readUrlOptions', () => {
     expect(broken.engineOptions).toBeUndefined();
     expect(broken.problem).toMatch(/not a JSON object/);
   });
+  it('rejects engine options as a whole when one field is bad, naming it, and applies none of them', () => {
+    const bad = readUrlOptions('?engineOptions=' + encodeURIComponent('{"maxInFlight":4,"idbCacheBytes":-1}'));
+    expect(bad.engineOptions).toBeUndefined();
+    expect(bad.problem).toBe('?engineOptions= rejected (idbCacheBytes: expected >=0, got -1); using the defaults.');
+  });
   it('keeps vector tiles on the worker bridge unless ?bridge=main', () => {
     expect(readUrlOptions('?bridge=main').workerBridge).toBe(false);
   });

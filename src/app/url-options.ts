@@ -1,4 +1,6 @@
 import type { DeepPartial, EngineOptions } from '../contract/engine-api.ts';
+import { EngineOptionsError } from '../engine/engine-options-schema.ts';
+import { defaultEngineOptions, resolveEngineOptions } from '../engine/engine-options.ts';
 
 // The URL contract (README): external suites and the benchmark select modes with these.
 export interface UrlOptions {
@@ -29,9 +31,15 @@ export function readUrlOptions(search: string): UrlOptions {
     try {
       const parsed: unknown = JSON.parse(json);
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+      // The whole document is checked here, so a bad field is named before anything is applied.
+      resolveEngineOptions(defaultEngineOptions, parsed as DeepPartial<EngineOptions>);
       engineOptions = parsed as DeepPartial<EngineOptions>;
     } catch (error) {
-      problem = `?engineOptions= is not a JSON object (${(error as Error).message}); using the defaults.`;
+      const message = (error as Error).message;
+      problem =
+        error instanceof EngineOptionsError
+          ? `?engineOptions= rejected (${message}); using the defaults.`
+          : `?engineOptions= is not a JSON object (${message}); using the defaults.`;
     }
   }
   return {

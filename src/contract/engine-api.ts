@@ -193,8 +193,12 @@ export interface EngineOptions {
   maxTileBytes: number;
   memoryCacheBytes: number;
   idbCacheBytes: number;
-  // query parameter names removed from URLs before they become persistent cache keys
+  // query parameter names whose value is only a credential: removed from URLs before they become persistent cache
+  // keys (a rotated token still hits), and from stored resource bodies
   credentialParams: string[];
+  // query parameter names that may be a credential or may select content (`key`, `token`): never persisted in
+  // clear (cache keys keep a digest, so two values never share a cached body), and kept out of stored bodies
+  secretParams: string[];
   prefetch: { enabled: boolean; maxShare: number; bytesPerMinute: number; horizonMs: number };
   // record the SHA-256 of every tile handed to MapLibre (`audit()`); for chaos suites, off by default
   audit?: boolean;

@@ -1,13 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { CacheKey, parseCacheKey } from './cache-key.ts';
+import { CredentialParams, digestSecret } from './credential-params.ts';
 
 const keys = new CacheKey();
 const coord = { z: 3, x: 4, y: 2 };
 
 describe('CacheKey', () => {
-  it('strips access_token, key, api_key, apikey and token, whatever their case', () => {
-    const url = keys.normaliseUrl('https://t.example/3/4/2.pbf?Access_Token=a&KEY=b&api_key=c&apiKey=d&token=e&style=x');
+  it('strips access_token, api_key and apikey, whatever their case', () => {
+    const url = keys.normaliseUrl('https://t.example/3/4/2.pbf?Access_Token=a&api_key=c&apiKey=d&style=x');
     expect(url).toBe('https://t.example/3/4/2.pbf?style=x');
+  });
+
+  it('keeps key and token as digests: never in clear, but two values are two resources', () => {
+    const roads = keys.keyFor({ url: 'https://t.example/3/4/2.pbf?key=roads-SECRET', source: 't.example/', coord });
+    const water = keys.keyFor({ url: 'https://t.example/3/4/2.pbf?key=water-SECRET', source: 't.example/', coord });
+    expect(roads).not.toBe(water);
+    expect(roads + water).not.toContain('SECRET');
+    expect(roads).toContain(`key=${digestSecret('roads-SECRET')}`);
+    expect(keys.normaliseUrl('https://t.example/a?TOKEN=t1')).toBe(`https://t.example/a?TOKEN=${digestSecret('t1')}`);
   });
 
   it('strips user:password@ from the authority', () => {
@@ -36,12 +46,12 @@ describe('CacheKey', () => {
   });
 
   it('uses configured credential names instead of the defaults', () => {
-    const custom = new CacheKey(['sig']);
+    const custom = new CacheKey(new CredentialParams(['sig'], []));
     expect(custom.normaliseUrl('https://t.example/a?sig=1&key=layer')).toBe('https://t.example/a?key=layer');
   });
 
   it('strips credentials from a URL it cannot parse', () => {
-    expect(keys.normaliseUrl('//u:p@t.example/a?token=x&b=1#f')).toBe('//t.example/a?b=1');
+    expect(keys.normaliseUrl('//u:p@t.example/a?access_token=x&b=1#f')).toBe('//t.example/a?b=1');
     expect(keys.normaliseUrl('tiles/a.pbf?access_token=x')).toBe('tiles/a.pbf');
   });
 });

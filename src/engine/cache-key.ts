@@ -1,14 +1,10 @@
 import type { TileCoord } from '../contract/engine-api.ts';
-
-// Query parameters that carry credentials on common tile services (Mapbox `access_token`, MapTiler `key`,
-// Stadia/Thunderforest `api_key`/`apikey`, generic `token`); the same list as the engine's default options.
-// Stripping them keeps tokens out of IndexedDB and lets a rotated token hit the tiles cached under the old one.
-export const DEFAULT_CREDENTIAL_PARAMS: readonly string[] = ['access_token', 'key', 'api_key', 'apikey', 'token'];
+import { CredentialParams } from './credential-params.ts';
 
 export interface CacheKeyParts {
   source: string;
   coord?: TileCoord;
-  // the normalised URL: no credentials, no userinfo, no fragment, query sorted by name
+  // the normalised URL: no credentials, secrets as digests, no userinfo, no fragment, query sorted by name
   url: string;
 }
 
@@ -17,15 +13,11 @@ export interface CacheKeyParts {
 const SEPARATOR = '|';
 const NO_COORD = '-';
 
-// Builds normalised cache keys: source + z/x/y + the URL without credentials.
+// Builds normalised cache keys: source + z/x/y + the URL in its persisted form (credential-params.ts): no
+// credentials, secrets as digests. Keys go to IndexedDB, so no token may appear in one; and two upstream URLs that
+// differ in any other way (a secret's value included) must never share a key, or one would get the other's body.
 export class CacheKey {
-  private readonly credentials: Set<string>;
-
-  // `credentialParams` replaces the defaults rather than adding to them: a server whose `key` parameter
-  // selects content (not a credential) must be able to keep it, or distinct tiles would share one key.
-  constructor(credentialParams: readonly string[] = DEFAULT_CREDENTIAL_PARAMS) {
-    this.credentials = new Set(credentialParams.map((name) => name.toLowerCase()));
-  }
+  constructor(readonly params: CredentialParams = new CredentialParams()) {}
 
   keyFor(req: { url: string; source?: string; coord?: TileCoord }): string {
     const source = encodeURIComponent(req.source ?? '');
@@ -43,7 +35,7 @@ export class CacheKey {
     url.username = '';
     url.password = '';
     url.hash = '';
-    url.search = this.cleanQuery(url.search);
+    url.search = this.params.cleanQuery(url.search);
     return url.href;
   }
 
@@ -55,18 +47,8 @@ export class CacheKey {
       /^((?:[a-z][a-z0-9+.-]*:)?\/\/)[^/?#]*@/i,
       '$1',
     );
-    const query = queryAt < 0 ? '' : this.cleanQuery(withoutFragment.slice(queryAt));
+    const query = queryAt < 0 ? '' : this.params.cleanQuery(withoutFragment.slice(queryAt));
     return query ? `${base}?${query}` : base;
-  }
-
-  private cleanQuery(search: string): string {
-    const params = new URLSearchParams(search);
-    for (const name of [...params.keys()]) {
-      if (this.credentials.has(name.toLowerCase())) params.delete(name);
-    }
-    // Stable sort by name: repeated names keep their relative order, which some servers give meaning to.
-    params.sort();
-    return params.toString();
   }
 }
 

@@ -1,4 +1,6 @@
 import type { DeepPartial, EngineOptions } from '../contract/engine-api.ts';
+import { DEFAULT_CREDENTIAL_PARAMS, DEFAULT_SECRET_PARAMS } from './credential-params.ts';
+import { EngineOptionsError, checkEngineOptions } from './engine-options-schema.ts';
 
 const MiB = 1024 * 1024;
 
@@ -24,37 +26,20 @@ export const defaultEngineOptions: EngineOptions = deepFreeze({
   maxTileBytes: 4 * MiB,
   memoryCacheBytes: 64 * MiB,
   idbCacheBytes: 256 * MiB,
-  // Mapbox, MapTiler, Stadia, Thunderforest and generic token names.
-  credentialParams: ['access_token', 'key', 'api_key', 'apikey', 'token'],
+  // Mapbox/OAuth, Stadia and Thunderforest credentials; MapTiler `key` and generic `token` (see credential-params.ts).
+  credentialParams: [...DEFAULT_CREDENTIAL_PARAMS],
+  secretParams: [...DEFAULT_SECRET_PARAMS],
   // Prefetch gets at most half the slots, and none while visible tiles wait (scheduler). `horizonMs` is both how
   // far ahead the motion model may predict (prefetcher) and how long a prefetch may sit in the queue before it is
   // dropped (tile-priority): a guess still waiting after the furthest time it was meant for is out of date.
   prefetch: { enabled: true, maxShare: 0.5, bytesPerMinute: 8 * MiB, horizonMs: 2000 },
 });
 
-// Deep-merges a partial over complete options (arrays replace) and rejects values that would break the engine's
-// invariants, so a bad `configure` fails loudly instead of, say, silently disabling the in-flight bound.
+// Deep-merges a partial over complete options (arrays replace) and checks the whole result against the schema
+// (engine-options-schema.ts): a bad `configure` fails loudly, naming the field, and changes nothing.
 export function resolveEngineOptions(base: EngineOptions, patch: DeepPartial<EngineOptions> = {}): EngineOptions {
-  const merged = merge(base, patch) as EngineOptions;
-  const positiveInts: [string, number][] = [
-    ['maxInFlight', merged.maxInFlight],
-    ['maxInFlightPerHost', merged.maxInFlightPerHost],
-    ['retry.maxAttempts', merged.retry.maxAttempts],
-    ['breaker.failureThreshold', merged.breaker.failureThreshold],
-  ];
-  for (const [name, value] of positiveInts) {
-    if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be an integer ≥ 1, got ${value}`);
-  }
-  const fractions: [string, number][] = [
-    ['aimd.decreaseFactor', merged.aimd.decreaseFactor],
-    ['prefetch.maxShare', merged.prefetch.maxShare],
-    ['retry.budgetRatio', merged.retry.budgetRatio],
-  ];
-  for (const [name, value] of fractions) {
-    if (!(value >= 0 && value <= 1)) throw new RangeError(`${name} must be within [0, 1], got ${value}`);
-  }
-  if (!(merged.maxTileBytes > 0)) throw new RangeError(`maxTileBytes must be > 0, got ${merged.maxTileBytes}`);
-  return merged;
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw new EngineOptionsError('(options)', 'expected an object');
+  return checkEngineOptions(merge(base, patch));
 }
 
 function merge(base: unknown, patch: unknown): unknown {

@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type CachePolicy from 'http-cache-semantics';
 import type { TileCoord } from '../contract/engine-api.ts';
+import type { UrlSecret } from './credential-params.ts';
 
 export interface MemoryEntry {
   // null: a cached "no tile here" (204/404)
@@ -11,6 +12,8 @@ export interface MemoryEntry {
   coord?: TileCoord;
   // wall-clock ms when the bytes arrived from the network
   storedAt: number;
+  // a resource's URL credentials that its body may repeat: kept in memory only, taken out of the stored copy
+  secrets?: UrlSecret[];
 }
 
 export interface MemoryTierOptions {

@@ -11,8 +11,9 @@ export interface AreaRecord {
   maxZoom: number;
   created: number;
   status: AreaStatus;
-  // the sources as they were when the area was saved, credentials stripped (tokens never persist); `stripped`
-  // says the live source (same id) must be back before downloading resumes
+  // the sources as they were when the area was saved, templates in their persisted form (credentials stripped,
+  // secrets digested: tokens never persist); `stripped` says the live source (same id) must be back before
+  // downloading resumes
   sources: (SourceDescriptor & { stripped: boolean })[];
   total: number;
   done: number;
@@ -34,24 +35,6 @@ export interface AreaStore {
   list(): Promise<unknown[]>;
   put(record: AreaRecord): Promise<void>;
   delete(id: string): Promise<void>;
-}
-
-// Removes credential query parameters from a URL template without parsing it as a URL ({z} must stay as it is).
-export function stripTemplateCredentials(template: string, names: readonly string[]): string {
-  const at = template.indexOf('?');
-  if (at < 0) return template;
-  const lower = new Set(names.map((n) => n.toLowerCase()));
-  const [query, fragment = ''] = template.slice(at + 1).split(/(?=#)/);
-  const kept = query.split('&').filter((pair) => pair !== '' && !lower.has(decodeName(pair.split('=')[0]).toLowerCase()));
-  return template.slice(0, at) + (kept.length > 0 ? `?${kept.join('&')}` : '') + fragment;
-}
-
-function decodeName(name: string): string {
-  try {
-    return decodeURIComponent(name.replace(/\+/g, ' '));
-  } catch {
-    return name;
-  }
 }
 
 export function summaryOf(r: AreaRecord, detail: string | undefined): SavedArea {

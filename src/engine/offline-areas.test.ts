@@ -3,7 +3,7 @@ import type { AreaBBox, SourceDescriptor, TileRequest, TileResponse } from '../c
 import { FakeClock, flushMicrotasks } from '../../test/fake-clock.ts';
 import { EngineError } from './engine-error.ts';
 import { areaTileUrl, listAreaTiles } from './offline-area.ts';
-import { type AreaRecord, type AreaStore, stripTemplateCredentials } from './offline-area-record.ts';
+import type { AreaRecord, AreaStore } from './offline-area-record.ts';
 import { type AreaCache, OfflineAreas, type OfflineAreasOptions } from './offline-areas.ts';
 
 const source: SourceDescriptor = { id: 'v', kind: 'vector', tiles: ['https://t.test/v/{z}/{x}/{y}.pbf?key=SECRET'], minzoom: 0, maxzoom: 14, tileSize: 512 };
@@ -284,14 +284,5 @@ describe('OfflineAreas: the persisted queue', () => {
     const { areas } = setup({}, store);
     await areas.ready;
     expect(areas.list()).toEqual([]);
-  });
-});
-
-describe('stripTemplateCredentials', () => {
-  it('removes credential parameters and keeps the rest, braces untouched', () => {
-    const names = ['access_token', 'key'];
-    expect(stripTemplateCredentials('https://a/{z}/{x}/{y}.pbf?access_token=T&lang=en', names)).toBe('https://a/{z}/{x}/{y}.pbf?lang=en');
-    expect(stripTemplateCredentials('https://a/{z}/{x}/{y}.pbf?KEY=T', names)).toBe('https://a/{z}/{x}/{y}.pbf');
-    expect(stripTemplateCredentials('https://a/{z}/{x}/{y}.pbf', names)).toBe('https://a/{z}/{x}/{y}.pbf');
   });
 });

@@ -7,9 +7,9 @@ import type {
   TileRequest,
   TileResponse,
 } from '../contract/engine-api.ts';
-import { DEFAULT_CREDENTIAL_PARAMS } from './cache-key.ts';
+import { CredentialParams } from './credential-params.ts';
 import { isAborted } from './engine-error.ts';
-import { type AreaRecord, type AreaStore, isAreaRecord, stripTemplateCredentials, summaryOf } from './offline-area-record.ts';
+import { type AreaRecord, type AreaStore, isAreaRecord, summaryOf } from './offline-area-record.ts';
 import {
   type AreaLimits,
   type AreaTile,
@@ -54,10 +54,11 @@ export interface OfflineAreasOptions {
   // and those tiles are then answered from the cache.
   persistIntervalMs: number;
   limits?: AreaLimits;
-  credentialParams: readonly string[];
+  // the cache's rules for credentials in URLs: stored templates take the persisted form cache keys have
+  credentials: CredentialParams;
 }
 
-const DEFAULTS: OfflineAreasOptions = { parallel: 4, persistIntervalMs: 1000, credentialParams: DEFAULT_CREDENTIAL_PARAMS };
+const DEFAULTS: OfflineAreasOptions = { parallel: 4, persistIntervalMs: 1000, credentials: new CredentialParams() };
 
 const NOT_STORED = 'answered but not stored (the server forbids caching, or storage refused it)';
 
@@ -95,8 +96,8 @@ export class OfflineAreas {
     this.ready = this.load();
   }
 
-  configure(options: Partial<Pick<OfflineAreasOptions, 'credentialParams'>>): void {
-    if (options.credentialParams) this.options.credentialParams = options.credentialParams;
+  configure(options: Partial<Pick<OfflineAreasOptions, 'credentials'>>): void {
+    if (options.credentials) this.options.credentials = options.credentials;
   }
 
   // The style's live sources: their templates carry any credentials the stored ones had stripped.
@@ -249,7 +250,7 @@ export class OfflineAreas {
   }
 
   private storedSource(source: SourceDescriptor): AreaRecord['sources'][number] {
-    const tiles = source.tiles.map((t) => stripTemplateCredentials(t, this.options.credentialParams));
+    const tiles = source.tiles.map((t) => this.options.credentials.cleanTemplate(t));
     return { ...source, tiles, stripped: tiles.some((t, i) => t !== source.tiles[i]) };
   }
 
@@ -274,7 +275,7 @@ export class OfflineAreas {
   private liveMatch(stored: SourceDescriptor): SourceDescriptor | undefined {
     const live = this.live.get(stored.id);
     if (!live || live.tiles.length !== stored.tiles.length) return undefined;
-    const same = live.tiles.every((t, i) => stripTemplateCredentials(t, this.options.credentialParams) === stored.tiles[i]);
+    const same = live.tiles.every((t, i) => this.options.credentials.cleanTemplate(t) === stored.tiles[i]);
     return same ? live : undefined;
   }
 

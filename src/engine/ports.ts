@@ -56,6 +56,8 @@ export interface NetworkAnswer {
 // `prefetched` flag; prefetch, revalidate and offline-save reads leave it for the visible one.
 export interface CacheUse {
   purpose?: string;
+  // the asking URL: a stored resource kept without its token is completed with the one this URL carries
+  url?: string;
 }
 
 export interface TileCache {

@@ -247,9 +247,9 @@ describe('TileCache', () => {
   it('applies new memory budgets and credential names at runtime', async () => {
     const { cache, key } = setup({ memoryBytes: 1 << 20 });
     cache.put(key(), okAnswer(tileBytes(100)));
-    cache.configure({ memoryBytes: 1 << 19, credentialParams: ['sig'] });
+    cache.configure({ memoryBytes: 1 << 19, credentialParams: ['sig'], secretParams: [] });
     expect(cache.stats().memory).toMatchObject({ budget: 1 << 19, entries: 1 });
-    expect(cache.keyFor({ url: 'https://t.example/a?sig=1&token=2' })).toContain('token=2');
+    expect(cache.keyFor({ url: 'https://t.example/a?sig=1&token=2' })).toContain('a?token=2');
   });
 
   it('clears both tiers', async () => {
@@ -274,5 +274,50 @@ describe('TileCache with resources (style, TileJSON, sprites, glyphs)', () => {
     expect([...cache.tileSizesByZoom().keys()]).toEqual([coord.z]);
     expect(cache.invalidate([-180, -85, 180, 85], { minZoom: 0, maxZoom: 30 })).toBe(1);
     expect(await cache.get(styleKey), 'invalidating a region leaves resources alone').toBeDefined();
+  });
+
+  // A style or TileJSON fetched with a token repeats it in its tile URLs (the defect: tokens in stored bytes).
+  const TOKEN = 'pk.SECRET-T0KEN';
+  const styleUrl = (token: string) => `https://t.example/style.json?access_token=${token}&key=k-${token}`;
+  const styleBody = (token: string) =>
+    new TextEncoder().encode(JSON.stringify({ sources: { v: { tiles: [`https://t.example/{z}/{x}/{y}.pbf?access_token=${token}&key=k-${token}`] } } }));
+  const text = (bytes: ArrayBuffer | Uint8Array | null | undefined) => new TextDecoder().decode(bytes ?? new Uint8Array(0));
+
+  it('stores a resource without the tokens its URL carried, and serves it whole from memory', async () => {
+    const { cache, store } = setup();
+    const key = cache.keyFor({ url: styleUrl(TOKEN) });
+    cache.put(key, { ...okAnswer(styleBody(TOKEN)), url: styleUrl(TOKEN) });
+    await flushMicrotasks();
+    const stored = store?.records.get(key);
+    expect(stored?.secretNames?.sort()).toEqual(['access_token', 'key']);
+    expect(text(stored?.bytes)).not.toContain('SECRET');
+    expect(key).not.toContain('SECRET');
+    expect(text((await cache.get(key, { url: styleUrl(TOKEN) }))?.bytes)).toBe(text(styleBody(TOKEN)));
+  });
+
+  it('completes a stored resource with the asking URL\'s token (rotated too), and misses without one', async () => {
+    const store = new CacheFakeStore();
+    const first = setup({ store });
+    const key = first.cache.keyFor({ url: styleUrl(TOKEN) });
+    first.cache.put(key, { ...okAnswer(styleBody(TOKEN)), url: styleUrl(TOKEN) });
+    await flushMicrotasks();
+    // the next session: memory is empty, the record comes from the store
+    const next = setup({ store });
+    expect(text((await next.cache.get(key, { url: styleUrl(TOKEN) }))?.bytes)).toBe(text(styleBody(TOKEN)));
+    const rotated = setup({ store });
+    const rotatedUrl = `https://t.example/style.json?access_token=pk.NEW&key=k-${TOKEN}`;
+    expect(rotated.cache.keyFor({ url: rotatedUrl })).toBe(key);
+    expect(text((await rotated.cache.get(key, { url: rotatedUrl }))?.bytes)).toContain('access_token=pk.NEW&');
+    const without = setup({ store });
+    expect(await without.cache.get(key, {}), 'no URL to take the token from: a miss, not a body with a hole').toBeUndefined();
+  });
+
+  it('leaves tiles as they are, even when their URL carries a token', async () => {
+    const { cache, store, key } = setup();
+    const bytes = new TextEncoder().encode('secret');
+    cache.put(key(), { ...okAnswer(bytes), url: 'https://t.example/4/8/5.pbf?access_token=secret' });
+    await flushMicrotasks();
+    expect(store?.records.get(key())?.secretNames).toBeUndefined();
+    expect(text(store?.records.get(key())?.bytes)).toBe('secret');
   });
 });

@@ -1,6 +1,8 @@
 import type CachePolicy from 'http-cache-semantics';
 import type { CacheStats, TileCoord } from '../contract/engine-api.ts';
-import { CacheKey, DEFAULT_CREDENTIAL_PARAMS, parseCacheKey } from './cache-key.ts';
+import { withSecrets, withoutSecrets } from './body-secrets.ts';
+import { CacheKey, parseCacheKey } from './cache-key.ts';
+import { CredentialParams } from './credential-params.ts';
 import { Freshness } from './freshness.ts';
 import { MemoryTier, type MemoryEntry } from './memory-tier.ts';
 import type { CachedTile, CacheUse, NetworkAnswer, TileCache as TileCachePort } from './ports.ts';
@@ -13,8 +15,9 @@ export interface TileCacheOptions {
   memoryBytes?: number;
   // The persistent tier; without one the cache is memory-only and reports idb status 'disabled'.
   store?: TileStore;
-  // EngineOptions.credentialParams; replaces the defaults when given
+  // EngineOptions.credentialParams and secretParams; each replaces its defaults when given
   credentialParams?: readonly string[];
+  secretParams?: readonly string[];
   // Wall-clock epoch ms, for HTTP freshness and record times (see freshness.ts for why not the engine clock).
   now?: () => number;
 }
@@ -38,6 +41,7 @@ const NON_CONSUMING_PURPOSES = new Set(['prefetch', 'revalidate', 'offline-save'
 export class TileCache implements TileCachePort {
   readonly ready: Promise<void>;
   private keys: CacheKey;
+  private credentialLists: { credentialParams?: readonly string[]; secretParams?: readonly string[] };
   private readonly freshness: Freshness;
   private readonly memory: MemoryTier;
   private store?: TileStore;
@@ -50,7 +54,8 @@ export class TileCache implements TileCachePort {
 
   constructor(options: TileCacheOptions = {}) {
     this.now = options.now ?? Date.now;
-    this.keys = new CacheKey(options.credentialParams ?? DEFAULT_CREDENTIAL_PARAMS);
+    this.credentialLists = { credentialParams: options.credentialParams, secretParams: options.secretParams };
+    this.keys = new CacheKey(new CredentialParams(options.credentialParams, options.secretParams));
     this.freshness = new Freshness(this.now);
     this.store = options.store;
     // lru-cache calls dispose before the key leaves the map, so only the store is asked here.
@@ -80,7 +85,7 @@ export class TileCache implements TileCachePort {
     const current = this.memory.get(key);
     if (current) return this.serve(key, current, record ? 'idb' : 'memory', use);
     if (!record) return undefined;
-    const entry = this.promote(record);
+    const entry = this.promote(record, use);
     return entry && this.serve(key, entry, 'idb', use);
   }
 
@@ -108,6 +113,9 @@ export class TileCache implements TileCachePort {
       coord: parts?.coord,
       storedAt: this.now(),
     };
+    // A resource (no tile address) may repeat its URL's token in its body: remember which, for the stored copy.
+    const secrets = !parts?.coord && buffer ? this.keys.params.secretsIn(answer.url) : [];
+    if (secrets.length > 0) entry.secrets = secrets;
     this.supersede(key);
     const inMemory = this.memory.set(key, entry);
     if (entry.coord && (inMemory || this.store)) this.index.insert({ key, source: entry.source, coord: entry.coord });
@@ -156,10 +164,18 @@ export class TileCache implements TileCachePort {
       .filter((extent) => this.memory.has(extent.key) || this.store?.has(extent.key));
   }
 
-  configure(options: { memoryBytes?: number; idbBytes?: number; credentialParams?: readonly string[] }): void {
+  configure(options: { memoryBytes?: number; idbBytes?: number; credentialParams?: readonly string[]; secretParams?: readonly string[] }): void {
     if (options.memoryBytes !== undefined) this.memory.resize(options.memoryBytes);
     if (options.idbBytes !== undefined) this.store?.setBudget(options.idbBytes);
-    if (options.credentialParams) this.keys = new CacheKey(options.credentialParams);
+    if (options.credentialParams || options.secretParams) {
+      this.credentialLists = { ...this.credentialLists, ...definedOnly(options) };
+      this.keys = new CacheKey(new CredentialParams(this.credentialLists.credentialParams, this.credentialLists.secretParams));
+    }
+  }
+
+  /** The rules for credentials in URLs that cache keys follow (saved areas' templates must follow the same). */
+  get credentials(): CredentialParams {
+    return this.keys.params;
   }
 
   // Hit counts belong to the pipeline; sizes, budgets, evictions and store health come from here.
@@ -228,15 +244,24 @@ export class TileCache implements TileCachePort {
     return { bytes: entry.bytes, tier, ...this.freshness.verdict(entry.policy), prefetched };
   }
 
-  private promote(record: TileRecord): MemoryEntry | undefined {
+  private promote(record: TileRecord, use: CacheUse): MemoryEntry | undefined {
     const policy = this.freshness.revive(record.policy);
     if (!policy) {
       this.corruptDropped++;
       this.forget([record.key]);
       return undefined;
     }
+    let bytes: Uint8Array | null = record.bytes && new Uint8Array(record.bytes);
+    let secrets: MemoryEntry['secrets'];
+    if (bytes && record.secretNames?.length) {
+      // Stored without the token its URL carried: completed from the asking URL, or a miss if it has none.
+      secrets = this.keys.params.secretsIn(use.url ?? '');
+      bytes = withSecrets(bytes, record.secretNames, secrets) ?? null;
+      if (!bytes) return undefined;
+    }
     const entry: MemoryEntry = {
-      bytes: record.bytes && new Uint8Array(record.bytes),
+      bytes,
+      ...(secrets ? { secrets } : {}),
       policy,
       prefetched: record.prefetched,
       source: record.source,
@@ -286,8 +311,10 @@ export class TileCache implements TileCachePort {
 
   private recordOf(key: string, entry: MemoryEntry): TileRecord {
     const policy = entry.policy.toObject();
-    const bytes = entry.bytes ? wholeBuffer(entry.bytes) : null;
+    const clean = entry.bytes && entry.secrets ? withoutSecrets(entry.bytes, entry.secrets) : undefined;
+    const bytes = clean ? wholeBuffer(clean.bytes) : entry.bytes ? wholeBuffer(entry.bytes) : null;
     return {
+      ...(clean?.names.length ? { secretNames: clean.names } : {}),
       key,
       source: entry.source,
       coord: entry.coord,
@@ -314,6 +341,13 @@ function ownCopy(bytes: Uint8Array): ArrayBuffer {
   const copy = new Uint8Array(bytes.byteLength);
   copy.set(bytes);
   return copy.buffer;
+}
+
+function definedOnly(options: { credentialParams?: readonly string[]; secretParams?: readonly string[] }) {
+  return {
+    ...(options.credentialParams ? { credentialParams: options.credentialParams } : {}),
+    ...(options.secretParams ? { secretParams: options.secretParams } : {}),
+  };
 }
 
 function wholeBuffer(bytes: Uint8Array): ArrayBuffer {

@@ -278,7 +278,7 @@ export class TileEngine {
     let cached: CachedTile | undefined;
     if (cache) {
       key = cache.keyFor(req);
-      cached = await cache.get(key, { purpose }).catch(() => undefined);
+      cached = await cache.get(key, { purpose, url: req.url }).catch(() => undefined);
       if (signal.aborted) throw signal.reason;
       if (cached && checkTileBytes(cached.bytes ?? new Uint8Array(0), req.kind)) {
         cache.drop(key);

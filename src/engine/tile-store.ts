@@ -17,6 +17,8 @@ export interface TileRecord {
   storedAt: number;
   lastAccess: number;
   prefetched: boolean;
+  // names of the URL's credential parameters whose values the stored bytes hold as placeholders (body-secrets.ts)
+  secretNames?: string[];
 }
 
 export type TileStoreStats = CacheStats['idb'];
@@ -82,6 +84,7 @@ export function isIntactTileMeta(value: unknown): value is TileMeta {
   if (typeof r.key !== 'string' || typeof r.source !== 'string') return false;
   if (!isCount(r.size) || !isTime(r.storedAt) || !isTime(r.lastAccess) || typeof r.prefetched !== 'boolean') return false;
   if (r.coord !== undefined && !isCoord(r.coord)) return false;
+  if (r.secretNames !== undefined && !(Array.isArray(r.secretNames) && r.secretNames.every((n) => typeof n === 'string'))) return false;
   return typeof r.policy === 'object' && r.policy !== null && (r.policy as { v?: unknown }).v === 1;
 }
 
