@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA, type VitePWAOptions } from 'vite-plugin-pwa';
+import { APP_CONTENT_SECURITY_POLICY } from './src/app/content-security-policy.ts';
 
 // The app shell: a Workbox service worker that precaches the built app (HTML, JS, CSS, both workers, icons,
 // manifest) and nothing else. No runtime caching: tiles, the style, TileJSON, sprites and glyphs belong to the
@@ -40,13 +41,21 @@ const appShell: Partial<VitePWAOptions> = {
   },
 };
 
+// The built page carries its Content-Security-Policy itself, so a static host that sends no headers still serves
+// it under one (src/app/content-security-policy.ts). Build only: the dev server injects inline scripts.
+const shipPolicy: Plugin = {
+  name: 'kestrel-content-security-policy',
+  apply: 'build',
+  transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: APP_CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }],
+};
+
 // Shown as window.kestrel.version; a deploy (or the update e2e test) sets KESTREL_BUILD_ID.
 const packageVersion = (JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 // The tile server's URL is baked into dev builds by `npm start` (KESTREL_TILE_URL); a built app falls back to
 // port 8787 on the page's own host, and `?style=` overrides both (see src/app/map/style-url.ts).
 export default defineConfig({
-  plugins: [react(), VitePWA(appShell)],
+  plugins: [react(), VitePWA(appShell), shipPolicy],
   // Worker entries end in .mjs: MapLibre loads a script given to importScriptInWorkers (our tile bridge) with a
   // plain `import()` only when its URL ends in .mjs; otherwise it fetches and evals it, which a strict CSP forbids.
   worker: { format: 'es', rolldownOptions: { output: { entryFileNames: 'assets/[name]-[hash].mjs' } } },

@@ -67,3 +67,37 @@ test.describe('under a strict Content-Security-Policy', () => {
     for (const w of workerScripts) expect(w.csp, `${w.url} is served with the policy`).toBe(POLICY);
   });
 });
+
+test.describe('the policy the build ships', () => {
+  test.beforeEach(resetServer);
+
+  // Served with no header at all, as a bare static host would: the policy must come from the build itself.
+  test('a static host that sends no headers still serves the app under a policy: inline script does not run, the map does', async ({ page, pageErrors }) => {
+    const snapshot = await snapshotDist(process.env.KESTREL_DIST);
+    const bare = await startStaticServer({ root: snapshot.dir });
+    try {
+      await page.goto(`${bare.url}/?${new URLSearchParams({ style: `${tileUrl}/style.json` })}#4/45/5`);
+      await page.evaluate(() => window.kestrel.ready);
+      await page.evaluate(() => window.kestrel.idle());
+      // The browser is the witness: an injected inline script is refused and a violation is reported.
+      const verdict = await page.evaluate(async () => {
+        const violations: string[] = [];
+        document.addEventListener('securitypolicyviolation', (e) => violations.push(e.violatedDirective));
+        const script = document.createElement('script');
+        script.textContent = 'window.__inlineRan = true';
+        document.head.append(script);
+        await new Promise((r) => setTimeout(r, 200));
+        return { ran: (window as unknown as { __inlineRan?: boolean }).__inlineRan === true, violations };
+      });
+      expect(verdict.ran, 'an inline script ran: the built page carries no policy').toBe(false);
+      expect(verdict.violations.some((d) => d.startsWith('script-src'))).toBe(true);
+      const tiles = await page.evaluate(() => window.kestrel.tiles());
+      expect(tiles.delivered, 'the map rendered under its own policy').toBeGreaterThan(4);
+      expect(tiles.inView).toMatchObject({ errored: 0, loading: 0 });
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await bare.close();
+      await snapshot.remove();
+    }
+  });
+});

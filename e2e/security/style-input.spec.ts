@@ -63,6 +63,19 @@ test.describe('untrusted ?style= input', () => {
       expect(ready).toMatch(/must be http\(s\)/);
       expect(notices).toContain(`the ?style= address must be http(s), not ${style.split(':')[0]}:`);
       expect(dialogs).toEqual([]);
+      // refused means never handed to MapLibre: it has no style at all (before the fix, the data: style loaded)
+      await page.waitForTimeout(1000);
+      expect(await page.evaluate(() => ({ style: window.kestrel.map.style !== undefined, loaded: window.kestrel.map.loaded() }))).toEqual({ style: false, loaded: false });
+    });
+  }
+
+  // Relative and protocol-relative addresses used to go to MapLibre's own loader, past the engine and its size cap.
+  for (const [form, style] of [['relative', '/giant-style.json'], ['protocol-relative', '//style.test/giant']] as const) {
+    test(`a ${form} ?style= address goes through the engine: its size cap refuses a giant style`, async ({ page, baseURL }) => {
+      await page.route(`${baseURL}/giant-style.json`, (route) => route.fulfill({ status: 200, body: giant, headers: { 'content-type': 'application/json' } }));
+      const { ready, notices } = await open(page, style);
+      expect(ready).toMatch(/^rejected: Could not load the map style/);
+      expect(notices).toMatch(/too large/);
     });
   }
 

@@ -15,7 +15,7 @@ import { watchEngineHealth } from './map/engine-health.ts';
 import { retryErroredTiles } from './map/retry-errored-tiles.ts';
 import { whenIdle } from './map/map-idle.ts';
 import { readBridgeCensus } from './map/bridge-census.ts';
-import { resolveStyleUrl } from './map/style-url.ts';
+import { resolveStyleUrl, styleUrlProblem } from './map/style-url.ts';
 import { TileTimeline } from './map/tile-timeline.ts';
 import { TileSourcesLayer } from './map/tile-sources-layer.ts';
 import { watchStyleErrors } from './map/watch-style-errors.ts';
@@ -66,7 +66,9 @@ if (engine) {
   void probeStorage().then((storage) => engine.setStorage(storage));
 }
 
-const map = createMap({ container: mapContainer, styleUrl, transformRequest: engine ? (url, type) => routeThroughEngine(url, type, pageId) : undefined });
+// A refused ?style= (javascript:, data:, …) is never handed to MapLibre: the notice says why (watch-style-errors.ts).
+const styleRefused = styleUrlProblem(styleUrl, location.href) !== undefined;
+const map = createMap({ container: mapContainer, styleUrl: styleRefused ? undefined : styleUrl, transformRequest: engine ? (url, type) => routeThroughEngine(url, type, pageId) : undefined });
 const timeline = new TileTimeline(map);
 const ready = watchStyleErrors(map, styleUrl, notices);
 // The rejection is for suites awaiting `ready`; the page itself shows the notice.

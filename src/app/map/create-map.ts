@@ -7,7 +7,8 @@ maplibregl.setWorkerUrl(workerUrl);
 
 export interface CreateMapOptions {
   container: HTMLElement;
-  styleUrl: string;
+  // undefined: no style at all (a refused ?style= address is never handed to MapLibre)
+  styleUrl: string | undefined;
   transformRequest?: maplibregl.RequestTransformFunction;
 }
 

@@ -3,9 +3,17 @@ export const DEFAULT_TILE_PORT = 8787;
 
 // `?style=` wins; then the tile server `npm start` told the dev build about; then port 8787 on the page's host,
 // so a built app served anywhere finds a tile server started beside it with the default port.
-export function resolveStyleUrl(location: { search: string; protocol: string; hostname: string }, tileUrl: string): string {
+// A relative or protocol-relative `?style=` is made absolute against the page: only absolute http(s) addresses
+// are routed through the engine (resource-routing.ts), and a style that bypassed it would bypass its size cap.
+export function resolveStyleUrl(location: { search: string; protocol: string; hostname: string; href: string }, tileUrl: string): string {
   const fromQuery = new URLSearchParams(location.search).get('style');
-  if (fromQuery) return fromQuery;
+  if (fromQuery) {
+    try {
+      return new URL(fromQuery, location.href).href;
+    } catch {
+      return fromQuery;
+    }
+  }
   const base = tileUrl || `${location.protocol}//${location.hostname}:${DEFAULT_TILE_PORT}`;
   return `${base.replace(/\/$/, '')}/style.json`;
 }
