@@ -61,8 +61,21 @@ class FakeAreaCache implements AreaCache {
     // the real cache strips credentials from keys; so does this one
     return req.url.replace(/\?.*$/, '');
   }
+  // keys written and kept; `lose` takes keys out after a write (a quota abort in the batched queue)
+  readonly storedKeys = new Set<string>();
+  lose = new Set<string>();
+  flushes = 0;
   ensureStored(key: string): boolean {
-    return !this.refuse.has(key);
+    if (this.refuse.has(key)) return false;
+    this.storedKeys.add(key);
+    return true;
+  }
+  isStored(key: string): boolean {
+    return this.storedKeys.has(key);
+  }
+  async flush(): Promise<void> {
+    this.flushes++;
+    for (const key of this.lose) this.storedKeys.delete(key);
   }
   dropMany(keys: string[]): void {
     this.dropped.push(...keys);
@@ -93,10 +106,10 @@ class MemoryAreaStore implements AreaStore {
   }
 }
 
-function setup(options: Partial<OfflineAreasOptions> = {}, store = new MemoryAreaStore()) {
+// `cache`: pass the previous page load's to keep what its persistent tier held
+function setup(options: Partial<OfflineAreasOptions> = {}, store = new MemoryAreaStore(), cache = new FakeAreaCache()) {
   const clock = new FakeClock();
   const requests = new FakeRequests();
-  const cache = new FakeAreaCache();
   let n = 0;
   const areas = new OfflineAreas({ clock, now: () => 1_000 + n, request: requests.request, cache, store, newId: () => `id${++n}` }, options);
   areas.setSources([source]);
@@ -251,7 +264,7 @@ describe('OfflineAreas: the persisted queue', () => {
     expect(saved).toMatchObject({ status: 'downloading', done: 2, cursor: 1, finishedAbove: [2], bytes: 20 });
     expect(JSON.stringify(saved)).not.toContain('SECRET');
 
-    const second = setup({ parallel: 2 }, first.store);
+    const second = setup({ parallel: 2 }, first.store, first.cache);
     await second.areas.ready;
     expect(second.cache.pinned.size).toBe(total);
     await second.requests.answerAll(10);
@@ -284,5 +297,46 @@ describe('OfflineAreas: the persisted queue', () => {
     const { areas } = setup({}, store);
     await areas.ready;
     expect(areas.list()).toEqual([]);
+  });
+});
+
+describe('OfflineAreas: done means on disk', () => {
+  it('flushes the store before saying done, and counts a tile the store then lacks as failed', async () => {
+    const { areas, requests, cache } = setup({ parallel: 3 });
+    await areas.save(small);
+    // the last tile's write is dropped in the store's batched queue (a quota abort)
+    const calls: string[] = [];
+    const originalEnsure = cache.ensureStored.bind(cache);
+    cache.ensureStored = (key) => {
+      calls.push(key);
+      if (calls.length === total) cache.lose.add(key);
+      return originalEnsure(key);
+    };
+    await requests.answerAll();
+    await flushMicrotasks();
+    expect(cache.flushes, 'the store was flushed before the verdict').toBeGreaterThan(1);
+    expect(areas.list()[0]).toMatchObject({ status: 'failed', done: total - 1, failed: 1 });
+    expect(areas.list()[0].detail).toMatch(/1 tile was not written to storage/);
+  });
+
+  it('on load, a done area whose tiles went missing says so and fetches them again', async () => {
+    const first = setup();
+    await first.areas.save(small);
+    await first.requests.answerAll();
+    await flushMicrotasks();
+    await first.areas.flush();
+    expect(first.areas.list()[0].status).toBe('done');
+    first.areas.dispose();
+    // site data cleared in part: two of the area's tiles are gone
+    const gone = [...first.cache.storedKeys].slice(0, 2);
+    for (const key of gone) first.cache.storedKeys.delete(key);
+
+    const second = setup({}, first.store, first.cache);
+    await second.areas.ready;
+    expect(second.areas.list()[0].detail).toMatch(/2 saved tiles were missing from storage/);
+    await second.requests.answerAll();
+    await flushMicrotasks();
+    expect(second.requests.calls.map((c) => second.cache.keyFor(c.req)).sort()).toEqual([...gone].sort());
+    expect(second.areas.list()[0]).toMatchObject({ status: 'done', done: total, failed: 0 });
   });
 });

@@ -28,6 +28,10 @@ export interface AreaCache {
   keyFor(req: { url: string; source?: string; coord?: { z: number; x: number; y: number } }): string;
   // the tile is (now) in the persistent tier: copies it there from memory if only memory holds it
   ensureStored(key: string): boolean;
+  // the tile is in the persistent tier (queued writes count; after `flush`, only what was written)
+  isStored(key: string): boolean;
+  // writes every queued tile now, and waits for it (a quota abort drops what it could not write)
+  flush(): Promise<void>;
   dropMany(keys: string[]): void;
   // tiles the persistent tier's LRU eviction must skip; replaces the previous set
   setPinned(keys: ReadonlySet<string>): void;
@@ -74,6 +78,8 @@ interface Area {
   failedSet: Set<number>;
   inFlight: Map<number, AbortController>;
   dirty: boolean;
+  // waiting for the store to write the last tiles before saying "done"
+  finishing?: boolean;
 }
 
 // Saved areas: plan, queue, download through the engine at 'offline-save' priority, persist progress, pin tiles.
@@ -217,16 +223,36 @@ export class OfflineAreas {
 
   private async load(): Promise<void> {
     const stored = await this.deps.store.list().catch(() => []);
+    // the store's catalogue is complete once its queue has been written: what it holds can be checked now
+    await this.deps.cache.flush().catch(() => undefined);
+    const checkable = this.deps.cache.stats().idb.status === 'ok';
     for (const value of stored) {
       if (!isAreaRecord(value) || this.areas.has(value.id)) continue;
       // A download cut short by a reload goes back in the queue, failed tiles included.
       if (value.status === 'downloading') value.status = 'queued';
       const area = this.build(value);
+      // A saved area whose tiles went missing since (site data cleared in part, an older build's eviction) says
+      // so and fetches them again, rather than promising an offline map it no longer has.
+      if (value.status === 'done' && checkable) this.recheck(area);
       if (value.status === 'queued') area.retry = [...area.failedSet];
       this.areas.set(value.id, area);
     }
     this.repin();
     this.pump();
+  }
+
+  private recheck(area: Area): void {
+    const lost = this.unstored(area);
+    if (lost.length === 0) return;
+    const r = area.record;
+    for (const index of lost) {
+      area.failedSet.add(index);
+      r.failed++;
+      r.done--;
+    }
+    r.status = 'queued';
+    r.detail = `${lost.length} saved tile${lost.length === 1 ? ' was' : 's were'} missing from storage; fetching ${lost.length === 1 ? 'it' : 'them'} again`;
+    area.dirty = true;
   }
 
   private build(record: AreaRecord): Area {
@@ -349,13 +375,40 @@ export class OfflineAreas {
     this.pump();
   }
 
+  // "Done" means on disk: the last tiles may still sit in the store's batched write queue, and a quota abort there
+  // drops them. So the store is flushed first, and a tile it does not hold afterwards counts as failed (resume
+  // asks it again) instead of being reported saved.
   private finish(area: Area): void {
     const r = area.record;
-    if (r.status !== 'downloading') return;
-    r.status = area.failedSet.size > 0 ? 'failed' : 'done';
-    if (r.status === 'done') r.detail = undefined;
-    this.persist(area);
-    this.pump();
+    if (r.status !== 'downloading' || area.finishing) return;
+    area.finishing = true;
+    void this.deps.cache
+      .flush()
+      .catch(() => undefined)
+      .then(() => {
+        area.finishing = false;
+        if (this.areas.get(r.id) !== area || r.status !== 'downloading' || area.inFlight.size > 0) return;
+        const lost = this.unstored(area);
+        for (const index of lost) {
+          area.failedSet.add(index);
+          r.failed++;
+          r.done--;
+        }
+        if (lost.length > 0) r.detail = `${lost.length} tile${lost.length === 1 ? ' was' : 's were'} not written to storage (it refused them); resume to ask again`;
+        r.status = area.failedSet.size > 0 ? 'failed' : 'done';
+        if (r.status === 'done') r.detail = undefined;
+        this.persist(area);
+        this.pump();
+      });
+  }
+
+  // Tiles counted saved that the persistent tier does not hold.
+  private unstored(area: Area): number[] {
+    const lost: number[] = [];
+    for (let index = 0; index < area.keys.length; index++) {
+      if (!area.failedSet.has(index) && !this.deps.cache.isStored(area.keys[index])) lost.push(index);
+    }
+    return lost;
   }
 
   private stop(area: Area): void {

@@ -208,6 +208,10 @@ export class TileCache implements TileCachePort {
     return this.store.has(key);
   }
 
+  isStored(key: string): boolean {
+    return this.store?.has(key) ?? false;
+  }
+
   dropMany(keys: string[]): void {
     this.forget(keys);
   }
