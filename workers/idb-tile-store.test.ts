@@ -206,6 +206,24 @@ describe('IdbTileStore: budget and quota', () => {
     expect(await store.get('a')).toBeUndefined();
   });
 
+  it('learns from a quota refusal: the budget drops below what was stored, so it does not fill up and fail again', async () => {
+    const { store, harness } = setup();
+    store.putMany(['a', 'b', 'c', 'd', 'e'].map((k, i) => tileRecord(k, 1000, { lastAccess: EPOCH + i })));
+    await store.flush();
+    harness.failNextTileWrites(1);
+    store.putMany([tileRecord('x', 1000, { lastAccess: EPOCH + 10 })]);
+    await store.flush();
+    const refusedAt = 5 * COST;
+    expect(store.stats().budget).toBeLessThanOrEqual(0.9 * refusedAt);
+    // ten more tiles: the store stays under what the browser refused, evicting as it goes, with no new refusal
+    for (let i = 0; i < 10; i++) {
+      store.putMany([tileRecord(`n${i}`, 1000, { lastAccess: EPOCH + 20 + i })]);
+      await store.flush();
+    }
+    expect(store.stats()).toMatchObject({ status: 'ok', quotaErrors: 1 });
+    expect(store.stats().bytes).toBeLessThan(refusedAt);
+  });
+
   it('goes memory-only for a while when the retry hits the quota too, then recovers', async () => {
     const { store, harness, clock, removed } = setup({ degradeMs: 60_000 });
     store.putMany([tileRecord('a', 1000)]);
@@ -366,6 +384,21 @@ describe('IdbTileStore: surviving the browser', () => {
     expect(store.stats().status).toBe('reopening');
     await clock.advance(500);
     await until(() => store.stats().status === 'ok', 'the second reopen');
+  });
+
+  it('keeps a batch whose eviction meets a closed connection (another tab upgrading), and writes it after the reopen', async () => {
+    const { store, harness, removed } = setup({ budgetBytes: 3 * COST });
+    store.putMany(['a', 'b', 'c'].map((k, i) => tileRecord(k, 1000, { lastAccess: EPOCH + i })));
+    await store.flush();
+    // the connection closes with no event; the next batch must evict first, and its eviction is what fails
+    harness.closeQuietly();
+    store.putMany([tileRecord('d', 1000, { lastAccess: EPOCH + 10 })]);
+    await store.flush();
+    await until(() => harness.connections.length === 2 && store.stats().status === 'ok', 'the reopen');
+    await store.flush();
+    expect(await store.get('d'), 'the batch survived its failed eviction').toBeDefined();
+    expect(removed).not.toContain('d');
+    expect(store.stats().bytes).toBeLessThanOrEqual(3 * COST);
   });
 
   it('reopens when transaction() throws InvalidStateError, keeping queued writes', async () => {

@@ -77,6 +77,8 @@ const QUOTA_SHARE = 0.8;
 const EVICT_HEADROOM = 0.9;
 // After QuotaExceededError the real ceiling is lower than we thought: free 40 % of what we hold.
 const QUOTA_EVICT_RATIO = 0.6;
+// After a quota refusal the budget is capped at this share of what was stored when the browser refused.
+const QUOTA_CAP_MARGIN = 0.9;
 // Reopens are counted over this window; more than `maxReopens` in it means something keeps killing the
 // connection, and fighting it would only burn CPU.
 const REOPEN_WINDOW_MS = 60_000;
@@ -110,6 +112,8 @@ export class IdbTileStore implements TileStore {
   private detail?: string;
   private configuredBudget: number;
   private quotaCap = Infinity;
+  // learned from the browser's refusals (writeBatch); forgotten when a degraded period ends, to try again
+  private refusalCap = Infinity;
   private total = 0;
   private catalogue = new Map<string, CatalogueEntry>();
   private queue: WriteBatch = new Map();
@@ -478,6 +482,8 @@ export class IdbTileStore implements TileStore {
   // Called from reads, writes and stats(), so the degraded period ends without a timer of its own.
   private refreshStatus(): void {
     if (this.status !== 'degraded' || this.clock.now() < this.degradedUntil) return;
+    // the quota may have changed meanwhile (space freed, site data cleared): the learned cap starts over
+    this.refusalCap = Infinity;
     if (this.db) {
       this.status = 'ok';
       this.detail = undefined;
@@ -498,7 +504,7 @@ export class IdbTileStore implements TileStore {
   }
 
   private budget(): number {
-    return Math.min(this.configuredBudget, this.quotaCap);
+    return Math.min(this.configuredBudget, this.quotaCap, this.refusalCap);
   }
 
   // A write not yet committed, newest first: a record, null for a queued delete, undefined for none.
@@ -557,33 +563,46 @@ export class IdbTileStore implements TileStore {
     }
   }
 
+  // Every step of a batch, evictions included, is inside its error handling: a connection that goes away during
+  // an eviction (another tab's versionchange) keeps the batch for the reopened database like one lost in the commit.
   private async writeBatch(db: KestrelDB, batch: WriteBatch, retried: boolean): Promise<void> {
-    let incoming = 0;
-    for (const [key, record] of batch) incoming += (record ? recordCost(record.size) : 0) - (this.catalogue.get(key)?.cost ?? 0);
     const keys = new Set(batch.keys());
-    if (incoming > 0 && this.total + incoming > this.budget()) {
-      await this.evict(db, Math.floor(this.budget() * EVICT_HEADROOM) - incoming, keys);
-    }
     try {
+      let incoming = 0;
+      for (const [key, record] of batch) incoming += (record ? recordCost(record.size) : 0) - (this.catalogue.get(key)?.cost ?? 0);
+      if (incoming > 0 && this.total + incoming > this.budget()) {
+        await this.evict(db, Math.floor(this.budget() * EVICT_HEADROOM) - incoming, keys);
+      }
       await this.commit(db, batch);
     } catch (error) {
-      if (isQuotaError(error)) {
-        this.quotaErrors++;
-        if (!retried) {
-          await this.evict(db, Math.floor(QUOTA_EVICT_RATIO * Math.min(this.budget(), this.total)), keys);
-          return this.writeBatch(db, batch, true);
-        }
+      if (!isQuotaError(error)) return this.writeFailed(db, batch, error);
+      this.quotaErrors++;
+      // The browser refused to grow past what was stored: the budget learns that (with a margin), or the store
+      // would fill to the same size again and cycle refuse → evict → refuse.
+      const refusedAt = this.total;
+      const evictTarget = Math.floor(QUOTA_EVICT_RATIO * Math.min(this.budget(), refusedAt));
+      if (refusedAt > 0) this.refusalCap = Math.min(this.refusalCap, Math.floor(QUOTA_CAP_MARGIN * refusedAt));
+      if (retried) {
         this.abandon(batch);
         return this.degrade('storage quota exceeded even after evicting');
       }
-      if ((this.db !== db || isInvalidState(error)) && this.status !== 'unavailable') {
-        // The connection went away under the write: keep the batch for the reopened database.
-        for (const [key, record] of batch) if (!this.queue.has(key)) this.enqueue(key, record);
-        return this.failed(db, error);
+      try {
+        await this.evict(db, evictTarget, keys);
+      } catch (evictError) {
+        return this.writeFailed(db, batch, evictError);
       }
-      this.abandon(batch);
-      this.detail = `a write failed: ${describe(error)}`;
+      return this.writeBatch(db, batch, true);
     }
+  }
+
+  private writeFailed(db: KestrelDB, batch: WriteBatch, error: unknown): void {
+    if ((this.db !== db || isInvalidState(error)) && this.status !== 'unavailable') {
+      // The connection went away under the write: keep the batch for the reopened database.
+      for (const [key, record] of batch) if (!this.queue.has(key)) this.enqueue(key, record);
+      return this.failed(db, error);
+    }
+    this.abandon(batch);
+    this.detail = `a write failed: ${describe(error)}`;
   }
 
   private async commit(db: KestrelDB, batch: WriteBatch): Promise<void> {

@@ -3,7 +3,7 @@ import type { MeasureKey } from '../../bench/measures.ts';
 import { runOnce, type RunEnv, type RunResult, type ServerStatsReading } from '../../bench/run-scenario.ts';
 import { SCENARIOS, type Scenario, type Variant } from '../../bench/scenarios.ts';
 import { median } from '../../bench/summarise.ts';
-import { resetServer, serverStats, setFaults, test as base, tileUrl } from '../fixtures.ts';
+import { expect, resetServer, serverStats, setFaults, test as base, tileUrl } from '../fixtures.ts';
 import { createKestrel, type Kestrel } from './kestrel.ts';
 
 export type * from './kestrel.ts';
@@ -109,8 +109,9 @@ export const test = base.extend<{ perf: Perf; kestrel: Kestrel }>({
         });
         return { off, engine, median: med, ratio };
       },
+      // Fails, never skips: a regression that leaves the page without its engine must not pass as "skipped".
       requireEngine(result) {
-        test.skip(result.pageMode !== 'engine', `the engine is not live (the page reports mode '${result.pageMode}'): nothing to budget`);
+        expect(result.pageMode, `the engine is not live (the page reports mode '${result.pageMode}'): nothing to budget`).toBe('engine');
       },
     };
     // Every perf test starts and ends with no faults and zeroed server counters (the tile server is shared).
