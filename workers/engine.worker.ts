@@ -49,6 +49,8 @@ const areas = new OfflineAreas({
   store: new IdbAreaStore(() => store.database()),
 }, { credentials: cache.credentials });
 store.holdEviction(areas.ready);
+// A database that attaches late (its open timed out, or it was reopened) holds areas start-up did not see.
+store.onAttached(() => store.holdEviction(areas.reload()));
 
 let persisted: boolean | undefined;
 

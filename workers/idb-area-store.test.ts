@@ -160,4 +160,38 @@ describe('saved areas over IndexedDB', () => {
     expect(await raw.count('savedAreas')).toBe(0);
     raw.close();
   });
+
+  it('an open that times out and attaches later still pins the saved areas before anything is evicted', async () => {
+    const harness = new CacheIdbHarness();
+    const first = boot(harness);
+    await first.areas.ready;
+    await first.areas.save(area);
+    await settle(first.areas);
+    await first.areas.flush();
+    await first.store.flush();
+    first.store.close();
+    const raw = await harness.rawDb();
+    const savedKeys = (await raw.getAllKeys('tiles')).map(String);
+    raw.close();
+    expect(savedKeys.length).toBeGreaterThan(1);
+
+    // The next page load: the open is slow (another tab holds the database), so it times out first.
+    const clock = new FakeClock();
+    const store = new IdbTileStore({ factory: harness.factory, clock, now: () => EPOCH + clock.now(), budgetBytes: COST, openTimeoutMs: 1 });
+    const cache = new TileCache({ store, now: () => EPOCH });
+    const request = async (): Promise<TileResponse> => ({ status: 'ok', data: new ArrayBuffer(1), tier: 'network', stale: false });
+    const areas = new OfflineAreas({ clock: new FakeClock(), now: () => EPOCH, request, cache, store: new IdbAreaStore(() => store.database()) });
+    store.holdEviction(areas.ready);
+    store.onAttached(() => store.holdEviction(areas.reload()));
+    await clock.advance(1);
+    await areas.ready;
+    expect(areas.list(), 'nothing listed while the database was not there').toEqual([]);
+    // the open completes after all; a write over budget then asks for an eviction
+    for (let i = 0; i < 50 && store.stats().status !== 'ok'; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(store.stats().status).toBe('ok');
+    store.putMany([tileRecord('newcomer', 1000, { lastAccess: EPOCH + 1e6 })]);
+    await store.flush();
+    expect(areas.list().map((a) => a.name)).toEqual([area.name]);
+    expect(savedKeys.every((key) => store.has(key)), 'every saved tile survived the eviction').toBe(true);
+  });
 });

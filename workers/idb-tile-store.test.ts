@@ -264,6 +264,23 @@ describe('IdbTileStore: damaged data', () => {
     expect(store.stats()).toMatchObject({ corruptDropped: 1, entries: 0, bytes: 0 });
   });
 
+  it('keeps a newer write made while a corrupt copy of the same tile was being read', async () => {
+    const { store, harness } = setup();
+    store.putMany([tileRecord('a', 1000)]);
+    await store.flush();
+    const raw = await harness.rawDb();
+    await raw.put('tileBytes', new ArrayBuffer(10), 'a');
+    raw.close();
+    const reading = store.get('a');
+    // the network answered meanwhile: a fresh copy is queued while the corrupt one is read
+    store.putMany([tileRecord('a', 1000, { seed: 7 })]);
+    expect(await reading).toBeUndefined();
+    await store.flush();
+    const back = await store.get('a');
+    expect(back, 'the newer write survived the corrupt read').toBeDefined();
+    expect(back?.size).toBe(1000);
+  });
+
   it('deletes a record whose bytes are not an ArrayBuffer', async () => {
     const { store, harness } = setup();
     store.putMany([tileRecord('a', 3)]);

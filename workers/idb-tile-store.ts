@@ -126,12 +126,15 @@ export class IdbTileStore implements TileStore {
   private degradedUntil = 0;
   private reopenTimes: number[] = [];
   private readonly listeners: ((keys: string[]) => void)[] = [];
+  private readonly attachListeners: (() => void)[] = [];
   private evictions = 0;
   private quotaErrors = 0;
   private corruptDropped = 0;
   // tiles of saved offline areas: eviction walks past them
   private pinned: ReadonlySet<string> = new Set();
   private evictionHold: Promise<unknown> = Promise.resolve();
+  // reads in progress per key: a write queued meanwhile marks them superseded (see get)
+  private readonly reads = new Map<string, { superseded: boolean }[]>();
 
   constructor(options: IdbTileStoreOptions = {}) {
     this.factory = options.factory === undefined ? (globalThis.indexedDB ?? null) : options.factory;
@@ -146,8 +149,13 @@ export class IdbTileStore implements TileStore {
   async get(key: string): Promise<TileRecord | undefined> {
     const pending = this.pendingWrite(key);
     if (pending !== undefined) return pending ?? undefined;
-    const db = await this.readableDb();
-    if (!db) return undefined;
+    const read = { superseded: false };
+    this.reads.set(key, [...(this.reads.get(key) ?? []), read]);
+    const db = await this.readableDb().catch(() => undefined);
+    if (!db) {
+      this.endRead(key, read);
+      return undefined;
+    }
     try {
       const tx = settled(db.transaction(['tiles', 'tileBytes'], 'readonly'));
       const [meta, bytes] = await Promise.all([tx.objectStore('tiles').get(key), tx.objectStore('tileBytes').get(key)]);
@@ -155,13 +163,25 @@ export class IdbTileStore implements TileStore {
       const record: unknown = { ...meta, bytes };
       if (isIntactTileRecord(record) && record.key === key) return record;
       this.corruptDropped++;
-      this.delete([key]);
-      this.emit([key]);
+      // A write for this key queued while the corrupt copy was being read replaces it: deleting now would cancel
+      // the newer write (or remove it, once committed).
+      if (!read.superseded) {
+        this.delete([key]);
+        this.emit([key]);
+      }
       return undefined;
     } catch (error) {
       this.failed(db, error);
       return undefined;
+    } finally {
+      this.endRead(key, read);
     }
+  }
+
+  private endRead(key: string, read: { superseded: boolean }): void {
+    const others = this.reads.get(key)?.filter((r) => r !== read) ?? [];
+    if (others.length > 0) this.reads.set(key, others);
+    else this.reads.delete(key);
   }
 
   putMany(records: TileRecord[]): void {
@@ -362,7 +382,17 @@ export class IdbTileStore implements TileStore {
     if (this.db !== db) return;
     this.status = 'ok';
     this.detail = this.reopenTimes.length > 0 ? this.detail && `reopened after: ${this.detail}` : undefined;
+    // Before any write (and its eviction) runs: listeners may hold eviction until they have re-read what they pin.
+    for (const listener of this.attachListeners) listener();
     this.scheduleWrite();
+  }
+
+  /**
+   * Called each time a connection is ready after the first open settled without one (an open that timed out and
+   * attached later, a reopen): what other stores of this database read at start-up may have been missed.
+   */
+  onAttached(listener: () => void): void {
+    this.attachListeners.push(listener);
   }
 
   private async readQuota(): Promise<void> {
@@ -515,6 +545,7 @@ export class IdbTileStore implements TileStore {
   }
 
   private enqueue(key: string, record: TileRecord | null): void {
+    for (const read of this.reads.get(key) ?? []) read.superseded = true;
     this.dequeue(key);
     this.queue.set(key, record);
     this.queueBytes += record?.size ?? 0;

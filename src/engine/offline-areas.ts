@@ -102,6 +102,14 @@ export class OfflineAreas {
     this.ready = this.load();
   }
 
+  /**
+   * Reads the stored areas again, adding those not known yet. For a database that became available after start-up
+   * (an open that timed out, then attached): without it their tiles would be unpinned and evictable.
+   */
+  reload(): Promise<void> {
+    return this.load();
+  }
+
   configure(options: Partial<Pick<OfflineAreasOptions, 'credentials'>>): void {
     if (options.credentials) this.options.credentials = options.credentials;
   }
@@ -222,9 +230,9 @@ export class OfflineAreas {
   }
 
   private async load(): Promise<void> {
+    // Listing waits for the database (and its catalogue): what the store holds can be checked right after. No
+    // flush here: a reload runs while a write waits on it to lift the eviction hold.
     const stored = await this.deps.store.list().catch(() => []);
-    // the store's catalogue is complete once its queue has been written: what it holds can be checked now
-    await this.deps.cache.flush().catch(() => undefined);
     const checkable = this.deps.cache.stats().idb.status === 'ok';
     for (const value of stored) {
       if (!isAreaRecord(value) || this.areas.has(value.id)) continue;
