@@ -37,4 +37,11 @@ describe('RetryBudget', () => {
     budget.recordRequest(1600);
     expect(budget.tryRetry(1600)).toBe(true);
   });
+
+  it('holds only the window of request times in a session that never retries', () => {
+    const budget = new RetryBudget({ budgetRatio: 0.2, budgetFloor: 10, budgetWindowMs: 10_000 });
+    // ten requests a second for an hour, no failure (before: 36,000 timestamps kept)
+    for (let t = 0; t < 3_600_000; t += 100) budget.recordRequest(t);
+    expect(budget.held).toBeLessThanOrEqual(2 * 100 + 64);
+  });
 });

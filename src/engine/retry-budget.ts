@@ -18,7 +18,15 @@ export class RetryBudget {
   }
 
   recordRequest(now: number): void {
+    // Expired here too, not only when a retry is asked: a healthy session never retries, and its log of request
+    // times would otherwise grow for as long as the page is open.
+    this.requests.expire(now - this.options.budgetWindowMs);
     this.requests.push(now);
+  }
+
+  /** Timestamps held (for tests of the bound). */
+  get held(): number {
+    return this.requests.size + this.retries.size;
   }
 
   // Spends one retry if the budget allows it.

@@ -224,7 +224,7 @@ describe('TileCache', () => {
   });
 
   it('stops reporting a tile once neither tier holds it', async () => {
-    const { cache, store, key } = setup({ memoryBytes: 8 * 1024 });
+    const { cache, store, key } = setup({ memoryBytes: 16 * 1024 });
     cache.put(key(), okAnswer(tileBytes(100)));
     store?.lose([key()]);
     expect(cache.coverage([0, 42, 20, 54], 4)).toHaveLength(1); // memory still has it
@@ -233,7 +233,7 @@ describe('TileCache', () => {
   });
 
   it('#inMemory answers for the memory tier only, and #onEvict hears the keys the LRU pushed out', async () => {
-    const { cache, store, key } = setup({ memoryBytes: 8 * 1024 });
+    const { cache, store, key } = setup({ memoryBytes: 16 * 1024 });
     const evicted: string[] = [];
     cache.onEvict((k) => evicted.push(k));
     cache.put(key(), okAnswer(tileBytes(100), undefined, 'prefetch'));

@@ -42,4 +42,12 @@ describe('TileSourceLog', () => {
     expect(log.size).toBe(2);
     expect(log.lookup(['1/0/0', '1/1/0', '1/1/1'])).toEqual({ '1/0/0': 'memory', '1/1/1': 'idb' });
   });
+
+  it('keeps a few sources per address: answers named by URL (no source id) do not pile up', () => {
+    const log = new TileSourceLog();
+    for (let i = 0; i < 1000; i++) log.record({ coord: { z: 1, x: 0, y: 0 }, url: `https://a.test/1/0/0.pbf?v=${i}` }, { tier: i === 999 ? 'network' : 'memory' });
+    const inner = (log as unknown as { byCoord: Map<string, Map<string, unknown>> }).byCoord.get('1/0/0');
+    expect(inner?.size).toBeLessThanOrEqual(8);
+    expect(log.lookup(['1/0/0'])).toEqual({ '1/0/0': 'network' });
+  });
 });

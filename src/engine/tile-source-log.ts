@@ -5,9 +5,12 @@ import type { TileCoord, TileResponse, TileSource } from '../contract/engine-api
 // was a cache hit, but only thanks to the guess.
 const RANK: Record<TileSource, number> = { memory: 0, prefetched: 1, idb: 2, network: 3 };
 
-// Well over the tiles MapLibre keeps (a few hundred), so every tile still on screen has its record, while a long
-// session does not grow the log without end.
-const DEFAULT_CAPACITY = 4096;
+// Over the tiles MapLibre keeps (a few hundred), so every tile still on screen has its record, while a long session
+// does not grow the log without end: at ~250 bytes an address, 1024 addresses stay near 256 KiB (4096 was ~1 MiB).
+const DEFAULT_CAPACITY = 1024;
+// Sources remembered per address: a style has a handful; a source named by URL (no source id) must not add one
+// entry per distinct URL.
+const MAX_SOURCES_PER_ADDRESS = 8;
 
 export function tileSourceOf(response: Pick<TileResponse, 'tier' | 'prefetched'>): TileSource {
   return response.prefetched ? 'prefetched' : response.tier;
@@ -27,7 +30,10 @@ export class TileSourceLog {
     if (!req.coord) return;
     const key = `${req.coord.z}/${req.coord.x}/${req.coord.y}`;
     const sources = this.byCoord.get(key) ?? new Map<string, TileSource>();
-    sources.set(req.source ?? req.url, tileSourceOf(response));
+    const name = req.source ?? req.url;
+    sources.delete(name);
+    sources.set(name, tileSourceOf(response));
+    while (sources.size > MAX_SOURCES_PER_ADDRESS) sources.delete(sources.keys().next().value!);
     // re-inserted so Map order is recency order and the least recently answered address goes first
     this.byCoord.delete(key);
     this.byCoord.set(key, sources);
