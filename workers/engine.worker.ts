@@ -51,6 +51,8 @@ const areas = new OfflineAreas({
 store.holdEviction(areas.ready);
 // A database that attaches late (its open timed out, or it was reopened) holds areas start-up did not see.
 store.onAttached(() => store.holdEviction(areas.reload()));
+// Other tabs' saved areas pin tiles in the same database: eviction reads them there before deleting anything.
+store.setSharedPins(() => areas.storedPins());
 
 let persisted: boolean | undefined;
 

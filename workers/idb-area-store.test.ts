@@ -194,4 +194,35 @@ describe('saved areas over IndexedDB', () => {
     expect(areas.list().map((a) => a.name)).toEqual([area.name]);
     expect(savedKeys.every((key) => store.has(key)), 'every saved tile survived the eviction').toBe(true);
   });
+
+  it("one tab's eviction spares the tiles another tab's saved area pins (two tabs, one database)", async () => {
+    const harness = new CacheIdbHarness();
+    // tab A opens first and knows no area
+    const clockA = new FakeClock();
+    const storeA = new IdbTileStore({ factory: harness.factory, clock: clockA, now: () => EPOCH + clockA.now(), budgetBytes: 2 * COST });
+    const cacheA = new TileCache({ store: storeA, now: () => EPOCH });
+    const areasA = new OfflineAreas({ clock: new FakeClock(), now: () => EPOCH, request: async () => ({ status: 'ok', data: null, tier: 'network', stale: false }), cache: cacheA, store: new IdbAreaStore(() => storeA.database()) });
+    storeA.holdEviction(areasA.ready);
+    storeA.setSharedPins(() => areasA.storedPins());
+    await areasA.ready;
+    // tab B saves an area
+    const b = boot(harness);
+    await b.areas.ready;
+    await b.areas.save(area);
+    await settle(b.areas);
+    await b.areas.flush();
+    await b.store.flush();
+    const raw = await harness.rawDb();
+    const saved = (await raw.getAllKeys('tiles')).map(String);
+    raw.close();
+    expect(saved.length).toBeGreaterThan(2);
+    // tab A writes over its budget and evicts
+    for (let i = 0; i < 4; i++) storeA.putMany([tileRecord(`a${i}`, 1000, { lastAccess: EPOCH + 1e6 + i })]);
+    await storeA.flush();
+    await storeA.evictTo(0);
+    const after = await harness.rawDb();
+    const left = new Set((await after.getAllKeys('tiles')).map(String));
+    after.close();
+    expect(saved.filter((key) => !left.has(key)), "tab B's saved tiles deleted by tab A").toEqual([]);
+  });
 });

@@ -127,6 +127,7 @@ export class IdbTileStore implements TileStore {
   private reopenTimes: number[] = [];
   private readonly listeners: ((keys: string[]) => void)[] = [];
   private readonly attachListeners: (() => void)[] = [];
+  private sharedPins?: () => Promise<ReadonlySet<string>>;
   private evictions = 0;
   private quotaErrors = 0;
   private corruptDropped = 0;
@@ -385,6 +386,11 @@ export class IdbTileStore implements TileStore {
     // Before any write (and its eviction) runs: listeners may hold eviction until they have re-read what they pin.
     for (const listener of this.attachListeners) listener();
     this.scheduleWrite();
+  }
+
+  /** Where eviction learns the tiles pinned by saved areas in the database (any tab's), beyond `setPinned`. */
+  setSharedPins(source: () => Promise<ReadonlySet<string>>): void {
+    this.sharedPins = source;
   }
 
   /**
@@ -669,6 +675,9 @@ export class IdbTileStore implements TileStore {
   private async evict(db: KestrelDB, target: number, keep: Set<string>): Promise<number> {
     if (this.total <= target) return 0;
     await this.evictionHold;
+    // Other tabs share this database: the tiles their saved areas pin are read from it at each eviction, as this
+    // tab's own pins know only the areas it has loaded.
+    const shared = (await this.sharedPins?.().catch(() => undefined)) ?? new Set<string>();
     const tx = settled(db.transaction(['tiles', 'tileBytes'], 'readwrite'));
     const victims: string[] = [];
     const recentlyUsed: string[] = [];
@@ -676,7 +685,7 @@ export class IdbTileStore implements TileStore {
     let cursor = await tx.objectStore('tiles').index('lastAccess').openCursor();
     while (cursor && remaining > target) {
       const key = cursor.primaryKey;
-      if (this.pinned.has(key)) {
+      if (this.pinned.has(key) || shared.has(key)) {
         // saved for offline use: stays until its area is deleted, even if the budget is not met
       } else if (this.touches.has(key)) recentlyUsed.push(key);
       else if (!keep.has(key)) {

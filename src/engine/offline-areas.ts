@@ -91,6 +91,8 @@ export class OfflineAreas {
   private live = new Map<string, SourceDescriptor>();
   private writes: Promise<unknown> = Promise.resolve();
   private persistTimer: unknown;
+  // keys of areas seen in the store but not loaded here (another tab's), by area id
+  private readonly storedKeys = new Map<string, string[]>();
   private disposed = false;
   private ids = 0;
 
@@ -108,6 +110,29 @@ export class OfflineAreas {
    */
   reload(): Promise<void> {
     return this.load();
+  }
+
+  /**
+   * The tiles every saved area in the store pins, this tab's and other tabs' (which share the database but not
+   * this tab's list): the persistent tier's eviction asks before it deletes anything. Keys are computed once per
+   * area and remembered while the area exists.
+   */
+  async storedPins(): Promise<Set<string>> {
+    const records = (await this.deps.store.list().catch(() => [] as unknown[])).filter((value): value is AreaRecord => isAreaRecord(value));
+    const pins = new Set<string>();
+    const seen = new Set<string>();
+    for (const record of records) {
+      seen.add(record.id);
+      let keys = this.areas.get(record.id)?.keys ?? this.storedKeys.get(record.id);
+      if (!keys) {
+        keys = this.build(record).keys;
+        this.storedKeys.set(record.id, keys);
+      }
+      for (const key of keys) pins.add(key);
+    }
+    for (const id of this.storedKeys.keys()) if (!seen.has(id)) this.storedKeys.delete(id);
+    for (const area of this.areas.values()) for (const key of area.keys) pins.add(key);
+    return pins;
   }
 
   configure(options: Partial<Pick<OfflineAreasOptions, 'credentials'>>): void {
