@@ -91,7 +91,8 @@ describe('decideFault', () => {
   });
 
   test('carries the rate-limit retry delay and the slow-body speed', () => {
-    expect(decideFault({ rateLimit: { rate: 1, retryAfterS: 3 } }, 0).outcome).toEqual({ kind: 'rateLimit', retryAfterS: 3 });
+    expect(decideFault({ rateLimit: { rate: 1, retryAfterS: 3 } }, 0).outcome).toEqual({ kind: 'rateLimit', retryAfterS: 3, retryAfterForm: 'seconds' });
+    expect(decideFault({ rateLimit: { rate: 1, retryAfterS: 30, retryAfterForm: 'http-date' } }, 0).outcome).toMatchObject({ retryAfterForm: 'http-date' });
     expect(decideFault({ slowBody: { rate: 1, bytesPerSecond: 99 } }, 0).outcome).toEqual({ kind: 'slowBody', bytesPerSecond: 99 });
   });
 });

@@ -1,10 +1,10 @@
-import type { FaultDocument, LatencySpec } from './faults.ts';
+import type { FaultDocument, LatencySpec, RetryAfterForm } from './faults.ts';
 import { standardNormal, streamFor, type Random } from './prng.ts';
 
 export type FaultOutcome =
   | { kind: 'none' }
   | { kind: 'status'; status: number }
-  | { kind: 'rateLimit'; retryAfterS: number }
+  | { kind: 'rateLimit'; retryAfterS: number; retryAfterForm: RetryAfterForm }
   | { kind: 'hang' }
   | { kind: 'garbage'; body: Buffer }
   | { kind: 'html' }
@@ -57,7 +57,7 @@ export function decideFault(doc: FaultDocument, index: number): FaultDecision {
   for (const [code, r] of Object.entries(doc.status ?? {})) {
     if (hit(r)) return decision({ kind: 'status', status: Number(code) });
   }
-  if (doc.rateLimit && hit(doc.rateLimit.rate)) return decision({ kind: 'rateLimit', retryAfterS: doc.rateLimit.retryAfterS });
+  if (doc.rateLimit && hit(doc.rateLimit.rate)) return decision({ kind: 'rateLimit', retryAfterS: doc.rateLimit.retryAfterS, retryAfterForm: doc.rateLimit.retryAfterForm ?? 'seconds' });
   if (hit(doc.hangRate)) return decision({ kind: 'hang' });
   if (hit(doc.garbageRate)) return decision({ kind: 'garbage', body: garbage(random) });
   if (hit(doc.htmlRate)) return decision({ kind: 'html' });

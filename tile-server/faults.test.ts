@@ -61,6 +61,7 @@ describe('parseFaultDocument', () => {
   test('rejects an unknown nested key with its full path', () => {
     expect(errorOf({ latencyMs: { base: 10, jiter: 5 } })).toContain('unknown key "latencyMs.jiter"');
     expect(errorOf({ rateLimit: { rate: 0.1, retryAfter: 1 } })).toContain('unknown key "rateLimit.retryAfter"');
+    expect(errorOf({ rateLimit: { rate: 0.1, retryAfterForm: 'date' } })).toContain('rateLimit.retryAfterForm must be one of seconds, http-date, none');
   });
 
   test('rejects rates outside [0, 1] and wrong types, naming the key', () => {

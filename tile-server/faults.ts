@@ -1,10 +1,15 @@
 export type LatencySpec = { base: number; jitter: number } | { median: number; p99: number };
 
+export const RETRY_AFTER_FORMS = ['seconds', 'http-date', 'none'] as const;
+export type RetryAfterForm = (typeof RETRY_AFTER_FORMS)[number];
+
 export interface FaultDocument {
   seed?: number;
   latencyMs?: LatencySpec;
   status?: Record<string, number>;
-  rateLimit?: { rate: number; retryAfterS: number };
+  // retryAfterForm: how the 429 states its delay, as real hosts do: delta-seconds (default), an HTTP-date that
+  // many seconds ahead, or no Retry-After at all (nginx's limit_req)
+  rateLimit?: { rate: number; retryAfterS: number; retryAfterForm?: RetryAfterForm };
   hangRate?: number;
   garbageRate?: number;
   htmlRate?: number;
@@ -128,13 +133,19 @@ export function parseFaultDocument(input: unknown): FaultDocument {
   if (input.latencyMs !== undefined) doc.latencyMs = latency(input.latencyMs);
   if (input.status !== undefined) doc.status = statusRates(input.status);
   if (input.rateLimit !== undefined) {
-    const v = object(input.rateLimit, 'rateLimit', '{"rate": 0–1, "retryAfterS": seconds}');
-    onlyKeys(v, 'rateLimit.', ['rate', 'retryAfterS']);
+    const v = object(input.rateLimit, 'rateLimit', '{"rate": 0–1, "retryAfterS": seconds, "retryAfterForm": "seconds" | "http-date" | "none"}');
+    onlyKeys(v, 'rateLimit.', ['rate', 'retryAfterS', 'retryAfterForm']);
     doc.rateLimit = {
       rate: rate(v.rate, 'rateLimit.rate'),
       // Retry-After is whole seconds in HTTP.
       retryAfterS: v.retryAfterS === undefined ? 1 : number(v.retryAfterS, 'rateLimit.retryAfterS', 0, 3600, true),
     };
+    if (v.retryAfterForm !== undefined) {
+      if (!RETRY_AFTER_FORMS.includes(v.retryAfterForm as RetryAfterForm)) {
+        throw new FaultDocumentError(`rateLimit.retryAfterForm must be one of ${RETRY_AFTER_FORMS.join(', ')}, got ${JSON.stringify(v.retryAfterForm)}`);
+      }
+      doc.rateLimit.retryAfterForm = v.retryAfterForm as RetryAfterForm;
+    }
   }
   for (const key of ['hangRate', 'garbageRate', 'htmlRate', 'truncateRate', 'oversizeRate'] as const) {
     if (input[key] !== undefined) doc[key] = rate(input[key], key);

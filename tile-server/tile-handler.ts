@@ -2,6 +2,7 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConnectionLimiter } from './connection-limiter.ts';
 import type { FaultDecision } from './fault-decision.ts';
+import type { RetryAfterForm } from './faults.ts';
 import { CORS_HEADERS } from './http-responses.ts';
 import { acceptsGzip, etagMatches, notModifiedSince } from './http-negotiation.ts';
 import type { ServerStats } from './server-stats.ts';
@@ -162,7 +163,7 @@ export function createTileHandler(deps: TileHandlerDeps): TileHandler {
         sendText(res, outcome.status, 'text/plain; charset=utf-8', `injected fault: HTTP ${outcome.status}\n`);
         return;
       case 'rateLimit':
-        sendText(res, 429, 'text/plain; charset=utf-8', 'injected fault: too many requests\n', { 'Retry-After': String(outcome.retryAfterS) });
+        sendText(res, 429, 'text/plain; charset=utf-8', 'injected fault: too many requests\n', retryAfterHeader(outcome.retryAfterS, outcome.retryAfterForm));
         return;
       case 'garbage':
         writeHead(res, 200, { 'Content-Type': 'application/x-protobuf', 'Content-Length': outcome.body.length, 'Cache-Control': NO_STORE });
@@ -225,4 +226,11 @@ export function createTileHandler(deps: TileHandlerDeps): TileHandler {
   return (req, res, z, x, y) => {
     void handle(req, res, z, x, y);
   };
+}
+
+// The three ways hosts answer a 429: delta-seconds, an HTTP-date (RFC 9110 §10.2.3), or nothing (nginx limit_req).
+export function retryAfterHeader(seconds: number, form: RetryAfterForm, now = Date.now()): Record<string, string> {
+  if (form === 'none') return {};
+  if (form === 'http-date') return { 'Retry-After': new Date(now + seconds * 1000).toUTCString() };
+  return { 'Retry-After': String(seconds) };
 }

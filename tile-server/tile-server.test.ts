@@ -210,6 +210,18 @@ describe('startTileServer over real data', () => {
       expect(reply.headers['retry-after']).toBe('2');
     });
 
+    test('states the Retry-After as an HTTP-date, or not at all, as real hosts do', async () => {
+      server.setFaults({ rateLimit: { rate: 1, retryAfterS: 3600, retryAfterForm: 'http-date' } });
+      const dated = await request(url(WORLD));
+      const at = Date.parse(String(dated.headers['retry-after']));
+      expect(at - Date.now()).toBeGreaterThan(3590_000);
+      expect(at - Date.now()).toBeLessThan(3601_000);
+      server.setFaults({ rateLimit: { rate: 1, retryAfterS: 5, retryAfterForm: 'none' } });
+      const bare = await request(url(WORLD));
+      expect(bare.status).toBe(429);
+      expect(bare.headers['retry-after']).toBeUndefined();
+    });
+
     test('sends garbage as a 200 whose bytes are not the tile', async () => {
       server.setFaults({ garbageRate: 1 });
       const reply = await request(url(WORLD));

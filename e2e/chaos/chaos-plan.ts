@@ -84,6 +84,13 @@ const EXPECTED_NOTICE: Partial<Record<PhaseKind, Phase['expectNotice']>> = {
   'db-upgrade': 'idb',
 };
 
+const RETRY_AFTER_VARIANTS = [
+  { retryAfterS: 1, retryAfterForm: 'seconds' },
+  { retryAfterS: 3600, retryAfterForm: 'seconds' },
+  { retryAfterS: 120, retryAfterForm: 'http-date' },
+  { retryAfterS: 1, retryAfterForm: 'none' },
+] as const;
+
 export function isServerFault(kind: PhaseKind): kind is ServerFaultKind {
   return kind in SERVER_FAULTS;
 }
@@ -95,6 +102,9 @@ export function chaosPlan(seed: number, mode: ChaosMode): ChaosPlan {
     const durationMs = mode === 'short' ? 4000 : 6000 + Math.floor(random() * 4000);
     const phase: Phase = { kind, durationMs };
     if (isServerFault(kind)) phase.faults = { seed: seed * 100 + i, ...SERVER_FAULTS[kind] };
+    // Real hosts say "wait" in three ways, and some say an hour: each seed meets one of them (the engine pauses a
+    // host at most retry.capMs, paces one that names no delay, and must recover within the bound either way).
+    if (kind === '429') phase.faults = { ...phase.faults, rateLimit: { rate: 0.6, ...RETRY_AFTER_VARIANTS[seed % RETRY_AFTER_VARIANTS.length] } };
     const notice = EXPECTED_NOTICE[kind];
     if (notice) phase.expectNotice = notice;
     return phase;

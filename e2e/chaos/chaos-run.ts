@@ -255,7 +255,22 @@ export class ChaosRun {
         break;
       case 'terminate-engine':
         await this.collect(this.main, 'before terminate');
-        await page.evaluate(() => window.kestrel.terminateEngine());
+        {
+          // Killed mid-flight, not at rest: a jump to unseen tiles, then the kill once the engine has asks out.
+          const inFlight = await page.evaluate(async () => {
+            const k = window.kestrel;
+            const c = k.map.getCenter();
+            k.map.jumpTo({ center: [((c.lng + 220) % 360) - 180, Math.max(-60, Math.min(60, -c.lat))], zoom: 5 });
+            let now = 0;
+            for (let i = 0; i < 80 && now === 0; i++) {
+              now = (await k.stats())?.inFlight.now ?? 0;
+              if (now === 0) await new Promise((r) => setTimeout(r, 25));
+            }
+            k.terminateEngine();
+            return now;
+          });
+          result.notes.push(`terminated with ${inFlight} tile request(s) in flight`);
+        }
         this.main.engineLife++;
         result.inFlightLimit = null;
         browserFault('engine worker terminated');

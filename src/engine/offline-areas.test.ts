@@ -301,10 +301,10 @@ describe('OfflineAreas: the persisted queue', () => {
 });
 
 describe('OfflineAreas: done means on disk', () => {
-  it('flushes the store before saying done, and counts a tile the store then lacks as failed', async () => {
+  it('flushes the store before saying done; a tile the store then lacks is asked again, and if still lost, failed', async () => {
     const { areas, requests, cache } = setup({ parallel: 3 });
     await areas.save(small);
-    // the last tile's write is dropped in the store's batched queue (a quota abort)
+    // the last tile's write is dropped in the store's batched queue, every time (storage keeps refusing it)
     const calls: string[] = [];
     const originalEnsure = cache.ensureStored.bind(cache);
     cache.ensureStored = (key) => {
@@ -314,9 +314,33 @@ describe('OfflineAreas: done means on disk', () => {
     };
     await requests.answerAll();
     await flushMicrotasks();
-    expect(cache.flushes, 'the store was flushed before the verdict').toBe(1);
+    await requests.answerAll();
+    await flushMicrotasks();
+    expect(cache.flushes, 'flushed before each verdict').toBe(2);
+    expect(requests.calls, 'the lost tile was asked once more').toHaveLength(total + 1);
     expect(areas.list()[0]).toMatchObject({ status: 'failed', done: total - 1, failed: 1 });
     expect(areas.list()[0].detail).toMatch(/1 tile was not written to storage/);
+  });
+
+  it('a tile whose write was lost once is asked again and the area ends done', async () => {
+    const { areas, requests, cache } = setup({ parallel: 3 });
+    await areas.save(small);
+    let lostOnce: string | undefined;
+    const originalEnsure = cache.ensureStored.bind(cache);
+    let n = 0;
+    cache.ensureStored = (key) => {
+      if (++n === total) {
+        lostOnce = key;
+        cache.lose.add(key);
+      } else if (key === lostOnce) cache.lose.delete(key);
+      return originalEnsure(key);
+    };
+    await requests.answerAll();
+    await flushMicrotasks();
+    await requests.answerAll();
+    await flushMicrotasks();
+    expect(requests.calls).toHaveLength(total + 1);
+    expect(areas.list()[0]).toMatchObject({ status: 'done', done: total, failed: 0 });
   });
 
   it('on load, a done area whose tiles went missing says so and fetches them again', async () => {

@@ -80,6 +80,8 @@ interface Area {
   dirty: boolean;
   // waiting for the store to write the last tiles before saying "done"
   finishing?: boolean;
+  // tiles found missing from storage at the end and asked again in this session
+  reasked: Set<number>;
 }
 
 // Saved areas: plan, queue, download through the engine at 'offline-save' priority, persist progress, pin tiles.
@@ -299,6 +301,7 @@ export class OfflineAreas {
       finished: new Set(record.finishedAbove),
       failedSet: new Set(record.failedTiles),
       inFlight: new Map(),
+      reasked: new Set(),
       dirty: false,
     };
   }
@@ -422,10 +425,20 @@ export class OfflineAreas {
         area.finishing = false;
         if (this.areas.get(r.id) !== area || r.status !== 'downloading' || area.inFlight.size > 0) return;
         const lost = this.unstored(area);
+        // Counted saved but not on disk (a reload cut its write short, a quota abort dropped it): asked once more
+        // in this session, and only then counted failed.
+        const again = lost.filter((index) => !area.reasked.has(index));
         for (const index of lost) {
           area.failedSet.add(index);
           r.failed++;
           r.done--;
+        }
+        if (again.length > 0) {
+          for (const index of again) area.reasked.add(index);
+          area.retry.push(...again);
+          this.markDirty(area);
+          this.pump();
+          return;
         }
         if (lost.length > 0) r.detail = `${lost.length} tile${lost.length === 1 ? ' was' : 's were'} not written to storage (it refused them); resume to ask again`;
         r.status = area.failedSet.size > 0 ? 'failed' : 'done';
