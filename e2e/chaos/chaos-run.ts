@@ -8,7 +8,8 @@ import { dumpIndexedDb, harvest, installProbes, type IdbDump, type PageHarvest }
 
 // Short attempt timeouts and breaker cool-down keep hangs and outages inside a phase of a few seconds; the
 // behaviour is the same as with the defaults, only faster. `audit` makes the engine hash what it hands out.
-export const CHAOS_ENGINE_OPTIONS = { audit: true, retry: { attemptTimeoutMs: 2000, deadlineMs: 10_000 }, breaker: { coolDownMs: 3000 } };
+// A small IndexedDB budget, so eviction runs throughout and the "≤ budget" check means something.
+export const CHAOS_ENGINE_OPTIONS = { audit: true, retry: { attemptTimeoutMs: 2000, deadlineMs: 10_000 }, breaker: { coolDownMs: 3000 }, idbCacheBytes: 2 * 1024 * 1024 };
 export const CHAOS_MAX_IN_FLIGHT = 6;
 // A storage quota far below what a few minutes of browsing stores.
 export const TINY_QUOTA_BYTES = 300 * 1024;
@@ -239,6 +240,8 @@ export class ChaosRun {
         await this.cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: TINY_QUOTA_BYTES });
         this.quota = TINY_QUOTA_BYTES;
         await this.sample(this.main);
+        // Somewhere not yet cached, so the phase writes and the browser has something to refuse.
+        await page.evaluate((center) => window.kestrel.map.jumpTo({ center, zoom: 6 }), [-150 + this.random() * 300, -40 + this.random() * 80] as [number, number]);
         browserFault('tiny quota');
         break;
       case 'clear-site-data':

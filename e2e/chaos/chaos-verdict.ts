@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FailureReason } from '../../src/contract/engine-api.ts';
+import { RECORD_OVERHEAD_BYTES } from '../../src/engine/tile-store.ts';
 import { CHAOS_ENGINE_OPTIONS, CHAOS_MAX_IN_FLIGHT, RECOVERY_BOUND_MS, type ChaosRunData, type FinalState } from './chaos-run.ts';
 import type { ServerTotals } from './chaos-world.ts';
 import { BundleOwners, type Owner } from './source-attribution.ts';
@@ -100,11 +101,16 @@ export function judge(run: ChaosRunData, totals: ServerTotals, distDir: string, 
   }
   const injected = totals.faultsInjected;
   const bodyFaults = (injected.html ?? 0) + (injected.garbage ?? 0) + (injected.truncate ?? 0) + (injected.oversize ?? 0);
-  const caught = BODY_FAULT_REASONS.reduce((n, r) => n + (failures[r] ?? 0), 0);
-  // stats().failures counts requests that finally failed: a truncated body is retried (and usually then arrives),
-  // so it shows up as a retry rather than a failure; HTML, garbage and oversized bodies are not retried.
-  check('nothing wrong delivered', 'bad bodies were refused (failures by reason, or retried)', bodyFaults === 0 || caught + counters.retries > 0,
-    `${bodyFaults} bad bodies injected; final failures: ${BODY_FAULT_REASONS.map((r) => `${r} ${failures[r] ?? 0}`).join(', ')}; ${counters.retries} retries`);
+  // Per kind, against what the server says it injected: HTML, garbage and oversized bodies are refused for good (a
+  // final failure of that reason); a truncated body is retried, so it shows as a retry or a final 'truncated'.
+  const unrefused = [
+    (injected.html ?? 0) > 0 && !(failures['html-body'] ?? 0) ? `html ${injected.html} injected, 0 refused as html-body` : '',
+    (injected.garbage ?? 0) > 0 && !(failures.garbage ?? 0) ? `garbage ${injected.garbage} injected, 0 refused as garbage` : '',
+    (injected.oversize ?? 0) > 0 && !(failures.oversized ?? 0) ? `oversize ${injected.oversize} injected, 0 refused as oversized` : '',
+    (injected.truncate ?? 0) > 0 && !(failures.truncated ?? 0) && counters.retries === 0 ? `truncate ${injected.truncate} injected, neither retried nor refused` : '',
+  ].filter(Boolean);
+  check('nothing wrong delivered', 'bad bodies were refused, each kind by its own reason', unrefused.length === 0,
+    `${bodyFaults} bad bodies injected; final failures: ${BODY_FAULT_REASONS.map((r) => `${r} ${failures[r] ?? 0}`).join(', ')}; ${counters.retries} retries${unrefused.length ? `; ${unrefused.join('; ')}` : ''}`);
 
   // Nothing lost.
   const final = run.final;
@@ -116,6 +122,10 @@ export function judge(run: ChaosRunData, totals: ServerTotals, distDir: string, 
   check('nothing lost', "the bridges' own counts: every ask MapLibre's workers handed the engine ended (open 0)",
     b !== null && b.bridges > 0 && b.open === 0 && b.requests === b.answered + b.errored + b.aborted,
     b === null ? 'no bridge answered the census' : `${b.bridges} bridge(s): requests ${b.requests}, answered ${b.answered}, errored ${b.errored}, aborted ${b.aborted}, open ${b.open} (direct ${b.direct}, re-sent ${b.resent})`);
+  const killed = run.phases.find((p) => p.kind === 'terminate-engine');
+  const killedInFlight = Number(/terminated with (\d+)/.exec(killed?.notes.join(' ') ?? '')?.[1] ?? 0);
+  check('nothing lost', 'the engine worker was killed with tile requests in flight (and every ask still ended)', killed === undefined || killedInFlight > 0,
+    killed ? `${killedInFlight} in flight when it was killed` : 'no terminate phase');
   const unplannedDeaths = final.engineEvents.filter((e) => e.state !== 'running' && !/terminated/.test(e.detail)).map((e) => `${e.detail} (${e.phase})`);
   const recoveries = [...run.phases.map((p) => p.recoveryMs), final.recoveryMs, run.idbUnavailable.recoveryMs];
   const never = run.phases.filter((p) => p.recoveryMs === null).map((p) => p.kind);
@@ -143,8 +153,14 @@ export function judge(run: ChaosRunData, totals: ServerTotals, distDir: string, 
   const grewAfterRefusal = afterRefusal.filter((s, i) => i > 0 && s.engineLife === afterRefusal[i - 1].engineLife && s.idb.bytes > afterRefusal[i - 1].idb.bytes);
   const quotaStart = quotaSamples[0];
   const quotaEnd = quotaSamples.at(-1);
-  check('bounds held', 'IndexedDB ≤ budget; refused by a tiny quota, it sheds and never grows again', idbOver.length === 0 && grewAfterRefusal.length === 0,
-    `max ${mib(Math.max(0, ...run.samples.map((s) => s.idb.bytes)))} (budget ${mib(run.samples[0]?.idb.budget ?? 0)}); ${quotaStart ? `${mib(quotaStart.quota!)} quota set with ${mib(quotaStart.idb.bytes)} stored → ${mib(quotaEnd!.idb.bytes)} at the end (${quotaEnd!.idb.status}, ${quotaEnd!.idb.quotaErrors - quotaStart.idb.quotaErrors} quota errors${refusedAt < 0 ? ': the browser refused no write in the phase' : `, ${grewAfterRefusal.length} samples grew after the refusal`})` : 'no quota phase'}`);
+  check('bounds held', 'refused by a tiny quota, the store sheds and never grows again (the browser did refuse)', quotaStart === undefined || (refusedAt >= 0 && grewAfterRefusal.length === 0),
+    quotaStart ? `${mib(quotaStart.quota!)} quota set with ${mib(quotaStart.idb.bytes)} stored → ${mib(quotaEnd!.idb.bytes)} at the end (${quotaEnd!.idb.status}, ${quotaEnd!.idb.quotaErrors - quotaStart.idb.quotaErrors} quota errors${refusedAt < 0 ? ': the browser refused no write in the phase, so nothing was tested' : `, ${grewAfterRefusal.length} samples grew after the refusal`})` : 'no quota phase');
+  // Witnessed by the browser, not the store's counter: the records IndexedDB holds at the end, as the page reads
+  // them, charged as the store charges them, against the configured budget.
+  const budgetBytes = CHAOS_ENGINE_OPTIONS.idbCacheBytes;
+  const storedBytes = run.idb.tileBytes.reduce((n, r) => n + r.size + RECORD_OVERHEAD_BYTES, 0);
+  check('bounds held', 'IndexedDB ≤ budget: what the browser holds at the end, and every sample of the store', run.idb.exists && storedBytes <= budgetBytes && idbOver.length === 0,
+    `${run.idb.tileBytes.length} records, ${mib(storedBytes)} in IndexedDB at the end (budget ${mib(budgetBytes)}); store samples max ${mib(Math.max(0, ...run.samples.map((s) => s.idb.bytes)))}, ${idbOver.length} over`);
   const budget = retryBudgetViolations(run);
   check('bounds held', 'retries within budget (≤ 20 % of requests + 10 per 10 s window)', budget.length === 0,
     `${counters.retries} retries, budget exhausted ${counters.budgetExhausted}×; ${budget.length ? budget.slice(0, 2).join('; ') : 'no window over'}`);
