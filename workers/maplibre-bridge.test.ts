@@ -40,10 +40,10 @@ const channelName = `kestrel-tiles:${PAGE}`;
 const bytes = (text: string): TileResponse => ({ status: 'ok', data: new TextEncoder().encode(text).buffer as ArrayBuffer, tier: 'network', stale: false });
 
 // An engine worker: serveTileChannel in front of a request function the test controls.
-function startEngine(answer: (url: string) => Promise<TileResponse>) {
+function startEngine(answer: (url: string) => Promise<TileResponse>, auditing = false) {
   const channel = new FakeChannel(channelName);
   const asked: string[] = [];
-  serveTileChannel({ request: (req: { url: string }) => (asked.push(req.url), answer(req.url)) } as never, channel as never);
+  serveTileChannel({ request: (req: { url: string }) => (asked.push(req.url), answer(req.url)), auditing } as never, channel as never);
   return { channel, asked, kill: () => channel.close() };
 }
 
@@ -148,5 +148,39 @@ describe('the MapLibre-worker bridge: every ask ends exactly once', () => {
     await vi.advanceTimersByTimeAsync(10);
     const report = reports.find((m) => m.type === 'census-report');
     expect(report && report.type === 'census-report' ? report.counts : undefined).toMatchObject({ requests: 3, answered: 1, errored: 1, aborted: 1, open: 0 });
+  });
+
+  it('while the engine audits, records the SHA-256 of what it hands MapLibre per URL, without its token', async () => {
+    startEngine(async (u) => bytes(u.endsWith('/8.pbf?access_token=SECRET') ? 'eight' : 'nine'), true);
+    const asks = [load({ url: `${url(8)}?access_token=SECRET` }, new AbortController()), load({ url: url(9) }, new AbortController())];
+    const states = asks.map(settledState);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(states.every((s) => s.done)).toBe(true);
+    const page = new FakeChannel(channelName);
+    const reports: TileChannelMessage[] = [];
+    page.onmessage = (e) => reports.push(e.data);
+    page.postMessage({ type: 'census', deliveries: true });
+    for (let i = 0; i < 20 && !reports.some((m) => m.type === 'census-report'); i++) await vi.advanceTimersByTimeAsync(10);
+    const report = reports.find((m) => m.type === 'census-report');
+    const deliveries = report?.type === 'census-report' ? report.deliveries : undefined;
+    const { createHash } = await import('node:crypto');
+    expect(deliveries).toEqual({
+      'http://tiles.test/1/0/8.pbf': { sha256: [createHash('sha256').update('eight').digest('hex')], ok: 1, noTile: 0 },
+      'http://tiles.test/1/0/9.pbf': { sha256: [createHash('sha256').update('nine').digest('hex')], ok: 1, noTile: 0 },
+    });
+  });
+
+  it('records nothing while the engine does not audit', async () => {
+    startEngine(async () => bytes('x'));
+    const state = settledState(load({ url: url(10) }, new AbortController()));
+    await vi.advanceTimersByTimeAsync(100);
+    expect(state.done).toBe(true);
+    const page = new FakeChannel(channelName);
+    const reports: TileChannelMessage[] = [];
+    page.onmessage = (e) => reports.push(e.data);
+    page.postMessage({ type: 'census', deliveries: true });
+    for (let i = 0; i < 20 && !reports.some((m) => m.type === 'census-report'); i++) await vi.advanceTimersByTimeAsync(10);
+    const report = reports.find((m) => m.type === 'census-report');
+    expect(report?.type === 'census-report' ? report.deliveries : 'none').toEqual({});
   });
 });

@@ -9,6 +9,9 @@
 // fall back to a direct fetch.
 import { parseBridgedTileUrl, pageTileChannel, type BridgeCounts, type TileChannelMessage } from '../src/contract/tile-channel.ts';
 import type { TileResult } from '../src/contract/engine-api.ts';
+import { CacheKey } from '../src/engine/cache-key.ts';
+import { DeliveryAudit } from '../src/engine/delivery-audit.ts';
+import { sha256Hex } from './sha256.ts';
 
 /** The part of BroadcastChannel the bridge uses. */
 export interface ChannelLike {
@@ -59,7 +62,7 @@ interface Ask {
   end: (outcome: AskOutcome) => void;
 }
 
-type AskOutcome = { kind: 'result'; result: TileResult } | { kind: 'direct' } | { kind: 'lost' };
+type AskOutcome = { kind: 'result'; result: TileResult; audit?: boolean } | { kind: 'direct' } | { kind: 'lost' };
 
 const DEFAULTS = {
   ackTimeoutMs: 2000,
@@ -80,6 +83,9 @@ export class TileBridge {
   private readonly pages = new Map<string, PageState>();
   private readonly open = new Map<string, Ask>();
   private readonly counts: BridgeCounts = { requests: 0, answered: 0, errored: 0, aborted: 0, direct: 0, resent: 0, open: 0 };
+  // filled only while the engine audits (its answers say so); keyed by URL without credentials (default rules)
+  private readonly audit = new DeliveryAudit(sha256Hex);
+  private readonly urlKeys = new CacheKey();
 
   constructor(options: TileBridgeOptions = {}) {
     this.options = { ...DEFAULTS, ...definedOnly(options) };
@@ -147,6 +153,9 @@ export class TileBridge {
     }
     const { result } = outcome;
     if (!result.ok) throw new Error(`Tile failed (${result.failure.reason}): ${result.failure.message}`);
+    // What MapLibre is about to get, hashed here (an independent witness of the engine's own audit): the answer of
+    // another ask, or bytes changed in transit, would show as a second hash for the URL.
+    if (outcome.audit) this.audit.record(this.urlKeys.normaliseUrl(url), result.response);
     return { data: result.response.data ?? new ArrayBuffer(0) };
   }
 
@@ -181,13 +190,14 @@ export class TileBridge {
         return;
       }
       case 'result':
-        this.open.get(message.id)?.end({ kind: 'result', result: message.result });
+        this.open.get(message.id)?.end({ kind: 'result', result: message.result, audit: message.audit });
         return;
       case 'held':
         if (message.asker === this.me) this.onHeld(page, message.asked, message.ids);
         return;
       case 'census':
-        page.channel.postMessage({ type: 'census-report', asker: this.me, counts: this.census() });
+        if (!message.deliveries) return page.channel.postMessage({ type: 'census-report', asker: this.me, counts: this.census() });
+        void this.audit.report().then(({ tiles }) => page.channel.postMessage({ type: 'census-report', asker: this.me, counts: this.census(), deliveries: tiles }));
         return;
       default:
         return;

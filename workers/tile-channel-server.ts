@@ -13,7 +13,7 @@ export interface ServerChannel {
 // does for the main thread. Each engine instance has its own id, so bridges can tell a restarted engine (which
 // has never heard of their open asks) from the one that acknowledged them.
 export function serveTileChannel(
-  engine: Pick<TileEngine, 'request'>,
+  engine: Pick<TileEngine, 'request'> & { readonly auditing?: boolean },
   channel: ServerChannel = new BroadcastChannel(TILE_CHANNEL) as unknown as ServerChannel,
   instance: string = Math.random().toString(36).slice(2, 10),
 ): () => void {
@@ -41,7 +41,7 @@ export function serveTileChannel(
     askers.set(id, controller);
     post({ type: 'ack', id, engine: instance });
     engine.request({ ...req, id }, controller.signal).then(
-      (response) => post({ type: 'result', id, result: { ok: true, response } }),
+      (response) => post({ type: 'result', id, result: { ok: true, response }, ...(engine.auditing ? { audit: true } : {}) }),
       (error: unknown) => post({ type: 'result', id, result: { ok: false, failure: toEngineFailure(error) } }),
     ).finally(() => askers.delete(id));
   };

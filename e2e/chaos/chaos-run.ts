@@ -2,6 +2,7 @@ import type { BridgeCensus } from '../../src/app/map/bridge-census.ts';
 import type { Browser, BrowserContext, CDPSession, Page } from '@playwright/test';
 import type { EngineStats } from '../../src/contract/engine-api.ts';
 import { seededRandom } from '../../test/seeded-random.ts';
+import { auditedCoord } from './audited-coord.ts';
 import { PLACES, nextStep, type ChaosPlan, type JourneyStep, type Phase } from './chaos-plan.ts';
 import type { ChaosWorld } from './chaos-world.ts';
 import { dumpIndexedDb, harvest, installProbes, type IdbDump, type PageHarvest } from './page-probes.ts';
@@ -115,7 +116,7 @@ export class ChaosRun {
       await this.collect(this.main, 'end');
       const idb = await dumpIndexedDb(this.main.page);
       const idbUnavailable = await this.idbUnavailableRun();
-      const hashes = await this.serverHashes(idb);
+      const hashes = await this.serverHashes(idb, Object.keys(final.bridge?.deliveries ?? {}));
       return { ...this.data, durationMs: Date.now() - this.data.startedAt, final, idb, idbUnavailable, hashes };
     } finally {
       await this.context.close().catch(() => undefined);
@@ -483,7 +484,7 @@ export class ChaosRun {
       await sleep(200);
     }
     const tiles = await page.evaluate(() => window.kestrel.tiles()).catch(() => null);
-    const bridge = await page.evaluate(() => window.kestrel.bridge()).catch(() => null);
+    const bridge = await page.evaluate(() => window.kestrel.bridge({ deliveries: true })).catch(() => null);
     const engineEvents = await page.evaluate(() => window.kestrel.engineEvents()).catch(() => []);
     const phaseAt = (at: number) => this.data.phases.find((p) => at >= p.startedAt && at <= p.endedAt + (p.recoveryMs ?? 0))?.kind ?? 'between phases';
     const openTiles = await page
@@ -546,11 +547,18 @@ export class ChaosRun {
   }
 
   // The fault-free hash of every tile address the run saw delivered or cached.
-  private async serverHashes(idb: IdbDump): Promise<ChaosRunData['hashes']> {
+  private async serverHashes(idb: IdbDump, bridgeUrls: string[]): Promise<ChaosRunData['hashes']> {
     const host = new URL(this.world.tileUrl).host;
     const keys = new Set<string>();
+    for (const url of bridgeUrls) {
+      const coord = auditedCoord(url, host);
+      if (coord) keys.add(coord);
+    }
     for (const h of this.data.harvests) {
-      for (const key of Object.keys(h.audit?.engine?.tiles ?? {})) if (key.startsWith(`${host}/`)) keys.add(key.slice(host.length + 1));
+      for (const key of Object.keys(h.audit?.engine?.tiles ?? {})) {
+        const coord = auditedCoord(key, host);
+        if (coord) keys.add(coord);
+      }
     }
     for (const record of idb.tileBytes) {
       const coord = /\|(\d+\/\d+\/\d+)\|/.exec(record.key)?.[1];

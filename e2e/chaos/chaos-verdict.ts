@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FailureReason } from '../../src/contract/engine-api.ts';
 import { RECORD_OVERHEAD_BYTES } from '../../src/engine/tile-store.ts';
+import { auditedCoord } from './audited-coord.ts';
 import { CHAOS_ENGINE_OPTIONS, CHAOS_MAX_IN_FLIGHT, RECOVERY_BOUND_MS, type ChaosRunData, type FinalState } from './chaos-run.ts';
 import type { ServerTotals } from './chaos-world.ts';
 import { BundleOwners, type Owner } from './source-attribution.ts';
@@ -50,8 +51,8 @@ export function judge(run: ChaosRunData, totals: ServerTotals, distDir: string, 
   const delivered = new Map<string, { hashes: Set<string>; ok: number; noTile: number }>();
   for (const h of run.harvests) {
     for (const [key, entry] of Object.entries(h.audit?.engine?.tiles ?? {})) {
-      if (!key.startsWith(`${tileHost}/`)) continue;
-      const coord = key.slice(tileHost.length + 1);
+      const coord = auditedCoord(key, tileHost);
+      if (!coord) continue;
       const merged = delivered.get(coord) ?? { hashes: new Set(), ok: 0, noTile: 0 };
       entry.sha256.forEach((hash) => merged.hashes.add(hash));
       merged.ok += entry.ok;
@@ -68,6 +69,21 @@ export function judge(run: ChaosRunData, totals: ServerTotals, distDir: string, 
     else if (entry.ok > 0 && (server.status !== 200 || [...entry.hashes].some((hash) => hash !== server.sha256))) wrong.push(`${coord}: delivered ${[...entry.hashes].join(',')} ≠ server ${server.status} ${server.sha256}`);
     else if (entry.noTile > 0 && server.status === 200) wrong.push(`${coord}: "no tile" delivered for a tile that exists`);
   }
+  // The bridges' own witness: what MapLibre's workers were handed, per URL, for the last page load.
+  const bridgeWrong: string[] = [];
+  let bridgeBodies = 0;
+  const bridgeDeliveries = Object.entries(run.final.bridge?.deliveries ?? {});
+  for (const [url, entry] of bridgeDeliveries) {
+    const coord = auditedCoord(url, tileHost);
+    if (!coord) continue;
+    const server = run.hashes[coord];
+    bridgeBodies += entry.ok + entry.noTile;
+    if (!server) bridgeWrong.push(`${coord}: no server hash`);
+    else if (entry.ok > 0 && (server.status !== 200 || entry.sha256.some((hash) => hash !== server.sha256))) bridgeWrong.push(`${coord}: handed ${entry.sha256.join(',')} ≠ server ${server.status} ${server.sha256}`);
+    else if (entry.noTile > 0 && server.status === 200) bridgeWrong.push(`${coord}: "no tile" handed for a tile that exists`);
+  }
+  check('nothing wrong delivered', 'every tile the bridges handed MapLibre matches /__tilehash (the last page load)', bridgeDeliveries.length > 0 && bridgeWrong.length === 0,
+    `${bridgeDeliveries.length} URLs, ${bridgeBodies} answers verified; ${bridgeWrong.length} wrong${bridgeWrong.length ? `: ${bridgeWrong.slice(0, 3).join('; ')}` : ''}`);
   const hashFailures = run.harvests.reduce((n, h) => n + (h.audit?.engine?.hashFailures ?? 0), 0);
   const auditOn = run.harvests.some((h) => h.audit?.engine?.enabled);
   check('nothing wrong delivered', 'every tile handed to MapLibre matches /__tilehash', auditOn && wrong.length === 0 && hashFailures === 0 && delivered.size > 0,
@@ -335,3 +351,4 @@ function phaseAt(run: ChaosRunData, at: number): string {
   const phase = run.phases.find((p) => at >= p.startedAt && at <= p.endedAt + (p.recoveryMs ?? 0));
   return phase ? `phase ${phase.kind}` : 'between phases';
 }
+

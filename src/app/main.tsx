@@ -107,7 +107,7 @@ window.kestrel = {
   invalidate: (bbox, zoom) => (engine ? engine.invalidate(bbox, zoom) : noEngine()),
   coverage: (bbox, zoom) => (engine ? engine.coverage(bbox, zoom) : noEngine()),
   terminateEngine: () => host?.terminate(),
-  bridge: () => (engine ? readBridgeCensus(tileChannel) : Promise.resolve(null)),
+  bridge: (options) => (engine ? readBridgeCensus(tileChannel, options?.deliveries ? 1000 : 300, options) : Promise.resolve(null)),
   engineEvents: () => host?.events.slice() ?? [],
   audit: async () => ({ engine: engine ? await engine.audit() : null, fallback: host ? { ...host.fallbackAnswers } : null }),
 };

@@ -37,7 +37,8 @@ export interface KestrelWindowContract {
   // the tile asks MapLibre's workers handed the engine, counted by the bridges themselves: requests, answered,
   // errored, aborted, open (direct: ended by a direct fetch; resent: asked again after an engine lost them);
   // null with ?engine=off
-  bridge(): Promise<BridgeCensus | null>;
+  // `{ deliveries: true }`: also what they handed MapLibre while the engine audited (chaos suites)
+  bridge(options?: { deliveries?: boolean }): Promise<BridgeCensus | null>;
   // the engine worker's life on this page: every death (why) and restart, with Date.now() times
   engineEvents(): EngineHostEvent[];
   // chaos suites (with ?engineOptions={"audit":true}): what the current engine worker handed to MapLibre, and the

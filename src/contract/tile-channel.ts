@@ -47,6 +47,9 @@ export interface BridgeCounts {
   open: number;
 }
 
+/** What one bridge handed MapLibre while the engine audited, per tile URL (credential-free): as DeliveryAuditReport. */
+export type BridgeDeliveries = Record<string, { sha256: string[]; ok: number; noTile: number }>;
+
 export type TileChannelMessage =
   // a bridge that just loaded asks whether an engine listens; an engine says 'ready' when it starts and when asked.
   // Messages posted before the engine's channel exists are lost, so bridges hold their requests until 'ready'.
@@ -58,10 +61,12 @@ export type TileChannelMessage =
   | { type: 'cancel'; id: string }
   // engine → MapLibre workers: the request arrived (an asker that hears nothing falls back to a direct fetch)
   | { type: 'ack'; id: string; engine?: string }
-  | { type: 'result'; id: string; result: TileResult }
+  // `audit`: the engine's audit option is on, so the bridge records what it hands MapLibre too
+  | { type: 'result'; id: string; result: TileResult; audit?: boolean }
   // bridge → engine: which of these acknowledged asks do you still hold? engine → bridge: these (the rest are lost)
   | { type: 'status'; asker: string; ids: string[] }
   | { type: 'held'; asker: string; asked: string[]; ids: string[] }
   // page → bridges: report your counts (window.kestrel.bridge()); bridge → page: here they are
-  | { type: 'census' }
-  | { type: 'census-report'; asker: string; counts: BridgeCounts };
+  // `deliveries`: also report what was handed to MapLibre while auditing (URL in its persisted form → SHA-256s)
+  | { type: 'census'; deliveries?: boolean }
+  | { type: 'census-report'; asker: string; counts: BridgeCounts; deliveries?: BridgeDeliveries };

@@ -1,4 +1,4 @@
-import type { DeliveryAuditReport, TileCoord, TileResponse } from '../contract/engine-api.ts';
+import type { DeliveryAuditReport, TileResponse } from '../contract/engine-api.ts';
 
 // SHA-256 of the bytes as lowercase hex. The worker passes WebCrypto; tests pass node:crypto or a fake.
 export type Digest = (bytes: Uint8Array) => Promise<string>;
@@ -16,9 +16,11 @@ interface Entry {
   noTile: number;
 }
 
-// Records what the engine handed out for each tile address ("host/z/x/y"): the SHA-256 of every body and every
-// "no tile" answer, so a test can compare them with what the server would send. Opt-in (`audit: true`): the bytes
-// are copied at once (the caller transfers the buffer right after) and hashed off the critical path.
+// Records what was handed out for each tile resource: the SHA-256 of every body and every "no tile" answer, so a
+// test can compare them with what the server would send. The key names the upstream resource, not just its address:
+// the engine uses the cache key (source, z/x/y and the URL in its persisted form, so two sources on one host are
+// two entries, and no token appears), the MapLibre-worker bridge the URL it was asked for. Opt-in (`audit: true`):
+// the bytes are copied at once (the caller transfers the buffer right after) and hashed off the critical path.
 export class DeliveryAudit {
   private readonly tiles = new Map<string, Entry>();
   private readonly inProgress = new Set<Promise<void>>();
@@ -33,12 +35,10 @@ export class DeliveryAudit {
     private readonly capacity = DEFAULT_CAPACITY,
   ) {}
 
-  // Answers without an address (styles, glyphs, a URL without z/x/y) are not tiles and are not kept.
-  record(req: { url: string; coord?: TileCoord }, response: Pick<TileResponse, 'status' | 'data' | 'tier'>): void {
-    if (!req.coord) return;
-    const key = `${hostOf(req.url)}/${req.coord.z}/${req.coord.x}/${req.coord.y}`;
+  // The caller keeps answers without an address (styles, glyphs) out: they are not tiles.
+  record(key: string, response: Pick<TileResponse, 'status' | 'data'> & { tier?: TileResponse['tier'] }): void {
     const entry = this.entry(key);
-    this.byTier[response.tier]++;
+    if (response.tier) this.byTier[response.tier]++;
     if (response.status === 'no-tile' || response.data === null) {
       entry.noTile++;
       this.noTile++;
@@ -85,13 +85,5 @@ export class DeliveryAudit {
       }
     }
     return entry;
-  }
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return '';
   }
 }

@@ -15,6 +15,7 @@ import { CircuitBreaker } from './circuit-breaker.ts';
 import { ConcurrencyController } from './concurrency-controller.ts';
 import { EngineError, isAborted, Superseded, toEngineFailure } from './engine-error.ts';
 import { DeferredRevalidations } from './deferred-revalidations.ts';
+import { CacheKey } from './cache-key.ts';
 import { DeliveryAudit, type Digest } from './delivery-audit.ts';
 import { defaultEngineOptions, resolveEngineOptions } from './engine-options.ts';
 import { EngineStatsRecorder } from './engine-stats.ts';
@@ -72,6 +73,7 @@ export class TileEngine {
   private readonly deferred: DeferredRevalidations;
   private readonly sources = new TileSourceLog();
   private readonly delivered?: DeliveryAudit;
+  private readonly auditKeys = new CacheKey();
 
   constructor(
     private readonly ports: EnginePorts,
@@ -145,7 +147,7 @@ export class TileEngine {
         else counts.noTile++;
         this.recorder.latencySample(response.tier, this.ports.clock.now() - started, this.ports.clock.now());
         if ((req.purpose ?? 'visible') === 'visible') this.sources.record(req, response);
-        if ((req.purpose ?? 'visible') === 'visible' && this.options.audit) this.delivered?.record(req, response);
+        if ((req.purpose ?? 'visible') === 'visible' && this.options.audit && req.coord) this.delivered?.record(this.auditKey(req), response);
         return response;
       },
       (error: unknown) => {
@@ -161,6 +163,16 @@ export class TileEngine {
   // Where the latest visible answer for each "z/x/y" came from (the overlay's map layer).
   tileSources(keys: readonly string[]): Record<string, TileSource> {
     return this.sources.lookup(keys);
+  }
+
+  /** True while the `audit` option is on: the MapLibre-worker bridge then audits what it hands MapLibre too. */
+  get auditing(): boolean {
+    return this.options.audit === true;
+  }
+
+  // The upstream resource an answer was for, credential-free: the cache key (or, without a cache, the default one).
+  private auditKey(req: TileRequest): string {
+    return (this.ports.cache ?? this.auditKeys).keyFor(req);
   }
 
   // What was handed out for each tile address while the `audit` option was on.
