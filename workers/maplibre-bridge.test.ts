@@ -59,6 +59,17 @@ async function loadBridge(): Promise<void> {
   load = registered;
 }
 
+// The page's census, deliveries included, as window.kestrel.bridge({ deliveries: true }) asks it.
+async function askDeliveries() {
+  const page = new FakeChannel(channelName);
+  const reports: TileChannelMessage[] = [];
+  page.onmessage = (e) => reports.push(e.data);
+  page.postMessage({ type: 'census', deliveries: true });
+  for (let i = 0; i < 20 && !reports.some((m) => m.type === 'census-report'); i++) await vi.advanceTimersByTimeAsync(10);
+  const report = reports.find((m) => m.type === 'census-report');
+  return report?.type === 'census-report' ? report.deliveries : 'no report';
+}
+
 function settledState<T>(promise: Promise<T>) {
   const state: { value?: T; error?: unknown; done: boolean } = { done: false };
   promise.then((value) => Object.assign(state, { value, done: true }), (error: unknown) => Object.assign(state, { error, done: true }));
@@ -156,13 +167,7 @@ describe('the MapLibre-worker bridge: every ask ends exactly once', () => {
     const states = asks.map(settledState);
     await vi.advanceTimersByTimeAsync(100);
     expect(states.every((s) => s.done)).toBe(true);
-    const page = new FakeChannel(channelName);
-    const reports: TileChannelMessage[] = [];
-    page.onmessage = (e) => reports.push(e.data);
-    page.postMessage({ type: 'census', deliveries: true });
-    for (let i = 0; i < 20 && !reports.some((m) => m.type === 'census-report'); i++) await vi.advanceTimersByTimeAsync(10);
-    const report = reports.find((m) => m.type === 'census-report');
-    const deliveries = report?.type === 'census-report' ? report.deliveries : undefined;
+    const deliveries = await askDeliveries();
     const { createHash } = await import('node:crypto');
     expect(deliveries).toEqual({
       'http://tiles.test/1/0/8.pbf': { sha256: [createHash('sha256').update('eight').digest('hex')], ok: 1, noTile: 0 },
@@ -175,12 +180,6 @@ describe('the MapLibre-worker bridge: every ask ends exactly once', () => {
     const state = settledState(load({ url: url(10) }, new AbortController()));
     await vi.advanceTimersByTimeAsync(100);
     expect(state.done).toBe(true);
-    const page = new FakeChannel(channelName);
-    const reports: TileChannelMessage[] = [];
-    page.onmessage = (e) => reports.push(e.data);
-    page.postMessage({ type: 'census', deliveries: true });
-    for (let i = 0; i < 20 && !reports.some((m) => m.type === 'census-report'); i++) await vi.advanceTimersByTimeAsync(10);
-    const report = reports.find((m) => m.type === 'census-report');
-    expect(report?.type === 'census-report' ? report.deliveries : 'none').toEqual({});
+    expect(await askDeliveries()).toEqual({});
   });
 });
