@@ -12,8 +12,8 @@ import { dumpIndexedDb, harvest, installProbes, type IdbDump, type PageHarvest }
 // A small IndexedDB budget, so eviction runs throughout and the "≤ budget" check means something.
 export const CHAOS_ENGINE_OPTIONS = { audit: true, retry: { attemptTimeoutMs: 2000, deadlineMs: 10_000 }, breaker: { coolDownMs: 3000 }, idbCacheBytes: 2 * 1024 * 1024 };
 export const CHAOS_MAX_IN_FLIGHT = 6;
-// A storage quota far below what a few minutes of browsing stores.
-export const TINY_QUOTA_BYTES = 300 * 1024;
+// A storage quota far below what a few minutes of browsing stores (the app shell's precache alone is ~4 MiB).
+export const TINY_QUOTA_BYTES = 16 * 1024;
 // After the faults of a phase stop, every visible tile must be on screen within this.
 export const RECOVERY_BOUND_MS = 30_000;
 const VIEWPORT = { width: 800, height: 600 };
@@ -238,11 +238,22 @@ export class ChaosRun {
         browserFault('offline');
         break;
       case 'tiny-quota':
-        await this.cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: TINY_QUOTA_BYTES });
-        this.quota = TINY_QUOTA_BYTES;
+        {
+          // Far below what the origin already uses, so the very next writes are over it: a quota near the current
+          // usage lets writes through (Chromium's usage accounting lags), and the phase could end with nothing
+          // refused, testing nothing.
+          const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
+          const quota = TINY_QUOTA_BYTES;
+          await this.cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: quota });
+          this.quota = quota;
+          result.notes.push(`quota ${Math.round(quota / 1024)} KiB with ${Math.round(usage / 1024)} KiB in use`);
+        }
         await this.sample(this.main);
-        // Somewhere not yet cached, so the phase writes and the browser has something to refuse.
-        await page.evaluate((center) => window.kestrel.map.jumpTo({ center, zoom: 6 }), [-150 + this.random() * 300, -40 + this.random() * 80] as [number, number]);
+        // Somewhere not yet cached, twice, so the phase writes and the browser has something to refuse.
+        for (let i = 0; i < 2; i++) {
+          await page.evaluate((center) => window.kestrel.map.jumpTo({ center, zoom: 6 }), [-150 + this.random() * 300, -40 + this.random() * 80] as [number, number]);
+          await page.evaluate(() => Promise.race([window.kestrel.idle(), new Promise((r) => setTimeout(r, 3000))]));
+        }
         browserFault('tiny quota');
         break;
       case 'clear-site-data':
