@@ -59,6 +59,21 @@ test.describe('the tile engine', () => {
     await expect.poll(() => page.evaluate(() => window.kestrel.tiles().inView), { timeout: 20_000 }).toMatchObject({ errored: 0, loading: 0 });
   });
 
+  test('a tile the server refuses for good (an HTML page) is asked again with backoff, not every 3 s', async ({ page }) => {
+    test.setTimeout(90_000);
+    await setFaults({ htmlRate: 1 });
+    await page.goto(appPath({ hash: view }));
+    await page.waitForFunction(() => window.kestrel !== undefined);
+    await page.waitForTimeout(21_000);
+    await setFaults({});
+    // the server's own count per tile: the first ask, then retries at ~3 s, +5–10 s, +10–20 s (before: every 3 s, ~7)
+    const { byTile } = await serverStats();
+    const perTile = Object.values(byTile);
+    expect(perTile.length, 'tiles were asked').toBeGreaterThan(0);
+    expect(Math.max(...perTile), 'the refused tiles were retried').toBeGreaterThanOrEqual(2);
+    expect(Math.max(...perTile), 'asks per refused tile in 21 s').toBeLessThanOrEqual(4);
+  });
+
   test('a fast pan cancels queued tiles: the server sees fewer requests than MapLibre asked for', async ({ page }) => {
     // prefetch off: its own requests would blur what cancellation saves
     await openMap(page, { hash: '6/40/-100', params: { maxInFlight: '2', prefetch: 'off' } });
