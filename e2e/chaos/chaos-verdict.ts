@@ -169,13 +169,17 @@ export function judge(run: ChaosRunData, totals: ServerTotals, distDir: string, 
   // Against the configured budget: the store's own budget drops below what it holds when a quota refuses it
   // (learnt, then shed on the next writes), which the tiny-quota check covers.
   const idbOver = run.samples.filter((s) => s.idb.bytes > CHAOS_ENGINE_OPTIONS.idbCacheBytes);
-  const refusedAt = quotaSamples.findIndex((s, i) => i > 0 && s.idb.quotaErrors > quotaSamples[0].idb.quotaErrors);
+  // The phase reloads the page once the quota is set, so every sample in it belongs to an engine that started under
+  // the quota (its counter starts at 0): any quota error is the browser refusing in this phase, even one counted
+  // before the first sample (the first view's writes).
+  const refusedAt = quotaSamples.findIndex((s) => s.idb.quotaErrors > 0);
+  const quotaErrors = Math.max(0, ...quotaSamples.map((s) => s.idb.quotaErrors));
   const afterRefusal = refusedAt < 0 ? [] : quotaSamples.slice(refusedAt);
   const grewAfterRefusal = afterRefusal.filter((s, i) => i > 0 && s.engineLife === afterRefusal[i - 1].engineLife && s.idb.bytes > afterRefusal[i - 1].idb.bytes);
   const quotaStart = quotaSamples[0];
   const quotaEnd = quotaSamples.at(-1);
   check('bounds held', 'refused by a tiny quota, the store sheds and never grows again (the browser did refuse)', quotaStart === undefined || (refusedAt >= 0 && grewAfterRefusal.length === 0),
-    quotaStart ? `${mib(quotaStart.quota!)} quota set with ${mib(quotaStart.idb.bytes)} stored → ${mib(quotaEnd!.idb.bytes)} at the end (${quotaEnd!.idb.status}, ${quotaEnd!.idb.quotaErrors - quotaStart.idb.quotaErrors} quota errors${refusedAt < 0 ? ': the browser refused no write in the phase, so nothing was tested' : `, ${grewAfterRefusal.length} samples grew after the refusal`})` : 'no quota phase');
+    quotaStart ? `${mib(quotaStart.quota!)} quota set, ${mib(quotaStart.idb.bytes)} stored after the reload → ${mib(quotaEnd!.idb.bytes)} at the end (${quotaEnd!.idb.status}, ${quotaErrors} quota errors${refusedAt < 0 ? ': the browser refused no write in the phase, so nothing was tested' : `, ${grewAfterRefusal.length} samples grew after the refusal`})` : 'no quota phase');
   // Witnessed by the browser, not the store's counter: the records IndexedDB holds at the end, as the page reads
   // them, charged as the store charges them, against the configured budget.
   const budgetBytes = CHAOS_ENGINE_OPTIONS.idbCacheBytes;
