@@ -179,7 +179,7 @@ export function judge(run: ChaosRunData, totals: ServerTotals, distDir: string, 
   const quotaStart = quotaSamples[0];
   const quotaEnd = quotaSamples.at(-1);
   check('bounds held', 'refused by a tiny quota, the store sheds and never grows again (the browser did refuse)', quotaStart === undefined || (refusedAt >= 0 && grewAfterRefusal.length === 0),
-    quotaStart ? `${mib(quotaStart.quota!)} quota set, ${mib(quotaStart.idb.bytes)} stored after the reload → ${mib(quotaEnd!.idb.bytes)} at the end (${quotaEnd!.idb.status}, ${quotaErrors} quota errors${refusedAt < 0 ? ': the browser refused no write in the phase, so nothing was tested' : `, ${grewAfterRefusal.length} samples grew after the refusal`})` : 'no quota phase');
+    quotaStart ? `${Math.round(quotaStart.quota! / 1024)} KiB quota set, ${mib(quotaStart.idb.bytes)} stored after the reload → ${mib(quotaEnd!.idb.bytes)} at the end (${quotaEnd!.idb.status}, ${quotaErrors} quota errors${refusedAt < 0 ? ': the browser refused no write in the phase, so nothing was tested' : `, ${grewAfterRefusal.length} samples grew after the refusal`})` : 'no quota phase');
   // Witnessed by the browser, not the store's counter: the records IndexedDB holds at the end, as the page reads
   // them, charged as the store charges them, against the configured budget.
   const budgetBytes = CHAOS_ENGINE_OPTIONS.idbCacheBytes;
