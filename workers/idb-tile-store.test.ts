@@ -143,6 +143,18 @@ describe('IdbTileStore: reads and writes', () => {
   });
 });
 
+// Five tiles stored, then a sixth whose write transaction the browser aborts with QuotaExceededError once.
+async function refusedOnce() {
+  const fixture = setup();
+  const { store, harness } = fixture;
+  store.putMany(['a', 'b', 'c', 'd', 'e'].map((k, i) => tileRecord(k, 1000, { lastAccess: EPOCH + i })));
+  await store.flush();
+  harness.failNextTileWrites(1);
+  store.putMany([tileRecord('x', 1000, { lastAccess: EPOCH + 10 })]);
+  await store.flush();
+  return fixture;
+}
+
 describe('IdbTileStore: budget and quota', () => {
   it('keeps to its byte budget, evicting the least recently used tiles first', async () => {
     const { store, clock, removed } = setup({ budgetBytes: 5 * COST });
@@ -195,24 +207,14 @@ describe('IdbTileStore: budget and quota', () => {
   });
 
   it('evicts and retries once when the write transaction aborts with QuotaExceededError', async () => {
-    const { store, harness } = setup();
-    store.putMany(['a', 'b', 'c', 'd', 'e'].map((k, i) => tileRecord(k, 1000, { lastAccess: EPOCH + i })));
-    await store.flush();
-    harness.failNextTileWrites(1);
-    store.putMany([tileRecord('x', 1000, { lastAccess: EPOCH + 10 })]);
-    await store.flush();
+    const { store } = await refusedOnce();
     expect(store.stats()).toMatchObject({ status: 'ok', quotaErrors: 1, evictions: 2, entries: 4 });
     expect(await store.get('x')).toBeDefined();
     expect(await store.get('a')).toBeUndefined();
   });
 
   it('learns from a quota refusal: the budget drops below what was stored, so it does not fill up and fail again', async () => {
-    const { store, harness } = setup();
-    store.putMany(['a', 'b', 'c', 'd', 'e'].map((k, i) => tileRecord(k, 1000, { lastAccess: EPOCH + i })));
-    await store.flush();
-    harness.failNextTileWrites(1);
-    store.putMany([tileRecord('x', 1000, { lastAccess: EPOCH + 10 })]);
-    await store.flush();
+    const { store } = await refusedOnce();
     const refusedAt = 5 * COST;
     expect(store.stats().budget).toBeLessThanOrEqual(0.9 * refusedAt);
     // ten more tiles: the store stays under what the browser refused, evicting as it goes, with no new refusal

@@ -127,6 +127,8 @@ export class IdbTileStore implements TileStore {
   private reopenTimes: number[] = [];
   private readonly listeners: ((keys: string[]) => void)[] = [];
   private readonly attachListeners: (() => void)[] = [];
+  // the first open has settled (attached, failed or timed out): later attaches are news to other stores
+  private firstOpenSettled = false;
   private sharedPins?: () => Promise<ReadonlySet<string>>;
   private evictions = 0;
   private quotaErrors = 0;
@@ -135,7 +137,7 @@ export class IdbTileStore implements TileStore {
   private pinned: ReadonlySet<string> = new Set();
   private evictionHold: Promise<unknown> = Promise.resolve();
   // reads in progress per key: a write queued meanwhile marks them superseded (see get)
-  private readonly reads = new Map<string, { superseded: boolean }[]>();
+  private readonly reads = new Map<string, Set<{ superseded: boolean }>>();
 
   constructor(options: IdbTileStoreOptions = {}) {
     this.factory = options.factory === undefined ? (globalThis.indexedDB ?? null) : options.factory;
@@ -144,14 +146,17 @@ export class IdbTileStore implements TileStore {
     this.now = options.now ?? Date.now;
     this.estimate = options.estimate ?? defaultEstimate();
     this.configuredBudget = options.budgetBytes ?? DEFAULT_IDB_BUDGET_BYTES;
-    this.ready = this.startOpen();
+    this.ready = this.startOpen().finally(() => {
+      this.firstOpenSettled = true;
+    });
   }
 
   async get(key: string): Promise<TileRecord | undefined> {
     const pending = this.pendingWrite(key);
     if (pending !== undefined) return pending ?? undefined;
     const read = { superseded: false };
-    this.reads.set(key, [...(this.reads.get(key) ?? []), read]);
+    const reads = this.reads.get(key) ?? new Set();
+    this.reads.set(key, reads.add(read));
     const db = await this.readableDb().catch(() => undefined);
     if (!db) {
       this.endRead(key, read);
@@ -180,9 +185,9 @@ export class IdbTileStore implements TileStore {
   }
 
   private endRead(key: string, read: { superseded: boolean }): void {
-    const others = this.reads.get(key)?.filter((r) => r !== read) ?? [];
-    if (others.length > 0) this.reads.set(key, others);
-    else this.reads.delete(key);
+    const reads = this.reads.get(key);
+    reads?.delete(read);
+    if (reads?.size === 0) this.reads.delete(key);
   }
 
   putMany(records: TileRecord[]): void {
@@ -384,7 +389,8 @@ export class IdbTileStore implements TileStore {
     this.status = 'ok';
     this.detail = this.reopenTimes.length > 0 ? this.detail && `reopened after: ${this.detail}` : undefined;
     // Before any write (and its eviction) runs: listeners may hold eviction until they have re-read what they pin.
-    for (const listener of this.attachListeners) listener();
+    // The first open is what everyone awaits at start-up (`ready`, `database()`): only later attaches are told.
+    if (this.firstOpenSettled) for (const listener of this.attachListeners) listener();
     this.scheduleWrite();
   }
 
@@ -394,8 +400,8 @@ export class IdbTileStore implements TileStore {
   }
 
   /**
-   * Called each time a connection is ready after the first open settled without one (an open that timed out and
-   * attached later, a reopen): what other stores of this database read at start-up may have been missed.
+   * Called each time a connection is ready after the first open has settled (an open that timed out and attached
+   * later, a reopen): what other stores of this database read at start-up may have been missed.
    */
   onAttached(listener: () => void): void {
     this.attachListeners.push(listener);

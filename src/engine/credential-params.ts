@@ -42,7 +42,10 @@ export class CredentialParams {
   private readonly strip: Set<string>;
   private readonly digest: Set<string>;
 
-  constructor(credentialParams: readonly string[] = DEFAULT_CREDENTIAL_PARAMS, secretParams: readonly string[] = DEFAULT_SECRET_PARAMS) {
+  constructor(
+    readonly credentialParams: readonly string[] = DEFAULT_CREDENTIAL_PARAMS,
+    readonly secretParams: readonly string[] = DEFAULT_SECRET_PARAMS,
+  ) {
     this.strip = new Set(credentialParams.map((name) => name.toLowerCase()));
     // A name in both lists is stripped: the user said its value never changes the resource.
     this.digest = new Set(secretParams.map((name) => name.toLowerCase()).filter((name) => !this.strip.has(name)));

@@ -33,10 +33,12 @@ export interface MemoryTierStats {
 
 export const DEFAULT_MEMORY_BYTES = 64 * 1024 * 1024;
 
-// What an entry costs besides its bytes: the policy object with its kept headers, the entry, its key string and
-// lru-cache's node. Measured at ~870 bytes of heap per entry without the node (20,000 entries, Node 20, --expose-gc;
-// 512 was charged before, so small tiles cost about twice what the budget counted). It also gives cached "no tile"
-// answers a size, which lru-cache requires to be positive, and stops them growing without bound.
+// What an entry costs besides its bytes: the policy object with its kept headers, the entry, its key string,
+// lru-cache's node and the spatial index's entry. `node --expose-gc --import tsx test/memory-entry-cost.bench.ts`
+// measures it through the cache's own put: about 1,160 bytes of heap per entry in Node 20 (512 was charged before;
+// 1 KiB still leaves about a tenth uncharged there, while the browser soak shows the worker's heap beyond this
+// charge no longer growing). It also gives cached "no tile" answers a size, which lru-cache requires to be
+// positive, and stops them growing without bound.
 export const ENTRY_OVERHEAD_BYTES = 1024;
 
 // One entry may take at most an eighth of the budget, so a single huge resource cannot flush the

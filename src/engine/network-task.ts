@@ -114,15 +114,18 @@ export function networkTask(ctx: NetworkTaskContext, spec: NetworkTaskSpec): Att
     if (result.retryAfterMs !== undefined) ctx.pauseHost(spec.host, done + Math.min(result.retryAfterMs, o.retry.capMs));
     // An error answer we may not read (no CORS headers on a host whose tiles carry them) is often that host's 429:
     // pace the host as for one, while the retry itself still spends the budget (it may as well be a 5xx).
-    if (result.reason === 'unreadable-error' && ctx.pacer) ctx.pauseHost(spec.host, done + ctx.pacer.throttled(spec.host, done));
+    const paceHost = (pacer: HostPacer) => {
+      const spacing = pacer.throttled(spec.host, done);
+      ctx.pauseHost(spec.host, done + spacing);
+      return spacing;
+    };
+    if (result.reason === 'unreadable-error' && ctx.pacer) paceHost(ctx.pacer);
     // A 429 that names no time is a congestion signal, not a failure of this tile: the host is alive and says we
     // are above its rate. Pace the host and ask again, without spending the retry budget or an attempt; the
     // deadline still ends a tile the host keeps refusing. (Storms against a host that is down are 5xx, timeouts
     // and network errors: those still go through the budget.)
     if (result.reason === 'http-429' && result.retryAfterMs === undefined && ctx.pacer) {
-      const spacing = ctx.pacer.throttled(spec.host, done);
-      ctx.pauseHost(spec.host, done + spacing);
-      if (done + spacing < deadlineAt) {
+      if (done + paceHost(ctx.pacer) < deadlineAt) {
         recorder.c.retries.total++;
         recorder.c.retries.paced++;
         if (attempt === 1) recorder.c.requests.retried++;

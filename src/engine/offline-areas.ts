@@ -115,17 +115,18 @@ export class OfflineAreas {
   }
 
   /**
-   * The tiles every saved area in the store pins, this tab's and other tabs' (which share the database but not
-   * this tab's list): the persistent tier's eviction asks before it deletes anything. Keys are computed once per
-   * area and remembered while the area exists.
+   * The tiles pinned by saved areas in the store that this tab has not loaded (other tabs', which share the database
+   * but not this tab's list; this tab's own are pinned through `setPinned`): the persistent tier's eviction asks
+   * before it deletes anything. Keys are computed once per area and remembered while the area exists.
    */
   async storedPins(): Promise<Set<string>> {
     const records = (await this.deps.store.list().catch(() => [] as unknown[])).filter((value): value is AreaRecord => isAreaRecord(value));
     const pins = new Set<string>();
     const seen = new Set<string>();
     for (const record of records) {
+      if (this.areas.has(record.id)) continue;
       seen.add(record.id);
-      let keys = this.areas.get(record.id)?.keys ?? this.storedKeys.get(record.id);
+      let keys = this.storedKeys.get(record.id);
       if (!keys) {
         keys = this.build(record).keys;
         this.storedKeys.set(record.id, keys);
@@ -133,7 +134,6 @@ export class OfflineAreas {
       for (const key of keys) pins.add(key);
     }
     for (const id of this.storedKeys.keys()) if (!seen.has(id)) this.storedKeys.delete(id);
-    for (const area of this.areas.values()) for (const key of area.keys) pins.add(key);
     return pins;
   }
 
@@ -280,11 +280,7 @@ export class OfflineAreas {
     const lost = this.unstored(area);
     if (lost.length === 0) return;
     const r = area.record;
-    for (const index of lost) {
-      area.failedSet.add(index);
-      r.failed++;
-      r.done--;
-    }
+    this.countFailed(area, lost);
     r.status = 'queued';
     r.detail = `${lost.length} saved tile${lost.length === 1 ? ' was' : 's were'} missing from storage; fetching ${lost.length === 1 ? 'it' : 'them'} again`;
     area.dirty = true;
@@ -428,11 +424,7 @@ export class OfflineAreas {
         // Counted saved but not on disk (a reload cut its write short, a quota abort dropped it): asked once more
         // in this session, and only then counted failed.
         const again = lost.filter((index) => !area.reasked.has(index));
-        for (const index of lost) {
-          area.failedSet.add(index);
-          r.failed++;
-          r.done--;
-        }
+        this.countFailed(area, lost);
         if (again.length > 0) {
           for (const index of again) area.reasked.add(index);
           area.retry.push(...again);
@@ -446,6 +438,15 @@ export class OfflineAreas {
         this.persist(area);
         this.pump();
       });
+  }
+
+  // Tiles counted saved that turned out not to be: failed now (resume, or the retry list, asks them again).
+  private countFailed(area: Area, indices: readonly number[]): void {
+    for (const index of indices) {
+      area.failedSet.add(index);
+      area.record.failed++;
+      area.record.done--;
+    }
   }
 
   // Tiles counted saved that the persistent tier does not hold.

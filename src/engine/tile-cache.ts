@@ -41,7 +41,6 @@ const NON_CONSUMING_PURPOSES = new Set(['prefetch', 'revalidate', 'offline-save'
 export class TileCache implements TileCachePort {
   readonly ready: Promise<void>;
   private keys: CacheKey;
-  private credentialLists: { credentialParams?: readonly string[]; secretParams?: readonly string[] };
   private readonly freshness: Freshness;
   private readonly memory: MemoryTier;
   private store?: TileStore;
@@ -54,7 +53,6 @@ export class TileCache implements TileCachePort {
 
   constructor(options: TileCacheOptions = {}) {
     this.now = options.now ?? Date.now;
-    this.credentialLists = { credentialParams: options.credentialParams, secretParams: options.secretParams };
     this.keys = new CacheKey(new CredentialParams(options.credentialParams, options.secretParams));
     this.freshness = new Freshness(this.now);
     this.store = options.store;
@@ -168,8 +166,8 @@ export class TileCache implements TileCachePort {
     if (options.memoryBytes !== undefined) this.memory.resize(options.memoryBytes);
     if (options.idbBytes !== undefined) this.store?.setBudget(options.idbBytes);
     if (options.credentialParams || options.secretParams) {
-      this.credentialLists = { ...this.credentialLists, ...definedOnly(options) };
-      this.keys = new CacheKey(new CredentialParams(this.credentialLists.credentialParams, this.credentialLists.secretParams));
+      const current = this.keys.params;
+      this.keys = new CacheKey(new CredentialParams(options.credentialParams ?? current.credentialParams, options.secretParams ?? current.secretParams));
     }
   }
 
@@ -345,13 +343,6 @@ function ownCopy(bytes: Uint8Array): ArrayBuffer {
   const copy = new Uint8Array(bytes.byteLength);
   copy.set(bytes);
   return copy.buffer;
-}
-
-function definedOnly(options: { credentialParams?: readonly string[]; secretParams?: readonly string[] }) {
-  return {
-    ...(options.credentialParams ? { credentialParams: options.credentialParams } : {}),
-    ...(options.secretParams ? { secretParams: options.secretParams } : {}),
-  };
 }
 
 function wholeBuffer(bytes: Uint8Array): ArrayBuffer {
