@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 // window.kestrel's type (a global augmentation)
-import type {} from '../src/app/window-contract.ts';
+import type {} from '../packages/kestrel/src/maplibre/window-contract.ts';
 
 // Camera moves as plain data, so the same journey runs in the benchmark and in the Playwright perf suite, and
 // is replayed inside the page with MapLibre's own animations (time-based: both modes move identically).

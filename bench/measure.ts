@@ -1,8 +1,8 @@
 import type { BrowserContext, CDPSession, Page } from '@playwright/test';
-import type { EngineStats } from '../src/contract/engine-api.ts';
-import type { TileTimelineSummary } from '../src/app/map/tile-timeline.ts';
+import type { EngineStats } from '../packages/kestrel/src/contract/engine-api.ts';
+import type { TileTimelineSummary } from '../packages/kestrel/src/maplibre/tile-timeline.ts';
 // window.kestrel's type (a global augmentation)
-import type {} from '../src/app/window-contract.ts';
+import type {} from '../packages/kestrel/src/maplibre/window-contract.ts';
 
 // Installed before any page script (context.addInitScript). Plain JS in a string on purpose: tsx/esbuild wrap
 // named functions in `__name(…)` when they are serialised into the page, so the shim for that goes here too.

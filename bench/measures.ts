@@ -1,5 +1,5 @@
-import type { EngineStats } from '../src/contract/engine-api.ts';
-import { quantileSorted } from '../src/engine/percentiles.ts';
+import type { EngineStats } from '../packages/kestrel/src/contract/engine-api.ts';
+import { quantileSorted } from '../packages/kestrel/src/engine/percentiles.ts';
 import type { TileDelta } from './measure.ts';
 
 export interface MeasureInfo {

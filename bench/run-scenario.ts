@@ -19,7 +19,7 @@ import {
   waitForKestrel,
 } from './measure.ts';
 import { BROWSER_CONNECTIONS_PER_HOST, deriveMeasures, type Measures, type RawReadings } from './measures.ts';
-import type { EngineStats } from '../src/contract/engine-api.ts';
+import type { EngineStats } from '../packages/kestrel/src/contract/engine-api.ts';
 import type { Faults, Mode, Scenario, Variant } from './scenarios.ts';
 
 export interface RunResult {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
-import { seededRandom } from '../test/seeded-random.ts';
+import { seededRandom } from '../packages/kestrel/test/seeded-random.ts';
 import { PLACES, nextStep, type JourneyStep } from '../e2e/chaos/chaos-plan.ts';
 import { launchProfile } from './browser.ts';
 import { JsHeaps } from './js-heaps.ts';

@@ -1,6 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
 import { quantileSorted } from 'simple-statistics';
-import { tileToLngLat, tilesForViewport } from '../src/engine/tile-math.ts';
+import { tileToLngLat, tilesForViewport } from '../packages/kestrel/src/engine/tile-math.ts';
 import { expect, openMap, resetServer, resetServerStats, serverStats, setFaults, test, tileUrl } from './fixtures.ts';
 
 const tileHost = new URL(tileUrl).host;

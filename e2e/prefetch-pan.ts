@@ -1,10 +1,10 @@
 import type { Page } from '@playwright/test';
 import { quantile } from '../bench/measures.ts';
-import type { EngineStats } from '../src/contract/engine-api.ts';
-import type { TileTimelineSummary } from '../src/app/map/tile-timeline.ts';
-import { lngLatToTile } from '../src/engine/tile-math.ts';
+import type { EngineStats } from '../packages/kestrel/src/contract/engine-api.ts';
+import type { TileTimelineSummary } from '../packages/kestrel/src/maplibre/tile-timeline.ts';
+import { lngLatToTile } from '../packages/kestrel/src/engine/tile-math.ts';
 // window.kestrel's type (a global augmentation)
-import type {} from '../src/app/window-contract.ts';
+import type {} from '../packages/kestrel/src/maplibre/window-contract.ts';
 import { tileUrl } from './fixtures.ts';
 
 // The scripted pan of the prefetch suite and its figures: eastwards at a steady speed across more than 15 tile

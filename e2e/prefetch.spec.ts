@@ -1,4 +1,4 @@
-import { lngLatToTile } from '../src/engine/tile-math.ts';
+import { lngLatToTile } from '../packages/kestrel/src/engine/tile-math.ts';
 import { expect, openMap, resetServer, resetServerStats, serverStats, setFaults, test } from './fixtures.ts';
 import { measurePan, PAN, PAN_HASH, scriptedPan, warmServer } from './prefetch-pan.ts';
 

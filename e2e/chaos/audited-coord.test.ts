@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CacheKey } from '../../src/engine/cache-key.ts';
+import { CacheKey } from '../../packages/kestrel/src/engine/cache-key.ts';
 import { auditedCoord } from './audited-coord.ts';
 
 describe('auditedCoord', () => {

@@ -1,5 +1,5 @@
-import { parseCacheKey } from '../../src/engine/cache-key.ts';
-import { parseTileCoord } from '../../src/engine/tile-url.ts';
+import { parseCacheKey } from '../../packages/kestrel/src/engine/cache-key.ts';
+import { parseTileCoord } from '../../packages/kestrel/src/engine/tile-url.ts';
 
 /**
  * The "z/x/y" of an audited answer on the tile host, or undefined for another host. The engine keys its audit by

@@ -1,4 +1,4 @@
-import { seededRandom } from '../../test/seeded-random.ts';
+import { seededRandom } from '../../packages/kestrel/test/seeded-random.ts';
 
 // What a phase of the chaos run does to the world. Server faults are fault documents for the tile server;
 // the others are acted out by the runner (chaos-run.ts).

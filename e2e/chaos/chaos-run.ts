@@ -1,7 +1,7 @@
-import type { BridgeCensus } from '../../src/app/map/bridge-census.ts';
+import type { BridgeCensus } from '../../packages/kestrel/src/maplibre/bridge-census.ts';
 import type { Browser, BrowserContext, CDPSession, Page } from '@playwright/test';
-import type { EngineStats } from '../../src/contract/engine-api.ts';
-import { seededRandom } from '../../test/seeded-random.ts';
+import type { EngineStats } from '../../packages/kestrel/src/contract/engine-api.ts';
+import { seededRandom } from '../../packages/kestrel/test/seeded-random.ts';
 import { auditedCoord } from './audited-coord.ts';
 import { PLACES, nextStep, type ChaosPlan, type JourneyStep, type Phase } from './chaos-plan.ts';
 import type { ChaosWorld } from './chaos-world.ts';

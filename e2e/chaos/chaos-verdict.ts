@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FailureReason } from '../../src/contract/engine-api.ts';
-import { RECORD_OVERHEAD_BYTES } from '../../src/engine/tile-store.ts';
+import type { FailureReason } from '../../packages/kestrel/src/contract/engine-api.ts';
+import { RECORD_OVERHEAD_BYTES } from '../../packages/kestrel/src/engine/tile-store.ts';
 import { auditedCoord } from './audited-coord.ts';
 import { CHAOS_ENGINE_OPTIONS, CHAOS_MAX_IN_FLIGHT, RECOVERY_BOUND_MS, type ChaosRunData, type FinalState } from './chaos-run.ts';
 import type { ServerTotals } from './chaos-world.ts';

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import type { DeliveryAuditReport, EngineStats } from '../../src/contract/engine-api.ts';
+import type { DeliveryAuditReport, EngineStats } from '../../packages/kestrel/src/contract/engine-api.ts';
 
 export interface NoticeEvent {
   key: string;

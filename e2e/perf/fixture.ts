@@ -1,4 +1,4 @@
-import type { EngineStats } from '../../src/contract/engine-api.ts';
+import type { EngineStats } from '../../packages/kestrel/src/contract/engine-api.ts';
 import type { MeasureKey } from '../../bench/measures.ts';
 import { runOnce, type RunEnv, type RunResult, type ServerStatsReading } from '../../bench/run-scenario.ts';
 import { SCENARIOS, type Scenario, type Variant } from '../../bench/scenarios.ts';

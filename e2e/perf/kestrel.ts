@@ -1,8 +1,8 @@
 import type { Browser, BrowserContext, BrowserContextOptions, Page, TestInfo, ViewportSize } from '@playwright/test';
 import { JOURNEYS, playJourney, type Journey, type JourneyName } from '../../bench/journeys.ts';
 import { waitForIdle, waitForKestrel } from '../../bench/measure.ts';
-import type { KestrelWindowContract } from '../../src/app/window-contract.ts';
-import type { DeepPartial, EngineOptions, EngineStats } from '../../src/contract/engine-api.ts';
+import type { KestrelWindowContract } from '../../packages/kestrel/src/maplibre/window-contract.ts';
+import type { DeepPartial, EngineOptions, EngineStats } from '../../packages/kestrel/src/contract/engine-api.ts';
 import type { FaultDocument } from '../../tile-server/faults.ts';
 import { startTileServer, type TileServerOptions, type TileServerStats } from '../../tile-server/tile-server.ts';
 import { createTiler, type Tiler } from '../../tile-server/tiler.ts';

@@ -1,7 +1,7 @@
 import { useSyncExternalStore } from 'react';
-import type { NoticeBoard } from './notices.ts';
+import type { NoticeBoard } from '../../packages/kestrel/src/client/notices.ts';
 import { OfflineControl, type OfflineSource } from './offline/index.ts';
-import { PerfOverlay, type OverlaySource } from './overlay/index.ts';
+import { PerfOverlay, type OverlaySource } from '../../packages/kestrel/src/overlay/index.ts';
 
 export interface AppProps {
   notices: NoticeBoard;

@@ -1,6 +1,6 @@
-import type { DeepPartial, EngineOptions } from '../contract/engine-api.ts';
-import { EngineOptionsError } from '../engine/engine-options-schema.ts';
-import { defaultEngineOptions, resolveEngineOptions } from '../engine/engine-options.ts';
+import type { DeepPartial, EngineOptions } from '../../packages/kestrel/src/contract/engine-api.ts';
+import { EngineOptionsError } from '../../packages/kestrel/src/engine/engine-options-schema.ts';
+import { defaultEngineOptions, resolveEngineOptions } from '../../packages/kestrel/src/engine/engine-options.ts';
 
 // The URL contract (README): external suites and the benchmark select modes with these.
 export interface UrlOptions {

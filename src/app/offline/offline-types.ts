@@ -1,4 +1,4 @@
-import type { EngineApi } from '../../contract/engine-api.ts';
+import type { EngineApi } from '../../../packages/kestrel/src/contract/engine-api.ts';
 import type { MapViewSource } from './map-view.ts';
 
 // The part of the engine the offline panel uses (Remote<EngineApi> has it).

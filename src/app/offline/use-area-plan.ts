@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { AreaBBox, AreaPlan } from '../../contract/engine-api.ts';
+import type { AreaBBox, AreaPlan } from '../../../packages/kestrel/src/contract/engine-api.ts';
 import type { OfflineAreasApi } from './offline-types.ts';
 
 // Typing a zoom or finishing a pan re-plans after this pause, not on every keystroke.

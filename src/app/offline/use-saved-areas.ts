@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { SavedArea } from '../../contract/engine-api.ts';
+import type { SavedArea } from '../../../packages/kestrel/src/contract/engine-api.ts';
 import type { OfflineAreasApi } from './offline-types.ts';
 
 // Twice a second at most: progress crosses the thread boundary as one list per poll, never per tile.

@@ -1,0 +1,75 @@
+import type { Map as MapLibreMap } from 'maplibre-gl';
+import type { CameraSnapshot } from '../contract/engine-api.ts';
+
+// How often the worker hears about the camera while it moves. The motion model smooths over ~300 ms, so 10 Hz
+// is plenty, and it keeps the main thread's part to one small postMessage per 100 ms (no planning here).
+const INTERVAL_MS = 100;
+
+export function snapshotOf(map: MapLibreMap, destination?: CameraSnapshot['destination']): CameraSnapshot {
+  const center = map.getCenter();
+  const bounds = map.getBounds();
+  const canvas = map.getCanvas();
+  return {
+    center: [center.lng, center.lat],
+    zoom: map.getZoom(),
+    bearing: map.getBearing(),
+    pitch: map.getPitch(),
+    width: canvas.clientWidth,
+    height: canvas.clientHeight,
+    bounds: [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()],
+    time: performance.now(),
+    destination,
+  };
+}
+
+// Sends throttled camera snapshots, plus the known destination of flyTo/easeTo animations (MapLibre's events do
+// not carry it, so the two camera methods of this one map instance are wrapped to remember it).
+export function feedCamera(map: MapLibreMap, send: (camera: CameraSnapshot) => void): () => void {
+  let destination: CameraSnapshot['destination'];
+  let last = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const flush = () => {
+    timer = undefined;
+    last = performance.now();
+    send(snapshotOf(map, map.isMoving() ? destination : undefined));
+  };
+  const onMove = () => {
+    if (timer) return;
+    const wait = Math.max(0, INTERVAL_MS - (performance.now() - last));
+    timer = setTimeout(flush, wait);
+  };
+  const onMoveEnd = () => {
+    destination = undefined;
+    if (timer) clearTimeout(timer);
+    flush();
+  };
+
+  const wrap = (name: 'flyTo' | 'easeTo') => {
+    const original = map[name].bind(map);
+    map[name] = ((options: Parameters<MapLibreMap['flyTo']>[0], eventData?: unknown) => {
+      if (options.center !== undefined || options.zoom !== undefined) {
+        const c = options.center ? toLngLat(options.center) : map.getCenter();
+        destination = { center: [c.lng, c.lat], zoom: options.zoom ?? map.getZoom(), durationMs: options.duration ?? 1500 };
+      }
+      return original(options, eventData as never);
+    }) as MapLibreMap[typeof name];
+  };
+  wrap('flyTo');
+  wrap('easeTo');
+
+  map.on('move', onMove);
+  map.on('moveend', onMoveEnd);
+  map.once('load', flush);
+  return () => {
+    map.off('move', onMove);
+    map.off('moveend', onMoveEnd);
+    if (timer) clearTimeout(timer);
+  };
+}
+
+function toLngLat(center: NonNullable<Parameters<MapLibreMap['flyTo']>[0]['center']>): { lng: number; lat: number } {
+  if (Array.isArray(center)) return { lng: center[0], lat: center[1] };
+  if ('lng' in center) return { lng: center.lng, lat: center.lat };
+  return { lng: center.lon, lat: center.lat };
+}

@@ -1,0 +1,41 @@
+import { describe as suite, expect, it } from 'vitest';
+import type { EngineStats } from '../contract/engine-api.ts';
+import { NoticeBoard } from '../client/notices.ts';
+import { describe } from './engine-health.ts';
+
+function stats(failed: number, cors: number, networkOk: number, retries = { total: 0, paced: 0 }): EngineStats {
+  return {
+    retries,
+    requests: { failed },
+    failures: cors ? { cors } : {},
+    breakers: {},
+    cache: { hits: { network: networkOk, staleServed: 0 }, idb: { status: 'ok' } },
+  } as unknown as EngineStats;
+}
+
+suite('engine health notices', () => {
+  it('says CORS, not "not answering", when the only failures are CORS refusals', () => {
+    const notices = new NoticeBoard();
+    describe(stats(3, 3, 0), stats(0, 0, 0), notices);
+    expect(notices.list().map((n) => n.key)).toEqual(['cors']);
+    expect(notices.list()[0].text).toContain('Access-Control-Allow-Origin');
+  });
+
+  it('says "not answering" while tiles wait on retries and nothing arrives, before any tile gives up', () => {
+    const notices = new NoticeBoard();
+    describe(stats(0, 0, 0, { total: 4, paced: 0 }), stats(0, 0, 0), notices);
+    expect(notices.list().map((n) => n.key)).toEqual(['network']);
+  });
+
+  it('does not call a rate-limited server (paced retries) "not answering"', () => {
+    const notices = new NoticeBoard();
+    describe(stats(0, 0, 0, { total: 4, paced: 4 }), stats(0, 0, 0), notices);
+    expect(notices.list()).toEqual([]);
+  });
+
+  it('still says "not answering" for other failures', () => {
+    const notices = new NoticeBoard();
+    describe(stats(5, 2, 0), stats(0, 0, 0), notices);
+    expect(notices.list().map((n) => n.key).sort()).toEqual(['cors', 'network']);
+  });
+});

@@ -1,0 +1,88 @@
+import type { Remote } from 'comlink';
+import type { EngineApi, EngineStats } from '../contract/engine-api.ts';
+import type { NoticeBoard } from '../client/notices.ts';
+
+// How often the page looks at the engine's health. One small snapshot a second, never per tile.
+const POLL_MS = 1000;
+
+// Turns the engine's statistics into what a user needs to know: the tile server cannot be reached (breaker open
+// or failures with no success), tiles are being served stale, or the durable cache is unavailable.
+// `online`: navigator.onLine. While the device is offline the offline notice (offline-status.ts) says why tiles
+// come from the cache; "the tile server is not answering" would only repeat it less accurately.
+// `latest()` hands the last snapshot to other page code (retry-errored-tiles.ts), so the page pulls stats once.
+export function watchEngineHealth(
+  engine: Remote<EngineApi>,
+  notices: NoticeBoard,
+  online: () => boolean = () => navigator.onLine,
+): { stop(): void; latest(): EngineStats | undefined } {
+  let previous: EngineStats | undefined;
+  let stopped = false;
+  const tick = async () => {
+    if (stopped) return;
+    try {
+      const stats = await engine.stats();
+      describe(stats, previous, notices, online());
+      previous = stats;
+    } catch {
+      // the worker is gone or busy: the next tick tries again
+    }
+    if (!stopped) setTimeout(tick, POLL_MS);
+  };
+  setTimeout(tick, POLL_MS);
+  return {
+    stop: () => {
+      stopped = true;
+    },
+    latest: () => previous,
+  };
+}
+
+export function describe(stats: EngineStats, previous: EngineStats | undefined, notices: NoticeBoard, online = true): void {
+  describeNetwork(stats, previous, notices, online);
+  describeStorage(stats, notices);
+}
+
+function describeNetwork(stats: EngineStats, previous: EngineStats | undefined, notices: NoticeBoard, online: boolean): void {
+  if (!online) {
+    notices.clear('network');
+    return;
+  }
+  const open = Object.entries(stats.breakers).filter(([, b]) => b.state !== 'closed').map(([host]) => host);
+  // 'offline' failures are the device's, not the server's (and the offline notice covered them)
+  const offlineNow = (stats.failures.offline ?? 0) - (previous?.failures.offline ?? 0);
+  // A CORS refusal is the server's configuration, not an outage: its own notice, not "not answering".
+  const corsNow = (stats.failures.cors ?? 0) - (previous?.failures.cors ?? 0);
+  if (corsNow > 0) {
+    notices.show({
+      key: 'cors',
+      level: 'error',
+      text: 'A tile server does not allow this page to read its tiles (no Access-Control-Allow-Origin header, CORS). Those tiles stay blank.',
+    });
+  }
+  const failedNow = stats.requests.failed - (previous?.requests.failed ?? 0) - offlineNow - Math.max(0, corsNow);
+  const networkOkNow = stats.cache.hits.network - (previous?.cache.hits.network ?? 0);
+  // Tiles waiting on retries while nothing arrived: the server is not answering even before any tile has given up
+  // (retries of a killed server take seconds to exhaust, and the user sees holes meanwhile). Paced retries (429s
+  // without Retry-After) are the server answering "slower", not silence.
+  const retries = stats.retries ?? { total: 0, paced: 0 };
+  const retriedNow = retries.total - (retries.paced ?? 0) - ((previous?.retries?.total ?? 0) - (previous?.retries?.paced ?? 0));
+  if (open.length > 0 || ((failedNow > 0 || retriedNow > 0) && networkOkNow === 0)) {
+    const stale = stats.cache.hits.staleServed > (previous?.cache.hits.staleServed ?? 0);
+    notices.show({
+      key: 'network',
+      level: 'warn',
+      text: `The tile server is not answering${open.length ? ` (${open.join(', ')})` : ''}. Kestrel keeps retrying${stale ? ' and shows cached tiles meanwhile' : ''}.`,
+    });
+  } else if (networkOkNow > 0 || (failedNow === 0 && open.length === 0)) {
+    notices.clear('network');
+  }
+}
+
+function describeStorage(stats: EngineStats, notices: NoticeBoard): void {
+  const idb = stats.cache.idb.status;
+  if (idb === 'unavailable' || idb === 'degraded') {
+    notices.show({ key: 'idb', level: 'info', text: `Offline cache ${idb}: tiles are kept in memory only${stats.cache.idb.detail ? ` (${stats.cache.idb.detail})` : ''}.` });
+  } else {
+    notices.clear('idb');
+  }
+}

@@ -1,0 +1,55 @@
+import { memo } from 'react';
+import type { PrefetchStats } from '../contract/engine-api.ts';
+import { Figure } from './figure.tsx';
+import { formatBytes, formatCount, formatPercent } from './format.ts';
+import { FigureRow, OverlaySection } from './overlay-section.tsx';
+
+// memo: the panel hands over structurally stable props, so an idle engine costs no re-render here
+export const PrefetchSection = memo(function PrefetchSection({ prefetch }: { prefetch: PrefetchStats }) {
+  return (
+    <OverlaySection title="Prefetch" testId="overlay-section-prefetch">
+      <dl className="kpo-grid">
+        <FigureRow label="status">
+          <Figure testId="overlay-prefetch-status" text={prefetch.enabled ? 'on' : 'off'} value={prefetch.enabled ? 'on' : 'off'} />
+        </FigureRow>
+        {/* counters stay visible when off: tiles prefetched before it was switched off still count as used or wasted */}
+        <FigureRow label="issued">
+          <Figure testId="overlay-prefetch-issued" text={formatCount(prefetch.issued)} value={prefetch.issued} />
+          <span className="kpo-sub">
+            done <Figure testId="overlay-prefetch-completed" text={formatCount(prefetch.completed)} value={prefetch.completed} />
+            {' · '}
+            <Figure testId="overlay-prefetch-bytes" text={formatBytes(prefetch.bytes)} value={prefetch.bytes} />
+          </span>
+        </FigureRow>
+        <FigureRow label="used / wasted">
+          <Figure testId="overlay-prefetch-used" text={formatCount(prefetch.used)} value={prefetch.used} />
+          {' / '}
+          <Figure testId="overlay-prefetch-wasted" text={formatCount(prefetch.wasted)} value={prefetch.wasted} />
+          <span className="kpo-sub">
+            cancelled <Figure testId="overlay-prefetch-cancelled" text={formatCount(prefetch.cancelled)} value={prefetch.cancelled} />
+          </span>
+        </FigureRow>
+        {/* where the prefetched bytes went: the cost of wrong guesses, which the tile counts hide (tiles differ 100× in size) */}
+        <FigureRow label="bytes wasted">
+          <Figure
+            testId="overlay-prefetch-wasted-share"
+            text={prefetch.bytes > 0 ? formatPercent(prefetch.wastedBytes / prefetch.bytes) : formatPercent(null)}
+            value={prefetch.bytes > 0 ? prefetch.wastedBytes / prefetch.bytes : null}
+          />
+          <span className="kpo-sub">
+            <Figure testId="overlay-prefetch-wasted-bytes" text={formatBytes(prefetch.wastedBytes)} value={prefetch.wastedBytes} />
+            {' · unused yet '}
+            <Figure testId="overlay-prefetch-unused-bytes" text={formatBytes(prefetch.unusedBytes)} value={prefetch.unusedBytes} />
+          </span>
+        </FigureRow>
+        <FigureRow label="hit ratio">
+          <Figure
+            testId="overlay-prefetch-hit-ratio"
+            text={prefetch.issued > 0 ? formatPercent(prefetch.hitRatio) : formatPercent(null)}
+            value={prefetch.issued > 0 ? prefetch.hitRatio : null}
+          />
+        </FigureRow>
+      </dl>
+    </OverlaySection>
+  );
+});

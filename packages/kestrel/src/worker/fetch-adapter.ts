@@ -1,0 +1,81 @@
+import type { Fetcher } from '../engine/ports.ts';
+import { CorsProbe } from './cors-probe.ts';
+
+type BrowserFetch = (url: string, init: RequestInit) => Promise<Response>;
+
+export interface FetchAdapterDeps {
+  fetch: BrowserFetch;
+  origin: () => string;
+  probe?: CorsProbe;
+}
+
+// Headers a conditional request carries: not CORS-safelisted, so cross-origin they cost a preflight (OPTIONS).
+const CONDITIONAL = ['if-none-match', 'if-modified-since'];
+
+/**
+ * The browser's fetch as the engine's Fetcher port. `cache: 'no-store'` because the engine owns caching: letting
+ * the HTTP cache answer too would hide the network from our statistics and double-store tiles.
+ *
+ * Revalidation without preflights. A conditional header set by script (If-None-Match) is not CORS-safelisted, so
+ * cross-origin it costs a preflight per tile URL, and hosts that do not answer OPTIONS (nginx's static handler says
+ * 405) refuse it outright: nothing was ever revalidated. So cross-origin the engine's validators are never sent.
+ * A revalidation goes out as a plain GET in `cache: 'no-cache'` mode instead: the browser stores that answer in
+ * its HTTP cache, and at the next revalidation of the URL asks the host itself with the validators it stored (the
+ * browser's own conditional request needs no preflight). A 304 then reaches us as the stored 200, whose ETag
+ * equals the one the engine holds, so the engine counts it as not modified (network-attempt.ts). The first
+ * revalidation of a URL costs a full body, every later one a 304, with no OPTIONS ever; `no-cache` still goes to
+ * the server every time, so the statistics see every request. Only revalidated URLs enter the HTTP cache.
+ * Same-origin, where no preflight exists, the engine's own conditional headers go out as before.
+ *
+ * `fresh` (a bad body was just refused) uses `cache: 'reload'`: a stored bad copy must not be served again.
+ *
+ * A failed cross-origin fetch is told apart from a network failure (CorsError) so the page can say why. A host
+ * that sends Access-Control-Allow-Origin on its 200s but not on its errors (a location's `add_header` without
+ * `always`) gives a CORS failure for every 429, 404 page or 5xx: from an origin that has answered this page with
+ * CORS before, that is an error answer we may not read (CorsErrorAnswer), transient, not a misconfigured host.
+ */
+export function createFetchAdapter(deps: FetchAdapterDeps): Fetcher {
+  const probe = deps.probe ?? new CorsProbe((url, signal) => deps.fetch(url, { mode: 'no-cors', credentials: 'omit', cache: 'no-store', signal }), deps.origin);
+  const answeredWithCors = new Set<string>();
+
+  return async (url, init) => {
+    const origin = originOf(url);
+    const crossOrigin = origin !== undefined && origin !== deps.origin();
+    const conditional = init.headers !== undefined && Object.keys(init.headers).some((h) => CONDITIONAL.includes(h.toLowerCase()));
+    const cache: RequestCache = init.fresh ? 'reload' : crossOrigin && conditional ? 'no-cache' : 'no-store';
+    const headers = crossOrigin ? withoutConditional(init.headers) : init.headers;
+    const request: RequestInit = { signal: init.signal, headers, mode: 'cors', credentials: 'omit', cache };
+    try {
+      const response = await deps.fetch(url, request);
+      if (crossOrigin) answeredWithCors.add(origin);
+      return response;
+    } catch (error) {
+      if (init.signal.aborted || !crossOrigin) throw error;
+      if (await probe.blocks(url, init.signal)) throw answeredWithCors.has(origin) ? corsErrorAnswer(origin) : probe.error(url);
+      throw error;
+    }
+  };
+}
+
+/** The adapter the engine worker uses: the worker's own fetch and origin. */
+export const fetchAdapter: Fetcher = createFetchAdapter({ fetch: (url, init) => fetch(url, init), origin: () => self.location.origin });
+
+function withoutConditional(headers: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!headers) return undefined;
+  const rest = Object.fromEntries(Object.entries(headers).filter(([name]) => !CONDITIONAL.includes(name.toLowerCase())));
+  return Object.keys(rest).length > 0 ? rest : undefined;
+}
+
+function corsErrorAnswer(origin: string): Error {
+  const error = new Error(`${origin} answered without CORS headers, though its tiles carry them: an error answer this page may not read`);
+  error.name = 'CorsErrorAnswer';
+  return error;
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,512 @@
+import { wrap } from 'idb';
+import { describe, expect, it } from 'vitest';
+import { EPOCH, okAnswer, tileBytes, tileRecord } from '../../test/cache-answers.ts';
+import { CacheIdbHarness } from '../../test/cache-idb-harness.ts';
+import { FakeClock, flushMicrotasks } from '../../test/fake-clock.ts';
+import { TileCache } from '../engine/tile-cache.ts';
+import { recordCost } from '../engine/tile-store.ts';
+import { IdbAreaStore } from './idb-area-store.ts';
+import { IdbTileStore, type IdbTileStoreOptions } from './idb-tile-store.ts';
+
+const COST = recordCost(1000);
+
+function setup(options: IdbTileStoreOptions = {}, harness = new CacheIdbHarness(), clock = new FakeClock()) {
+  const store = new IdbTileStore({ factory: harness.factory, clock, now: () => EPOCH + clock.now(), ...options });
+  const removed: string[] = [];
+  store.onRemoved((keys) => removed.push(...keys));
+  return { harness, clock, store, removed };
+}
+
+// fake-indexeddb works in real macrotasks; wait for the store to reach a state, without fixed sleeps.
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 5000; i++) {
+    if (check()) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function macrotask(): Promise<void> {
+  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+describe('IdbTileStore: reads and writes', () => {
+  it('reads back what it wrote, bytes and metadata', async () => {
+    const { store } = setup();
+    const record = tileRecord('a', 1000, { coord: { z: 2, x: 1, y: 3 } });
+    store.putMany([record]);
+    await store.flush();
+    const back = await store.get('a');
+    expect(back).toMatchObject({ key: 'a', source: 'osm', size: 1000, coord: { z: 2, x: 1, y: 3 }, etag: '"v1"' });
+    expect(new Uint8Array(back!.bytes!)).toEqual(new Uint8Array(record.bytes!));
+  });
+
+  it('keeps a cached "no tile" answer as null bytes', async () => {
+    const { store } = setup();
+    store.putMany([{ ...tileRecord('empty', 0), bytes: null }]);
+    await store.flush();
+    expect(await store.get('empty')).toMatchObject({ bytes: null, size: 0 });
+  });
+
+  it('answers reads from queued writes before they are committed', async () => {
+    const { store, harness } = setup();
+    await store.ready;
+    store.putMany([tileRecord('a', 10)]);
+    expect(await store.get('a')).toMatchObject({ key: 'a' });
+    store.delete(['a']);
+    expect(await store.get('a')).toBeUndefined();
+    expect(store.has('a')).toBe(false);
+    expect(harness.tileWrites()).toHaveLength(0);
+  });
+
+  it('writes a burst of puts in one transaction once the write delay has passed', async () => {
+    const { store, harness, clock } = setup({ writeDelayMs: 75 });
+    await store.ready;
+    for (let i = 0; i < 10; i++) store.putMany([tileRecord(`k${i}`, 1000)]);
+    await macrotask();
+    expect(harness.tileWrites()).toHaveLength(0);
+    await clock.advance(75);
+    expect(harness.tileWrites()).toHaveLength(1);
+    await store.flush();
+    expect(harness.tileWrites()).toHaveLength(1);
+    expect(store.stats()).toMatchObject({ entries: 10, bytes: 10 * COST });
+  });
+
+  it('writes at once when a batch is full', async () => {
+    const { store, harness } = setup({ maxBatchRecords: 4 });
+    await store.ready;
+    store.putMany([1, 2, 3, 4].map((i) => tileRecord(`k${i}`, 10)));
+    await flushMicrotasks();
+    expect(harness.tileWrites()).toHaveLength(1);
+  });
+
+  it('gathers access-time updates and writes them in one transaction', async () => {
+    const { store, harness, clock } = setup({ touchIntervalMs: 2000 });
+    store.putMany(['a', 'b', 'c'].map((k) => tileRecord(k, 10)));
+    await store.flush();
+    await clock.advance(1000);
+    store.touch(['a']);
+    store.touch(['b']);
+    store.touch(['a']);
+    expect(harness.touchWrites()).toHaveLength(0);
+    await clock.advance(2000);
+    await store.flush();
+    expect(harness.touchWrites()).toHaveLength(1);
+    const raw = await harness.rawDb();
+    expect((await raw.get('tiles', 'a')).lastAccess).toBe(EPOCH + 3000);
+    expect((await raw.get('tiles', 'b')).lastAccess).toBe(EPOCH + 3000);
+    expect((await raw.get('tiles', 'c')).lastAccess).toBe(EPOCH);
+    raw.close();
+  });
+
+  it('writes access times early once enough keys are waiting', async () => {
+    const { store, harness } = setup({ maxTouchKeys: 3 });
+    store.putMany(['a', 'b', 'c'].map((k) => tileRecord(k, 10)));
+    await store.flush();
+    store.touch(['a', 'b', 'c']);
+    await flushMicrotasks();
+    expect(harness.touchWrites()).toHaveLength(1);
+  });
+
+  it('deletes queued with the writes', async () => {
+    const { store, harness } = setup();
+    store.putMany([tileRecord('a', 10), tileRecord('b', 10)]);
+    await store.flush();
+    store.delete(['a']);
+    await store.flush();
+    const raw = await harness.rawDb();
+    expect(await raw.getAllKeys('tiles')).toEqual(['b']);
+    expect(await raw.getAllKeys('tileBytes')).toEqual(['b']);
+    raw.close();
+    expect(store.stats()).toMatchObject({ entries: 1, bytes: recordCost(10) });
+  });
+
+  it('clears every tile', async () => {
+    const { store } = setup();
+    store.putMany([tileRecord('a', 10), tileRecord('b', 10)]);
+    await store.flush();
+    await store.clear();
+    expect(await store.get('a')).toBeUndefined();
+    expect(store.stats()).toMatchObject({ entries: 0, bytes: 0 });
+  });
+
+  it('rebuilds its byte total and tile extents when reopened in a new session', async () => {
+    const harness = new CacheIdbHarness();
+    const first = setup({}, harness).store;
+    first.putMany([tileRecord('a', 1000, { coord: { z: 1, x: 1, y: 0 } }), tileRecord('b', 1000)]);
+    await first.flush();
+    first.close();
+    const second = setup({}, harness).store;
+    await second.ready;
+    expect(second.stats()).toMatchObject({ status: 'ok', entries: 2, bytes: 2 * COST });
+    expect(await second.allExtents()).toEqual([{ key: 'a', source: 'osm', coord: { z: 1, x: 1, y: 0 } }]);
+  });
+});
+
+// Five tiles stored, then a sixth whose write transaction the browser aborts with QuotaExceededError once.
+async function refusedOnce() {
+  const fixture = setup();
+  const { store, harness } = fixture;
+  store.putMany(['a', 'b', 'c', 'd', 'e'].map((k, i) => tileRecord(k, 1000, { lastAccess: EPOCH + i })));
+  await store.flush();
+  harness.failNextTileWrites(1);
+  store.putMany([tileRecord('x', 1000, { lastAccess: EPOCH + 10 })]);
+  await store.flush();
+  return fixture;
+}
+
+describe('IdbTileStore: budget and quota', () => {
+  it('keeps to its byte budget, evicting the least recently used tiles first', async () => {
+    const { store, clock, removed } = setup({ budgetBytes: 5 * COST });
+    store.putMany(['a', 'b', 'c', 'd', 'e'].map((k, i) => tileRecord(k, 1000, { lastAccess: EPOCH + i })));
+    await store.flush();
+    await clock.advance(100);
+    store.touch(['a']);
+    await store.flush();
+    store.putMany([tileRecord('f', 1000, { lastAccess: EPOCH + 100 })]);
+    await store.flush();
+    expect(removed).toEqual(['b', 'c']);
+    expect(await store.get('a')).toBeDefined();
+    expect(await store.get('b')).toBeUndefined();
+    const stats = store.stats();
+    expect(stats.bytes).toBeLessThanOrEqual(stats.budget);
+    expect(stats).toMatchObject({ entries: 4, evictions: 2 });
+  });
+
+  it('treats tiles touched since the last flush as recently used when evicting', async () => {
+    const { store, removed } = setup({ budgetBytes: 3 * COST });
+    store.putMany(['a', 'b', 'c'].map((k, i) => tileRecord(k, 1000, { lastAccess: EPOCH + i })));
+    await store.flush();
+    store.touch(['a']);
+    expect(await store.evictTo(2 * COST)).toBe(1);
+    expect(removed).toEqual(['b']);
+  });
+
+  it('refuses a tile larger than the whole budget', async () => {
+    const { store, removed } = setup({ budgetBytes: COST });
+    store.putMany([tileRecord('big', 5000)]);
+    await store.flush();
+    expect(removed).toEqual(['big']);
+    expect(store.stats().entries).toBe(0);
+  });
+
+  it('never budgets above 80 % of the storage quota', async () => {
+    const { store } = setup({ budgetBytes: 1_000_000, estimate: async () => ({ quota: 100_000, usage: 0 }) });
+    await store.ready;
+    expect(store.stats().budget).toBe(80_000);
+  });
+
+  it('evicts to a lower budget when reconfigured', async () => {
+    const { store } = setup();
+    store.putMany(['a', 'b', 'c', 'd'].map((k, i) => tileRecord(k, 1000, { lastAccess: EPOCH + i })));
+    await store.flush();
+    store.setBudget(2 * COST);
+    await store.flush();
+    expect(store.stats().bytes).toBeLessThanOrEqual(2 * COST);
+    expect(await store.get('d')).toBeDefined();
+  });
+
+  it('evicts and retries once when the write transaction aborts with QuotaExceededError', async () => {
+    const { store } = await refusedOnce();
+    expect(store.stats()).toMatchObject({ status: 'ok', quotaErrors: 1, evictions: 2, entries: 4 });
+    expect(await store.get('x')).toBeDefined();
+    expect(await store.get('a')).toBeUndefined();
+  });
+
+  it('learns from a quota refusal: the budget drops below what was stored, so it does not fill up and fail again', async () => {
+    const { store } = await refusedOnce();
+    const refusedAt = 5 * COST;
+    expect(store.stats().budget).toBeLessThanOrEqual(0.9 * refusedAt);
+    // ten more tiles: the store stays under what the browser refused, evicting as it goes, with no new refusal
+    for (let i = 0; i < 10; i++) {
+      store.putMany([tileRecord(`n${i}`, 1000, { lastAccess: EPOCH + 20 + i })]);
+      await store.flush();
+    }
+    expect(store.stats()).toMatchObject({ status: 'ok', quotaErrors: 1 });
+    expect(store.stats().bytes).toBeLessThan(refusedAt);
+  });
+
+  it('goes memory-only for a while when the retry hits the quota too, then recovers', async () => {
+    const { store, harness, clock, removed } = setup({ degradeMs: 60_000 });
+    store.putMany([tileRecord('a', 1000)]);
+    await store.flush();
+    harness.failNextTileWrites(2);
+    store.putMany([tileRecord('x', 1000)]);
+    await store.flush();
+    expect(store.stats()).toMatchObject({ status: 'degraded', quotaErrors: 2 });
+    expect(store.stats().detail).toContain('quota');
+    expect(removed).toContain('x');
+
+    const writesBefore = harness.tileWrites().length;
+    store.putMany([tileRecord('y', 10)]);
+    await store.flush();
+    expect(harness.tileWrites()).toHaveLength(writesBefore);
+    expect(removed).toContain('y');
+    expect(await store.get('y')).toBeUndefined();
+
+    await clock.advance(60_000);
+    expect(store.stats().status).toBe('ok');
+    store.putMany([tileRecord('z', 10)]);
+    await store.flush();
+    expect(await store.get('z')).toBeDefined();
+  });
+});
+
+describe('IdbTileStore: damaged data', () => {
+  it('deletes a record whose bytes are truncated and reports a miss', async () => {
+    const { store, harness, removed } = setup();
+    store.putMany([tileRecord('a', 1000)]);
+    await store.flush();
+    const raw = await harness.rawDb();
+    await raw.put('tileBytes', new ArrayBuffer(10), 'a');
+    raw.close();
+    expect(await store.get('a')).toBeUndefined();
+    expect(removed).toEqual(['a']);
+    await store.flush();
+    expect(store.stats()).toMatchObject({ corruptDropped: 1, entries: 0, bytes: 0 });
+  });
+
+  it('keeps a newer write made while a corrupt copy of the same tile was being read', async () => {
+    const { store, harness } = setup();
+    store.putMany([tileRecord('a', 1000)]);
+    await store.flush();
+    const raw = await harness.rawDb();
+    await raw.put('tileBytes', new ArrayBuffer(10), 'a');
+    raw.close();
+    const reading = store.get('a');
+    // the network answered meanwhile: a fresh copy is queued while the corrupt one is read
+    store.putMany([tileRecord('a', 1000, { seed: 7 })]);
+    expect(await reading).toBeUndefined();
+    await store.flush();
+    const back = await store.get('a');
+    expect(back, 'the newer write survived the corrupt read').toBeDefined();
+    expect(back?.size).toBe(1000);
+  });
+
+  it('deletes a record whose bytes are not an ArrayBuffer', async () => {
+    const { store, harness } = setup();
+    store.putMany([tileRecord('a', 3)]);
+    await store.flush();
+    const raw = await harness.rawDb();
+    await raw.put('tileBytes', 'abc', 'a');
+    raw.close();
+    expect(await store.get('a')).toBeUndefined();
+    expect(store.stats().corruptDropped).toBe(1);
+  });
+
+  it('drops half-written and malformed records when it opens', async () => {
+    const harness = new CacheIdbHarness();
+    const first = setup({}, harness).store;
+    first.putMany([tileRecord('good', 10)]);
+    await first.flush();
+    first.close();
+    const raw = await harness.rawDb();
+    const { bytes: _bytes, ...meta } = tileRecord('no-bytes', 10);
+    await raw.put('tiles', meta);
+    await raw.put('tileBytes', new ArrayBuffer(4), 'no-meta');
+    await raw.put('tiles', { key: 'malformed', size: 'big' });
+    await raw.put('tileBytes', null, 'malformed');
+    raw.close();
+
+    const second = setup({}, harness).store;
+    await second.ready;
+    expect(second.stats()).toMatchObject({ entries: 1, corruptDropped: 3 });
+    const after = await harness.rawDb();
+    expect(await after.getAllKeys('tiles')).toEqual(['good']);
+    expect(await after.getAllKeys('tileBytes')).toEqual(['good']);
+    after.close();
+  });
+});
+
+describe('IdbTileStore: surviving the browser', () => {
+  it('is unavailable, memory-only, when there is no IndexedDB', async () => {
+    const { store, removed } = setup({ factory: null });
+    await store.ready;
+    expect(store.stats()).toMatchObject({ status: 'unavailable', entries: 0 });
+    expect(store.stats().detail).toMatch(/not available/);
+    store.putMany([tileRecord('a', 10)]);
+    await store.flush();
+    expect(removed).toEqual(['a']);
+    expect(await store.get('a')).toBeUndefined();
+    expect(await store.allExtents()).toEqual([]);
+  });
+
+  it('is unavailable when open throws (private mode)', async () => {
+    const harness = new CacheIdbHarness();
+    harness.openThrows = new DOMException('A mutation operation was attempted', 'InvalidStateError');
+    const { store } = setup({}, harness);
+    await store.ready;
+    expect(store.stats().status).toBe('unavailable');
+    expect(store.stats().detail).toContain('InvalidStateError');
+  });
+
+  it('is unavailable when the open request fails', async () => {
+    const harness = new CacheIdbHarness();
+    // A newer build's schema is already there: opening our version fails with VersionError.
+    (await wrap(harness.origin.open('kestrel', 5)))?.close();
+    const { store } = setup({}, harness);
+    await store.ready;
+    expect(store.stats().status).toBe('unavailable');
+    expect(store.stats().detail).toContain('VersionError');
+  });
+
+  it('steps aside when another tab deletes the database, then reopens a fresh one', async () => {
+    const { store, harness, removed } = setup();
+    store.putMany([tileRecord('a', 10)]);
+    await store.flush();
+    let statusDuringChange: string | undefined;
+    harness.connections[0].addEventListener('versionchange', () => (statusDuringChange = store.stats().status));
+    harness.origin.deleteDatabase('kestrel');
+    await until(() => harness.connections.length === 2 && store.stats().status === 'ok', 'the reopen');
+    expect(statusDuringChange).toBe('reopening');
+    expect(removed).toEqual(['a']);
+    expect(store.stats()).toMatchObject({ entries: 0, bytes: 0 });
+    store.putMany([tileRecord('b', 10)]);
+    await store.flush();
+    expect(await store.get('b')).toBeDefined();
+  });
+
+  it('lets another tab upgrade to a newer schema and then reports itself unavailable', async () => {
+    const { store, harness, removed } = setup();
+    store.putMany([tileRecord('a', 10)]);
+    await store.flush();
+    const newer = wrap(harness.origin.open('kestrel', 2));
+    await until(() => store.stats().status === 'unavailable', 'the failed reopen');
+    expect(store.stats().detail).toContain('VersionError');
+    expect(removed).toEqual(['a']);
+    (await newer)?.close();
+  });
+
+  it('reopens after the browser closes the connection (site data cleared)', async () => {
+    const { store, harness } = setup();
+    store.putMany([tileRecord('a', 10)]);
+    await store.flush();
+    harness.forceClose();
+    expect(store.stats().status).toBe('reopening');
+    await until(() => store.stats().status === 'ok', 'the reopen');
+    expect(store.stats().detail).toContain('closed');
+    expect(await store.get('a')).toBeDefined();
+  });
+
+  it('tries again when the reopen itself fails (the data is still being cleared), then recovers', async () => {
+    const { store, harness, clock } = setup();
+    store.putMany([tileRecord('a', 10)]);
+    await store.flush();
+    const realOpen = harness.origin.open.bind(harness.origin);
+    let failures = 1;
+    harness.origin.open = ((name: string, version?: number) => {
+      if (failures-- > 0) throw new DOMException('The connection was closed.', 'AbortError');
+      return realOpen(name, version);
+    }) as IDBFactory['open'];
+    harness.forceClose();
+    await until(() => store.stats().detail?.includes('AbortError') ?? false, 'the failed reopen');
+    expect(store.stats().status).toBe('reopening');
+    await clock.advance(500);
+    await until(() => store.stats().status === 'ok', 'the second reopen');
+  });
+
+  it('keeps a batch whose eviction meets a closed connection (another tab upgrading), and writes it after the reopen', async () => {
+    const { store, harness, removed } = setup({ budgetBytes: 3 * COST });
+    store.putMany(['a', 'b', 'c'].map((k, i) => tileRecord(k, 1000, { lastAccess: EPOCH + i })));
+    await store.flush();
+    // the connection closes with no event; the next batch must evict first, and its eviction is what fails
+    harness.closeQuietly();
+    store.putMany([tileRecord('d', 1000, { lastAccess: EPOCH + 10 })]);
+    await store.flush();
+    await until(() => harness.connections.length === 2 && store.stats().status === 'ok', 'the reopen');
+    await store.flush();
+    expect(await store.get('d'), 'the batch survived its failed eviction').toBeDefined();
+    expect(removed).not.toContain('d');
+    expect(store.stats().bytes).toBeLessThanOrEqual(3 * COST);
+  });
+
+  it('reopens when transaction() throws InvalidStateError, keeping queued writes', async () => {
+    const { store, harness } = setup();
+    store.putMany([tileRecord('a', 10)]);
+    await store.flush();
+    harness.closeQuietly();
+    expect(await store.get('a')).toBeUndefined();
+    store.putMany([tileRecord('b', 10)]);
+    await until(() => store.stats().status === 'ok' && harness.connections.length === 2, 'the reopen');
+    await store.flush();
+    expect(await store.get('a')).toBeDefined();
+    expect(await store.get('b')).toBeDefined();
+  });
+
+  it('gives up after a few reopens in a minute, then tries again after the degraded period', async () => {
+    const { store, harness, clock } = setup({ maxReopens: 2, degradeMs: 60_000 });
+    await store.ready;
+    for (let i = 1; i <= 2; i++) {
+      harness.forceClose();
+      await until(() => store.stats().status === 'ok' && harness.connections.length === i + 1, `reopen ${i}`);
+    }
+    harness.forceClose();
+    // The close waits for the reopen's own start-up transaction to finish, as in a browser.
+    await until(() => store.stats().status !== 'ok', 'the third close');
+    expect(store.stats().status).toBe('degraded');
+    expect(store.stats().detail).toContain('gave up');
+    await clock.advance(60_000);
+    expect(store.stats().status).toBe('reopening');
+    await until(() => store.stats().status === 'ok', 'the retry');
+  });
+});
+
+describe('IdbTileStore behind TileCache', () => {
+  it('serves a tile from memory before its write lands, and from IndexedDB in the next session', async () => {
+    const harness = new CacheIdbHarness();
+    const clock = new FakeClock();
+    const now = () => EPOCH + clock.now();
+    const coord = { z: 4, x: 8, y: 5 };
+    const url = 'https://t.example/4/8/5.pbf?access_token=secret';
+
+    const first = new TileCache({ store: setup({}, harness, clock).store, now });
+    const key = first.keyFor({ url, source: 'osm', coord });
+    first.put(key, okAnswer(tileBytes(2000)));
+    expect(await first.get(key)).toMatchObject({ tier: 'memory' });
+    expect(harness.tileWrites()).toHaveLength(0);
+    await first.flush();
+
+    const second = new TileCache({ store: setup({}, harness, clock).store, now });
+    await second.ready;
+    expect(second.coverage([0, 42, 20, 54], 4).map((t) => t.coord)).toEqual([coord]);
+    const hit = await second.get(second.keyFor({ url: url.replace('secret', 'rotated'), source: 'osm', coord }));
+    expect(hit).toMatchObject({ tier: 'idb', freshness: 'fresh' });
+    expect(hit?.bytes).toEqual(tileBytes(2000));
+    const raw = await harness.rawDb();
+    expect(JSON.stringify(await raw.getAll('tiles'))).not.toContain('secret');
+    raw.close();
+  });
+});
+
+describe('IdbTileStore: no unhandled rejections', () => {
+  // idb creates a `done` promise for every transaction; one the store never awaits rejects unhandled when the
+  // browser aborts the transaction (site data cleared). In the browser that is an uncaught error in the worker.
+  it('reads, writes, touches and evictions leave no unhandled rejection when the browser aborts their transaction', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const { store, harness } = setup();
+      store.putMany(['a', 'b', 'c'].map((k) => tileRecord(k, 100)));
+      await store.flush();
+      harness.abortNextTransactions(3);
+      expect(await Promise.all([store.get('a'), store.get('b'), store.get('c')])).toEqual([undefined, undefined, undefined]);
+      harness.abortNextTransactions(1);
+      store.putMany([tileRecord('d', 100)]);
+      await store.flush();
+      harness.abortNextTransactions(1);
+      store.touch(['a']);
+      await store.flush();
+      harness.abortNextTransactions(1);
+      await store.evictTo(0);
+      const areas = new IdbAreaStore(() => store.database());
+      harness.abortNextTransactions(2);
+      await expect(areas.list()).rejects.toThrow();
+      await expect(areas.delete('x')).rejects.toThrow();
+      await macrotask();
+      expect(unhandled.map(String)).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});

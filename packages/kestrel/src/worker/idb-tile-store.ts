@@ -1,0 +1,824 @@
+import { wrap, type DBSchema, type IDBPDatabase } from 'idb';
+import type { TileCoord } from '../contract/engine-api.ts';
+import type { AreaRecord } from '../engine/offline-area-record.ts';
+import { systemClock, type Clock } from '../engine/ports.ts';
+import type { TileExtent } from '../engine/spatial-index.ts';
+import {
+  RECORD_OVERHEAD_BYTES,
+  isIntactTileMeta,
+  isIntactTileRecord,
+  recordCost,
+  type TileMeta,
+  type TileRecord,
+  type TileStore,
+  type TileStoreStats,
+  type TileStoreStatus,
+} from '../engine/tile-store.ts';
+
+// Metadata and bytes live in separate stores: access-time updates, the start-up scan and the eviction
+// walk then read and write a few hundred bytes per tile instead of the tile itself.
+export interface KestrelSchema extends DBSchema {
+  tiles: { key: string; value: TileMeta; indexes: { lastAccess: number; source: string } };
+  // out-of-line key (the tile key); null is a cached "no tile here"
+  tileBytes: { key: string; value: ArrayBuffer | null };
+  // reserved for small facts about the cache as a whole
+  meta: { key: string; value: { key: string; value: unknown } };
+  // offline areas the user saved (workers/idb-area-store.ts); their tiles live in `tiles` like any other
+  savedAreas: { key: string; value: AreaRecord };
+}
+
+export type KestrelDB = IDBPDatabase<KestrelSchema>;
+
+const SCHEMA_VERSION = 1;
+
+export interface IdbTileStoreOptions {
+  // undefined: the global `indexedDB`; null: there is none (tests of the memory-only path)
+  factory?: IDBFactory | null;
+  name?: string;
+  budgetBytes?: number;
+  // timers (batching, degrade period, reopen window)
+  clock?: Clock;
+  // wall-clock epoch ms for lastAccess/storedAt, which outlive the session
+  now?: () => number;
+  estimate?: () => Promise<{ quota?: number; usage?: number }>;
+  writeDelayMs?: number;
+  maxBatchRecords?: number;
+  maxBatchBytes?: number;
+  touchIntervalMs?: number;
+  maxTouchKeys?: number;
+  degradeMs?: number;
+  maxReopens?: number;
+  openTimeoutMs?: number;
+}
+
+export const DEFAULT_IDB_BUDGET_BYTES = 256 * 1024 * 1024;
+
+// Pause before trying again when a reopen itself failed.
+const REOPEN_RETRY_MS = 500;
+
+const DEFAULTS = {
+  name: 'kestrel',
+  // Long enough to gather the burst of tiles one camera move brings, short enough that a closing tab
+  // loses little.
+  writeDelayMs: 75,
+  maxBatchRecords: 64,
+  maxBatchBytes: 4 * 1024 * 1024,
+  // LRU order only needs to be roughly right; one small transaction every 2 s instead of one per hit.
+  touchIntervalMs: 2000,
+  maxTouchKeys: 256,
+  degradeMs: 60_000,
+  maxReopens: 3,
+  openTimeoutMs: 10_000,
+};
+
+// Leave a fifth of the origin's quota to everything else the origin stores (and to the browser's slack).
+const QUOTA_SHARE = 0.8;
+// Budget eviction goes below the budget so the next few batches do not each start a cursor walk.
+const EVICT_HEADROOM = 0.9;
+// After QuotaExceededError the real ceiling is lower than we thought: free 40 % of what we hold.
+const QUOTA_EVICT_RATIO = 0.6;
+// After a quota refusal the budget is capped at this share of what was stored when the browser refused.
+const QUOTA_CAP_MARGIN = 0.9;
+// Reopens are counted over this window; more than `maxReopens` in it means something keeps killing the
+// connection, and fighting it would only burn CPU.
+const REOPEN_WINDOW_MS = 60_000;
+// Writes queued while the database is not open are capped so a long outage cannot hold tiles twice.
+const MAX_QUEUED_BATCHES = 4;
+
+interface CatalogueEntry {
+  cost: number;
+  source: string;
+  coord?: TileCoord;
+}
+
+// Pending writes by key; null is a queued delete.
+type WriteBatch = Map<string, TileRecord | null>;
+
+// The persistent tile tier on IndexedDB. Every failure mode ends in "miss" or "not written", never an
+// exception into the pipeline; `stats()` says which state the store is in and why.
+export class IdbTileStore implements TileStore {
+  readonly ready: Promise<void>;
+  private readonly factory: IDBFactory | null;
+  private readonly options: typeof DEFAULTS;
+  private readonly clock: Clock;
+  private readonly now: () => number;
+  private readonly estimate?: () => Promise<{ quota?: number }>;
+  private db?: KestrelDB;
+  private opening?: Promise<void>;
+  // a reopen asked for while an open was still running, done once it settles
+  private pendingReopen?: string;
+  private closed = false;
+  private status: TileStoreStatus = 'opening';
+  private detail?: string;
+  private configuredBudget: number;
+  private quotaCap = Infinity;
+  // learned from the browser's refusals (writeBatch); forgotten when a degraded period ends, to try again
+  private refusalCap = Infinity;
+  private total = 0;
+  private catalogue = new Map<string, CatalogueEntry>();
+  private queue: WriteBatch = new Map();
+  private queueBytes = 0;
+  private inFlight: WriteBatch = new Map();
+  private readonly touches = new Set<string>();
+  private writeTimer?: unknown;
+  private touchTimer?: unknown;
+  private chain: Promise<unknown> = Promise.resolve();
+  private degradedUntil = 0;
+  private reopenTimes: number[] = [];
+  private readonly listeners: ((keys: string[]) => void)[] = [];
+  private readonly attachListeners: (() => void)[] = [];
+  // the first open has settled (attached, failed or timed out): later attaches are news to other stores
+  private firstOpenSettled = false;
+  private sharedPins?: () => Promise<ReadonlySet<string>>;
+  private evictions = 0;
+  private quotaErrors = 0;
+  private corruptDropped = 0;
+  // tiles of saved offline areas: eviction walks past them
+  private pinned: ReadonlySet<string> = new Set();
+  private evictionHold: Promise<unknown> = Promise.resolve();
+  // reads in progress per key: a write queued meanwhile marks them superseded (see get)
+  private readonly reads = new Map<string, Set<{ superseded: boolean }>>();
+
+  constructor(options: IdbTileStoreOptions = {}) {
+    this.factory = options.factory === undefined ? (globalThis.indexedDB ?? null) : options.factory;
+    this.options = { ...DEFAULTS, ...definedOnly(options) };
+    this.clock = options.clock ?? systemClock;
+    this.now = options.now ?? Date.now;
+    this.estimate = options.estimate ?? defaultEstimate();
+    this.configuredBudget = options.budgetBytes ?? DEFAULT_IDB_BUDGET_BYTES;
+    this.ready = this.startOpen().finally(() => {
+      this.firstOpenSettled = true;
+    });
+  }
+
+  async get(key: string): Promise<TileRecord | undefined> {
+    const pending = this.pendingWrite(key);
+    if (pending !== undefined) return pending ?? undefined;
+    const read = { superseded: false };
+    const reads = this.reads.get(key) ?? new Set();
+    this.reads.set(key, reads.add(read));
+    const db = await this.readableDb().catch(() => undefined);
+    if (!db) {
+      this.endRead(key, read);
+      return undefined;
+    }
+    try {
+      const tx = settled(db.transaction(['tiles', 'tileBytes'], 'readonly'));
+      const [meta, bytes] = await Promise.all([tx.objectStore('tiles').get(key), tx.objectStore('tileBytes').get(key)]);
+      if (meta === undefined && bytes === undefined) return undefined;
+      const record: unknown = { ...meta, bytes };
+      if (isIntactTileRecord(record) && record.key === key) return record;
+      this.corruptDropped++;
+      // A write for this key queued while the corrupt copy was being read replaces it: deleting now would cancel
+      // the newer write (or remove it, once committed).
+      if (!read.superseded) {
+        this.delete([key]);
+        this.emit([key]);
+      }
+      return undefined;
+    } catch (error) {
+      this.failed(db, error);
+      return undefined;
+    } finally {
+      this.endRead(key, read);
+    }
+  }
+
+  private endRead(key: string, read: { superseded: boolean }): void {
+    const reads = this.reads.get(key);
+    reads?.delete(read);
+    if (reads?.size === 0) this.reads.delete(key);
+  }
+
+  putMany(records: TileRecord[]): void {
+    this.refreshStatus();
+    const refused: string[] = [];
+    for (const record of records) {
+      const fits = recordCost(record.size) <= this.budget() && this.queueBytes < this.options.maxBatchBytes * MAX_QUEUED_BATCHES;
+      if (this.acceptsWrites() && fits) this.enqueue(record.key, record);
+      else if (!this.has(record.key)) refused.push(record.key);
+    }
+    this.emit(refused);
+    this.scheduleWrite();
+  }
+
+  touch(keys: string[]): void {
+    if (!this.acceptsWrites()) return;
+    const at = this.now();
+    for (const key of keys) {
+      const queued = this.queue.get(key);
+      if (queued) queued.lastAccess = at;
+      else this.touches.add(key);
+    }
+    if (this.touches.size >= this.options.maxTouchKeys) {
+      this.cancelTouchTimer();
+      void this.run(() => this.writeTouches(), undefined);
+    } else if (this.touches.size > 0 && this.touchTimer === undefined) {
+      this.touchTimer = this.clock.setTimeout(() => {
+        this.touchTimer = undefined;
+        void this.run(() => this.writeTouches(), undefined);
+      }, this.options.touchIntervalMs);
+    }
+  }
+
+  delete(keys: string[]): void {
+    if (this.status === 'unavailable') return;
+    for (const key of keys) {
+      this.touches.delete(key);
+      this.enqueue(key, null);
+    }
+    this.scheduleWrite();
+  }
+
+  clear(): Promise<void> {
+    this.queue = new Map();
+    this.queueBytes = 0;
+    this.touches.clear();
+    return this.run(async () => {
+      const db = await this.readableDb();
+      if (db) {
+        const tx = settled(db.transaction(['tiles', 'tileBytes'], 'readwrite'));
+        ignore(tx.objectStore('tiles').clear());
+        ignore(tx.objectStore('tileBytes').clear());
+        await tx.done;
+      }
+      this.catalogue = new Map();
+      this.total = 0;
+    }, undefined);
+  }
+
+  evictTo(bytes: number): Promise<number> {
+    return this.run(async () => {
+      const db = await this.readableDb();
+      return db ? this.evict(db, bytes, new Set()) : 0;
+    }, 0);
+  }
+
+  has(key: string): boolean {
+    const pending = this.pendingWrite(key);
+    return pending === undefined ? this.catalogue.has(key) : pending !== null;
+  }
+
+  async allExtents(): Promise<TileExtent[]> {
+    await this.opening;
+    const extents: TileExtent[] = [];
+    for (const [key, entry] of this.catalogue) {
+      if (entry.coord && this.has(key)) extents.push({ key, source: entry.source, coord: entry.coord });
+    }
+    for (const [key, record] of this.queue) {
+      if (record?.coord && !this.catalogue.has(key)) extents.push({ key, source: record.source, coord: record.coord });
+    }
+    return extents;
+  }
+
+  onRemoved(listener: (keys: string[]) => void): void {
+    this.listeners.push(listener);
+  }
+
+  setBudget(bytes: number): void {
+    this.configuredBudget = bytes;
+    if (this.total > this.budget()) void this.evictTo(Math.floor(this.budget() * EVICT_HEADROOM));
+  }
+
+  stats(): TileStoreStats {
+    this.refreshStatus();
+    return {
+      status: this.status,
+      detail: this.detail,
+      bytes: this.total,
+      entries: this.catalogue.size,
+      budget: this.budget(),
+      evictions: this.evictions,
+      quotaErrors: this.quotaErrors,
+      corruptDropped: this.corruptDropped,
+    };
+  }
+
+  setPinned(keys: ReadonlySet<string>): void {
+    this.pinned = keys;
+  }
+
+  // Eviction waits for this (the saved areas loading their pins at start-up), so a write burst in the first
+  // moments cannot evict a saved tile before the store knows it is pinned.
+  holdEviction(until: Promise<unknown>): void {
+    const previous = this.evictionHold;
+    this.evictionHold = Promise.all([previous, until.catch(() => undefined)]);
+  }
+
+  sizesByZoom(): Map<number, { count: number; bytes: number }> {
+    const sizes = new Map<number, { count: number; bytes: number }>();
+    for (const [key, entry] of this.catalogue) {
+      if (!entry.coord || this.pendingWrite(key) === null) continue;
+      const row = sizes.get(entry.coord.z) ?? { count: 0, bytes: 0 };
+      row.count++;
+      row.bytes += entry.cost - RECORD_OVERHEAD_BYTES;
+      sizes.set(entry.coord.z, row);
+    }
+    return sizes;
+  }
+
+  // The open connection (after the first open settles), for the other stores of this database; undefined while
+  // IndexedDB is unavailable.
+  database(): Promise<KestrelDB | undefined> {
+    return this.readableDb();
+  }
+
+  async flush(): Promise<void> {
+    this.cancelWriteTimer();
+    this.cancelTouchTimer();
+    void this.run(() => this.writeQueued(), undefined);
+    await this.run(() => this.writeTouches(), undefined);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.cancelWriteTimer();
+    this.cancelTouchTimer();
+    this.db?.close();
+    this.db = undefined;
+  }
+
+  private async open(): Promise<void> {
+    if (!this.factory) return this.unavailable('IndexedDB is not available in this context');
+    let request: IDBOpenDBRequest;
+    try {
+      request = this.factory.open(this.options.name, SCHEMA_VERSION);
+    } catch (error) {
+      if (this.status === 'reopening') return this.retryReopen(`indexedDB.open threw ${describe(error)}`);
+      return this.unavailable(`indexedDB.open threw ${describe(error)}`);
+    }
+    request.addEventListener('upgradeneeded', (event) => upgrade(wrap(request.result) as unknown as KestrelDB, event.oldVersion));
+    const opened = (wrap(request) as unknown as Promise<KestrelDB>).then(
+      (db) => this.attach(db),
+      (error: unknown) => {
+        // A reopen can race the very thing that closed us (site data being cleared still holds the database):
+        // try again shortly; repeated failures end in 'degraded' through reopen()'s own limit.
+        // A newer schema from another tab is final: this version of the app cannot use it.
+        const final = (error as { name?: string } | null)?.name === 'VersionError';
+        if (this.status === 'reopening' && !final) this.retryReopen(`could not reopen the database: ${describe(error)}`);
+        else this.unavailable(`could not open the database: ${describe(error)}`);
+      },
+    );
+    let timer: unknown;
+    const timedOut = new Promise<void>((resolve) => {
+      timer = this.clock.setTimeout(() => {
+        if (this.status === 'opening' || this.status === 'reopening') this.unavailable('opening the database timed out (blocked by another tab?)');
+        resolve();
+      }, this.options.openTimeoutMs);
+    });
+    await Promise.race([opened, timedOut]);
+    this.clock.clearTimeout(timer);
+  }
+
+  private async attach(db: KestrelDB): Promise<void> {
+    if (this.closed) return db.close();
+    // Another tab wants to upgrade or delete the database: step aside at once, then come back.
+    db.addEventListener('versionchange', () => this.reopen(db, 'another tab changed the database'));
+    // Fired when the browser closes the connection itself, e.g. when the user clears site data.
+    db.addEventListener('close', () => this.reopen(db, 'the browser closed the database'));
+    this.db = db;
+    await this.readQuota();
+    try {
+      await this.rebuildCatalogue(db);
+    } catch (error) {
+      if (this.db === db) this.unavailable(`could not read the database: ${describe(error)}`);
+      return;
+    }
+    // A versionchange or close during the scan has already let go of this connection.
+    if (this.db !== db) return;
+    this.status = 'ok';
+    this.detail = this.reopenTimes.length > 0 ? this.detail && `reopened after: ${this.detail}` : undefined;
+    // Before any write (and its eviction) runs: listeners may hold eviction until they have re-read what they pin.
+    // The first open is what everyone awaits at start-up (`ready`, `database()`): only later attaches are told.
+    if (this.firstOpenSettled) for (const listener of this.attachListeners) listener();
+    this.scheduleWrite();
+  }
+
+  /** Where eviction learns the tiles pinned by saved areas in the database (any tab's), beyond `setPinned`. */
+  setSharedPins(source: () => Promise<ReadonlySet<string>>): void {
+    this.sharedPins = source;
+  }
+
+  /**
+   * Called each time a connection is ready after the first open has settled (an open that timed out and attached
+   * later, a reopen): what other stores of this database read at start-up may have been missed.
+   */
+  onAttached(listener: () => void): void {
+    this.attachListeners.push(listener);
+  }
+
+  private async readQuota(): Promise<void> {
+    try {
+      const quota = (await this.estimate?.())?.quota;
+      if (quota && quota > 0) this.quotaCap = Math.floor(quota * QUOTA_SHARE);
+    } catch {
+      // no estimate: the configured budget stands
+    }
+  }
+
+  // The running byte total and key catalogue are rebuilt from metadata alone; records whose parts do
+  // not match (metadata without bytes, bytes without metadata, a malformed value) are deleted.
+  private async rebuildCatalogue(db: KestrelDB): Promise<void> {
+    const tx = settled(db.transaction(['tiles', 'tileBytes'], 'readonly'));
+    const [keys, metas, byteKeys] = await Promise.all([
+      tx.objectStore('tiles').getAllKeys(),
+      tx.objectStore('tiles').getAll(),
+      tx.objectStore('tileBytes').getAllKeys(),
+    ]);
+    const previous = this.catalogue;
+    const withBytes = new Set<IDBValidKey>(byteKeys);
+    const broken: IDBValidKey[] = [];
+    this.catalogue = new Map();
+    this.total = 0;
+    keys.forEach((key, i) => {
+      const meta: unknown = metas[i];
+      const hasBytes = withBytes.delete(key);
+      if (!hasBytes || !isIntactTileMeta(meta) || meta.key !== key) return void broken.push(key);
+      this.catalogue.set(meta.key, { cost: recordCost(meta.size), source: meta.source, coord: meta.coord });
+      this.total += recordCost(meta.size);
+    });
+    const orphans = [...withBytes];
+    if (broken.length + orphans.length > 0) {
+      const cleanup = settled(db.transaction(['tiles', 'tileBytes'], 'readwrite'));
+      for (const key of [...broken, ...orphans]) {
+        ignore(cleanup.objectStore('tiles').delete(key as string));
+        ignore(cleanup.objectStore('tileBytes').delete(key as string));
+      }
+      await cleanup.done;
+      this.corruptDropped += broken.length + orphans.length;
+    }
+    // After a reopen: tiles that vanished meanwhile (site data cleared, another tab deleted the database).
+    this.emit([...previous.keys()].filter((key) => !this.catalogue.has(key)));
+  }
+
+  private startOpen(): Promise<void> {
+    const opening = this.open().finally(() => {
+      this.opening = undefined;
+      const reason = this.pendingReopen;
+      this.pendingReopen = undefined;
+      if (reason) this.reopen(undefined, reason);
+    });
+    this.opening = opening;
+    return opening;
+  }
+
+  private reopen(from: KestrelDB | undefined, reason: string): void {
+    if (this.closed || (from && this.db !== from)) return;
+    if (from) {
+      this.db = undefined;
+      try {
+        from.close();
+      } catch {
+        // already closed
+      }
+    }
+    if (this.opening) {
+      // Still opening: the connection is released now (another tab may be waiting on it), the new open
+      // starts when this one settles.
+      if (from) this.pendingReopen = reason;
+      return;
+    }
+    const now = this.clock.now();
+    this.reopenTimes = this.reopenTimes.filter((at) => now - at < REOPEN_WINDOW_MS);
+    if (this.reopenTimes.length >= this.options.maxReopens) {
+      this.degrade(`${reason}; gave up after ${this.reopenTimes.length} reopens within a minute`);
+      return;
+    }
+    this.reopenTimes.push(now);
+    this.status = 'reopening';
+    this.detail = reason;
+    void this.startOpen();
+  }
+
+  private retryReopen(reason: string): void {
+    this.db = undefined;
+    this.detail = reason;
+    this.clock.setTimeout(() => this.reopen(undefined, reason), REOPEN_RETRY_MS);
+  }
+
+  private unavailable(detail: string): void {
+    this.db = undefined;
+    this.status = 'unavailable';
+    this.detail = detail;
+    this.abandon(this.queue);
+    this.queue = new Map();
+    this.queueBytes = 0;
+    const lost = [...this.catalogue.keys()];
+    this.catalogue = new Map();
+    this.total = 0;
+    this.emit(lost);
+  }
+
+  // Memory-only for a while. With the database still open (quota) reads go on; without it (repeated
+  // reopens) the next use after the period tries to open it again.
+  private degrade(detail: string): void {
+    this.status = 'degraded';
+    this.detail = `${detail}; memory-only for ${Math.round(this.options.degradeMs / 1000)} s`;
+    this.degradedUntil = this.clock.now() + this.options.degradeMs;
+    const puts = new Map([...this.queue].filter(([, record]) => record !== null));
+    for (const key of puts.keys()) this.dequeue(key);
+    this.abandon(puts);
+    this.touches.clear();
+  }
+
+  // Called from reads, writes and stats(), so the degraded period ends without a timer of its own.
+  private refreshStatus(): void {
+    if (this.status !== 'degraded' || this.clock.now() < this.degradedUntil) return;
+    // the quota may have changed meanwhile (space freed, site data cleared): the learned cap starts over
+    this.refusalCap = Infinity;
+    if (this.db) {
+      this.status = 'ok';
+      this.detail = undefined;
+    } else {
+      this.reopenTimes = [];
+      this.reopen(undefined, 'retrying after the degraded period');
+    }
+  }
+
+  private acceptsWrites(): boolean {
+    return this.status === 'ok' || this.status === 'opening' || this.status === 'reopening';
+  }
+
+  private async readableDb(): Promise<KestrelDB | undefined> {
+    this.refreshStatus();
+    if (this.opening) await this.opening;
+    return this.db;
+  }
+
+  private budget(): number {
+    return Math.min(this.configuredBudget, this.quotaCap, this.refusalCap);
+  }
+
+  // A write not yet committed, newest first: a record, null for a queued delete, undefined for none.
+  private pendingWrite(key: string): TileRecord | null | undefined {
+    if (this.queue.has(key)) return this.queue.get(key);
+    if (this.inFlight.has(key)) return this.inFlight.get(key);
+    return undefined;
+  }
+
+  private enqueue(key: string, record: TileRecord | null): void {
+    for (const read of this.reads.get(key) ?? []) read.superseded = true;
+    this.dequeue(key);
+    this.queue.set(key, record);
+    this.queueBytes += record?.size ?? 0;
+  }
+
+  private dequeue(key: string): void {
+    if (!this.queue.has(key)) return;
+    this.queueBytes -= this.queue.get(key)?.size ?? 0;
+    this.queue.delete(key);
+  }
+
+  private scheduleWrite(): void {
+    if (this.queue.size === 0 || !this.db) return;
+    if (this.queue.size >= this.options.maxBatchRecords || this.queueBytes >= this.options.maxBatchBytes) {
+      this.cancelWriteTimer();
+      void this.run(() => this.writeQueued(), undefined);
+    } else if (this.writeTimer === undefined) {
+      this.writeTimer = this.clock.setTimeout(() => {
+        this.writeTimer = undefined;
+        void this.run(() => this.writeQueued(), undefined);
+      }, this.options.writeDelayMs);
+    }
+  }
+
+  // Store operations run one at a time, so the byte total and catalogue always match what committed.
+  private run<T>(op: () => Promise<T>, fallback: T): Promise<T> {
+    const result = this.chain.then(op).catch((error: unknown) => {
+      this.detail = `unexpected store error: ${describe(error)}`;
+      return fallback;
+    });
+    this.chain = result;
+    return result;
+  }
+
+  private async writeQueued(): Promise<void> {
+    const db = await this.readableDb();
+    if (this.queue.size === 0 || !db) return;
+    const batch = this.queue;
+    this.queue = new Map();
+    this.queueBytes = 0;
+    this.inFlight = batch;
+    try {
+      await this.writeBatch(db, batch, false);
+    } finally {
+      this.inFlight = new Map();
+    }
+  }
+
+  // Every step of a batch, evictions included, is inside its error handling: a connection that goes away during
+  // an eviction (another tab's versionchange) keeps the batch for the reopened database like one lost in the commit.
+  private async writeBatch(db: KestrelDB, batch: WriteBatch, retried: boolean): Promise<void> {
+    const keys = new Set(batch.keys());
+    try {
+      let incoming = 0;
+      for (const [key, record] of batch) incoming += (record ? recordCost(record.size) : 0) - (this.catalogue.get(key)?.cost ?? 0);
+      if (incoming > 0 && this.total + incoming > this.budget()) {
+        await this.evict(db, Math.floor(this.budget() * EVICT_HEADROOM) - incoming, keys);
+      }
+      await this.commit(db, batch);
+    } catch (error) {
+      if (!isQuotaError(error)) return this.writeFailed(db, batch, error);
+      this.quotaErrors++;
+      // The browser refused to grow past what was stored: the budget learns that (with a margin), or the store
+      // would fill to the same size again and cycle refuse → evict → refuse.
+      const refusedAt = this.total;
+      const evictTarget = Math.floor(QUOTA_EVICT_RATIO * Math.min(this.budget(), refusedAt));
+      if (refusedAt > 0) this.refusalCap = Math.min(this.refusalCap, Math.floor(QUOTA_CAP_MARGIN * refusedAt));
+      if (retried) {
+        this.abandon(batch);
+        return this.degrade('storage quota exceeded even after evicting');
+      }
+      try {
+        await this.evict(db, evictTarget, keys);
+      } catch (evictError) {
+        return this.writeFailed(db, batch, evictError);
+      }
+      return this.writeBatch(db, batch, true);
+    }
+  }
+
+  private writeFailed(db: KestrelDB, batch: WriteBatch, error: unknown): void {
+    if ((this.db !== db || isInvalidState(error)) && this.status !== 'unavailable') {
+      // The connection went away under the write: keep the batch for the reopened database.
+      for (const [key, record] of batch) if (!this.queue.has(key)) this.enqueue(key, record);
+      return this.failed(db, error);
+    }
+    this.abandon(batch);
+    this.detail = `a write failed: ${describe(error)}`;
+  }
+
+  private async commit(db: KestrelDB, batch: WriteBatch): Promise<void> {
+    const tx = settled(db.transaction(['tiles', 'tileBytes'], 'readwrite'));
+    const tiles = tx.objectStore('tiles');
+    const bytes = tx.objectStore('tileBytes');
+    for (const [key, record] of batch) {
+      if (record) {
+        const { bytes: body, ...meta } = record;
+        ignore(tiles.put(meta));
+        ignore(bytes.put(body, key));
+      } else {
+        ignore(tiles.delete(key));
+        ignore(bytes.delete(key));
+      }
+    }
+    // The outcome is the transaction's: Chromium lets each put succeed and aborts the commit on quota.
+    await tx.done;
+    for (const [key, record] of batch) {
+      this.total -= this.catalogue.get(key)?.cost ?? 0;
+      if (record) {
+        this.catalogue.set(key, { cost: recordCost(record.size), source: record.source, coord: record.coord });
+        this.total += recordCost(record.size);
+      } else {
+        this.catalogue.delete(key);
+      }
+    }
+  }
+
+  // Least recently used first, along the lastAccess index. Keys are collected during the walk and deleted
+  // after it (deleting under a live cursor is legal but makes the walk order harder to reason about).
+  // Tiles touched since the last flush carry an old lastAccess on disk but are in use: they go last.
+  private async evict(db: KestrelDB, target: number, keep: Set<string>): Promise<number> {
+    if (this.total <= target) return 0;
+    await this.evictionHold;
+    // Other tabs share this database: the tiles their saved areas pin are read from it at each eviction, as this
+    // tab's own pins know only the areas it has loaded.
+    const shared = (await this.sharedPins?.().catch(() => undefined)) ?? new Set<string>();
+    const tx = settled(db.transaction(['tiles', 'tileBytes'], 'readwrite'));
+    const victims: string[] = [];
+    const recentlyUsed: string[] = [];
+    let remaining = this.total;
+    let cursor = await tx.objectStore('tiles').index('lastAccess').openCursor();
+    while (cursor && remaining > target) {
+      const key = cursor.primaryKey;
+      if (this.pinned.has(key) || shared.has(key)) {
+        // saved for offline use: stays until its area is deleted, even if the budget is not met
+      } else if (this.touches.has(key)) recentlyUsed.push(key);
+      else if (!keep.has(key)) {
+        victims.push(key);
+        remaining -= this.catalogue.get(key)?.cost ?? 0;
+      }
+      cursor = await cursor.continue();
+    }
+    for (const key of recentlyUsed) {
+      if (remaining <= target) break;
+      victims.push(key);
+      remaining -= this.catalogue.get(key)?.cost ?? 0;
+    }
+    for (const key of victims) {
+      ignore(tx.objectStore('tiles').delete(key));
+      ignore(tx.objectStore('tileBytes').delete(key));
+    }
+    await tx.done;
+    for (const key of victims) {
+      this.total -= this.catalogue.get(key)?.cost ?? 0;
+      this.catalogue.delete(key);
+      this.touches.delete(key);
+    }
+    this.evictions += victims.length;
+    this.emit(victims);
+    return victims.length;
+  }
+
+  // One transaction for all access times gathered since the last flush.
+  private async writeTouches(): Promise<void> {
+    const keys = [...this.touches];
+    this.touches.clear();
+    const db = await this.readableDb();
+    if (keys.length === 0 || !db || !this.acceptsWrites()) return;
+    const at = this.now();
+    try {
+      const tx = settled(db.transaction('tiles', 'readwrite'));
+      const tiles = tx.objectStore('tiles');
+      for (const key of keys) {
+        ignore(
+          tiles.get(key).then((meta) => {
+            if (isIntactTileMeta(meta)) return tiles.put({ ...meta, lastAccess: at });
+          }),
+        );
+      }
+      await tx.done;
+    } catch (error) {
+      // Lost access times only blur the LRU order; quota still counts, a dead connection still reopens.
+      if (isQuotaError(error)) this.quotaErrors++;
+      else this.failed(db, error);
+    }
+  }
+
+  private failed(db: KestrelDB, error: unknown): void {
+    if (isInvalidState(error)) this.reopen(db, `the connection was closed (${describe(error)})`);
+  }
+
+  private abandon(batch: WriteBatch): void {
+    this.emit([...batch].filter(([key, record]) => record !== null && !this.catalogue.has(key)).map(([key]) => key));
+  }
+
+  private emit(keys: string[]): void {
+    if (keys.length === 0) return;
+    for (const listener of this.listeners) {
+      try {
+        listener(keys);
+      } catch {
+        // a listener's bug must not break the store
+      }
+    }
+  }
+
+  private cancelWriteTimer(): void {
+    if (this.writeTimer !== undefined) this.clock.clearTimeout(this.writeTimer);
+    this.writeTimer = undefined;
+  }
+
+  private cancelTouchTimer(): void {
+    if (this.touchTimer !== undefined) this.clock.clearTimeout(this.touchTimer);
+    this.touchTimer = undefined;
+  }
+}
+
+// Each step brings the schema from version n-1 to n; a new database runs them all.
+function upgrade(db: KestrelDB, oldVersion: number): void {
+  if (oldVersion < 1) {
+    const tiles = db.createObjectStore('tiles', { keyPath: 'key' });
+    tiles.createIndex('lastAccess', 'lastAccess');
+    tiles.createIndex('source', 'source');
+    db.createObjectStore('tileBytes');
+    db.createObjectStore('meta', { keyPath: 'key' });
+    db.createObjectStore('savedAreas', { keyPath: 'id' });
+  }
+}
+
+function defaultEstimate(): (() => Promise<{ quota?: number }>) | undefined {
+  const storage = typeof navigator === 'undefined' ? undefined : navigator.storage;
+  return storage?.estimate ? () => storage.estimate() : undefined;
+}
+
+function definedOnly(options: IdbTileStoreOptions): Partial<typeof DEFAULTS> {
+  return Object.fromEntries(Object.entries(options).filter(([name, value]) => value !== undefined && name in DEFAULTS));
+}
+
+function isQuotaError(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name;
+  return name === 'QuotaExceededError' || name === 'NS_ERROR_DOM_QUOTA_REACHED';
+}
+
+function isInvalidState(error: unknown): boolean {
+  return (error as { name?: unknown } | null)?.name === 'InvalidStateError';
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error || error instanceof DOMException) return `${error.name}: ${error.message}`;
+  return String(error);
+}
+
+// idb keeps a `done` promise for every transaction it wraps. Where the store does not await it (reads), or stops
+// before it (a request failed first), a transaction the browser aborts (site data cleared, the connection closing)
+// would reject it unhandled: an uncaught error in the worker. Every transaction is made through this.
+export function settled<T extends { done: Promise<unknown> }>(tx: T): T {
+  ignore(tx.done);
+  return tx;
+}
+
+// Request outcomes are decided by the transaction; a request's own rejection must not go unhandled.
+function ignore(request: Promise<unknown>): void {
+  request.catch(() => undefined);
+}
