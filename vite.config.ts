@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA, type VitePWAOptions } from 'vite-plugin-pwa';
@@ -49,6 +50,13 @@ const shipPolicy: Plugin = {
   transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: APP_CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }],
 };
 
+// `kestrel-maps` and its subpaths, as the package's TypeScript sources (tsconfig.base.json has the same `paths`).
+export const kestrelFromSource = [
+  { find: /^kestrel-maps$/, replacement: fileURLToPath(new URL('./packages/kestrel/src/index.ts', import.meta.url)) },
+  { find: /^kestrel-maps\/overlay$/, replacement: fileURLToPath(new URL('./packages/kestrel/src/overlay/public.ts', import.meta.url)) },
+  { find: /^kestrel-maps\/playwright$/, replacement: fileURLToPath(new URL('./packages/kestrel/src/playwright/index.ts', import.meta.url)) },
+];
+
 // Shown as window.kestrel.version; a deploy (or the update e2e test) sets KESTREL_BUILD_ID.
 const packageVersion = (JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -56,6 +64,8 @@ const packageVersion = (JSON.parse(readFileSync(new URL('./package.json', import
 // port 8787 on the page's own host, and `?style=` overrides both (see src/app/map/style-url.ts).
 export default defineConfig({
   plugins: [react(), VitePWA(appShell), shipPolicy],
+  // The viewer builds Kestrel from source (its workers bundled by this Vite); apps use the package's built files.
+  resolve: { alias: kestrelFromSource },
   // Worker entries end in .mjs: MapLibre loads a script given to importScriptInWorkers (our tile bridge) with a
   // plain `import()` only when its URL ends in .mjs; otherwise it fetches and evals it, which a strict CSP forbids.
   worker: { format: 'es', rolldownOptions: { output: { entryFileNames: 'assets/[name]-[hash].mjs' } } },

@@ -100,7 +100,7 @@ test.describe('the tile engine', () => {
   test('with the server down the map says so, and heals by itself when it is back', async ({ page }) => {
     await openMap(page, { hash: view, params: { engineOptions: quickTimeouts } });
     await setFaults({ down: true });
-    await page.evaluate(() => window.kestrel.map.jumpTo({ center: [10, 50], zoom: 5 }));
+    await page.evaluate(() => void window.kestrel.map.jumpTo({ center: [10, 50], zoom: 5 }));
     const notice = page.getByTestId('notice-network');
     await expect(notice).toBeVisible({ timeout: 20_000 });
     await expect(notice).toContainText('not answering');
@@ -116,7 +116,7 @@ test.describe('the tile engine', () => {
     await page.evaluate(() => window.kestrel.resetStats());
     // the first tiles of a page may take the main-thread path while the bridge script loads; after that, none
     const before = await page.evaluate(() => window.kestrel.tiles().viaMainThread);
-    await page.evaluate(() => window.kestrel.map.jumpTo({ center: [20, 10], zoom: 5 }));
+    await page.evaluate(() => void window.kestrel.map.jumpTo({ center: [20, 10], zoom: 5 }));
     await page.evaluate(() => window.kestrel.idle());
     const bridged = await page.evaluate(() => window.kestrel.tiles());
     expect(bridged.delivered).toBeGreaterThan(0);

@@ -103,7 +103,7 @@ test.describe('offline first', () => {
       );
 
       // somewhere never visited: holes, quietly (no console errors, no "server not answering", no retry loop)
-      await page.evaluate(() => window.kestrel.map.jumpTo({ center: [100, 35], zoom: 5 }));
+      await page.evaluate(() => void window.kestrel.map.jumpTo({ center: [100, 35], zoom: 5 }));
       await page.evaluate(() => window.kestrel.idle());
       const far = await page.evaluate(() => window.kestrel.tiles().inView);
       expect(far.errored, 'tiles never cached cannot load offline').toBeGreaterThan(0);

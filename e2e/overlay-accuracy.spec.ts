@@ -189,7 +189,7 @@ test.describe('the performance overlay against independent measurements', () => 
 
     // every tile request now has its connection dropped: network errors, 5 in a row open the breaker
     await setFaults({ down: true });
-    await page.evaluate(() => window.kestrel.map.jumpTo({ center: [-100, 40], zoom: 5 }));
+    await page.evaluate(() => void window.kestrel.map.jumpTo({ center: [-100, 40], zoom: 5 }));
     await breaker.scrollIntoViewIfNeeded();
     let open = before;
     await expect.poll(async () => (open = await lookAt(breaker)).state).toBe('open');

@@ -193,7 +193,7 @@ test.describe('the performance overlay', () => {
     // and while the map pans: the overlay's own meter (pull + update + render/commit), over its 5 s window
     const panUntil = Date.now() + 6000;
     while (Date.now() < panUntil) {
-      await page.evaluate(() => window.kestrel.map.panBy([160, 40], { duration: 500 }));
+      await page.evaluate(() => void window.kestrel.map.panBy([160, 40], { duration: 500 }));
       await page.waitForTimeout(550);
     }
     const selfPanning = await valueOf(figure(page, 'overlay-cost'));

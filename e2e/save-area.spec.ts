@@ -65,7 +65,7 @@ test.describe('saving an area for offline use', () => {
     await page.evaluate(() => window.kestrel.resetStats());
     await resetServerStats();
     // z6 inside the saved box: MapLibre has shown z5 only, so every tile here is asked for the first time
-    await page.evaluate(() => window.kestrel.map.jumpTo({ center: [-93, 46], zoom: 6 }));
+    await page.evaluate(() => void window.kestrel.map.jumpTo({ center: [-93, 46], zoom: 6 }));
     await page.evaluate(() => window.kestrel.idle());
     const shown = await page.evaluate(() => window.kestrel.tiles());
     const stats = (await page.evaluate(() => window.kestrel.stats()))!;

@@ -22,7 +22,7 @@ async function browse(page: Page, server: TileServer): Promise<void> {
   await page.goto(`/?${new URLSearchParams({ style: `${server.url}/style.json` })}#5/47/5`);
   await page.evaluate(() => window.kestrel.ready);
   await page.evaluate(() => window.kestrel.idle());
-  await page.evaluate(() => window.kestrel.map.jumpTo({ center: [-95, 40], zoom: 5 }));
+  await page.evaluate(() => void window.kestrel.map.jumpTo({ center: [-95, 40], zoom: 5 }));
   await page.evaluate(() => window.kestrel.idle());
   // the batched IndexedDB writes land a few tens of ms behind the tiles
   await page.waitForTimeout(500);

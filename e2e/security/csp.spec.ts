@@ -47,7 +47,7 @@ test.describe('under a strict Content-Security-Policy', () => {
     await page.goto(`${app.url}/?${new URLSearchParams({ style: `${tileUrl}/style.json` })}#4/45/5`);
     await page.evaluate(() => window.kestrel.ready);
     await page.evaluate(() => window.kestrel.idle());
-    await page.evaluate(() => window.kestrel.map.jumpTo({ center: [-95, 40], zoom: 5 }));
+    await page.evaluate(() => void window.kestrel.map.jumpTo({ center: [-95, 40], zoom: 5 }));
     await page.evaluate(() => window.kestrel.idle());
 
     const tiles = await page.evaluate(() => window.kestrel.tiles());

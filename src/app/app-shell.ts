@@ -1,5 +1,5 @@
 import { registerSW } from 'virtual:pwa-register';
-import type { NoticeBoard } from '../../packages/kestrel/src/client/notices.ts';
+import type { NoticeBoard } from 'kestrel-maps';
 
 export const UPDATE_NOTICE = 'update';
 // Long-lived tabs look for a new version this often (and whenever the device comes back online).

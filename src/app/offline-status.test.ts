@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { SavedArea } from '../../packages/kestrel/src/contract/engine-api.ts';
-import { NoticeBoard } from '../../packages/kestrel/src/client/notices.ts';
+import type { SavedArea } from 'kestrel-maps';
+import { NoticeBoard } from 'kestrel-maps';
 import { offlineNotice, watchOfflineStatus } from './offline-status.ts';
 
 function area(name: string, status: SavedArea['status'] = 'done'): SavedArea {

@@ -1,5 +1,5 @@
-import type { SavedArea } from '../../packages/kestrel/src/contract/engine-api.ts';
-import type { Notice, NoticeBoard } from '../../packages/kestrel/src/client/notices.ts';
+import type { SavedArea } from 'kestrel-maps';
+import type { Notice, NoticeBoard } from 'kestrel-maps';
 
 export const OFFLINE_NOTICE = 'offline';
 // Names shown in the notice; past this many it says "and N more".

@@ -1,6 +1,4 @@
-import type { DeepPartial, EngineOptions } from '../../packages/kestrel/src/contract/engine-api.ts';
-import { EngineOptionsError } from '../../packages/kestrel/src/engine/engine-options-schema.ts';
-import { defaultEngineOptions, resolveEngineOptions } from '../../packages/kestrel/src/engine/engine-options.ts';
+import { EngineOptionsError, validateEngineOptions, type DeepPartial, type EngineOptions } from 'kestrel-maps';
 
 // The URL contract (README): external suites and the benchmark select modes with these.
 export interface UrlOptions {
@@ -32,8 +30,7 @@ export function readUrlOptions(search: string): UrlOptions {
       const parsed: unknown = JSON.parse(json);
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
       // The whole document is checked here, so a bad field is named before anything is applied.
-      resolveEngineOptions(defaultEngineOptions, parsed as DeepPartial<EngineOptions>);
-      engineOptions = parsed as DeepPartial<EngineOptions>;
+      engineOptions = validateEngineOptions(parsed);
     } catch (error) {
       const message = (error as Error).message;
       problem =

@@ -1,6 +1,6 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import type { NoticeBoard } from '../../../packages/kestrel/src/client/notices.ts';
-import { redactUrl } from '../../../packages/kestrel/src/client/redact-url.ts';
+import type { NoticeBoard } from 'kestrel-maps';
+import { redactUrl } from 'kestrel-maps';
 import { styleUrlProblem } from './style-url.ts';
 
 // An error before the style has loaded means there is no map to show: say so on the page instead of

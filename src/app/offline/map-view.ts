@@ -1,6 +1,6 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import type { AreaBBox } from '../../../packages/kestrel/src/contract/engine-api.ts';
-import { sourcesOf } from '../../../packages/kestrel/src/maplibre/source-feed.ts';
+import type { AreaBBox } from 'kestrel-maps';
+import { sourcesOf } from 'kestrel-maps';
 
 export interface MapView {
   bbox: AreaBBox;

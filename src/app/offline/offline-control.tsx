@@ -48,7 +48,7 @@ export function OfflineControl({ source }: OfflineControlProps) {
     setSaving(true);
     setError(undefined);
     try {
-      await source.areas.saveArea({ name: name.trim() || defaultAreaName(view.center, view.zoom), bbox: view.bbox, ...range });
+      await source.areas.save({ name: name.trim() || defaultAreaName(view.center, view.zoom), bbox: view.bbox, ...range });
       setName('');
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
@@ -62,12 +62,12 @@ export function OfflineControl({ source }: OfflineControlProps) {
     const { areas: api } = source;
     const done =
       action === 'pause'
-        ? api.pauseArea(area.id)
+        ? api.pause(area.id)
         : action === 'resume'
-          ? api.resumeArea(area.id)
+          ? api.resume(area.id)
           : action === 'cancel'
-            ? api.cancelArea(area.id)
-            : api.deleteArea(area.id);
+            ? api.cancel(area.id)
+            : api.delete(area.id);
     void done.catch(() => undefined).finally(refresh);
   };
 

@@ -1,4 +1,4 @@
-import type { SavedArea } from '../../../packages/kestrel/src/contract/engine-api.ts';
+import type { SavedArea } from 'kestrel-maps';
 
 // Decimal units, as the engine states its limits ("500 MB") in its refusal messages.
 export function formatBytes(bytes: number): string {

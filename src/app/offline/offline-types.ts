@@ -1,8 +1,8 @@
-import type { EngineApi } from '../../../packages/kestrel/src/contract/engine-api.ts';
+import type { KestrelAreas } from 'kestrel-maps';
 import type { MapViewSource } from './map-view.ts';
 
-// The part of the engine the offline panel uses (Remote<EngineApi> has it).
-export type OfflineAreasApi = Pick<EngineApi, 'planArea' | 'saveArea' | 'pauseArea' | 'resumeArea' | 'cancelArea' | 'deleteArea' | 'listAreas'>;
+// The part of Kestrel the offline panel uses.
+export type OfflineAreasApi = KestrelAreas;
 
 export interface OfflineSource {
   areas: OfflineAreasApi;

@@ -1,4 +1,4 @@
-import type { SavedArea } from '../../../packages/kestrel/src/contract/engine-api.ts';
+import type { SavedArea } from 'kestrel-maps';
 import { formatBytes, formatCount, savedPercent, statusText } from './offline-format.ts';
 
 export type AreaAction = 'pause' | 'resume' | 'cancel' | 'delete';

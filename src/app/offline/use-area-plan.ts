@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { AreaBBox, AreaPlan } from '../../../packages/kestrel/src/contract/engine-api.ts';
+import type { AreaBBox, AreaPlan } from 'kestrel-maps';
 import type { OfflineAreasApi } from './offline-types.ts';
 
 // Typing a zoom or finishing a pan re-plans after this pause, not on every keystroke.
@@ -16,7 +16,7 @@ export function useAreaPlan(api: OfflineAreasApi, bbox: AreaBBox | undefined, mi
     let current = true;
     setPlan({ state: 'planning' });
     const timer = setTimeout(() => {
-      api.planArea(bbox, minZoom, maxZoom).then(
+      api.plan(bbox, minZoom, maxZoom).then(
         (answer) => current && setPlan({ state: 'ready', plan: answer }),
         (error: unknown) => current && setPlan({ state: 'error', message: error instanceof Error ? error.message : String(error) }),
       );

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { SavedArea } from '../../../packages/kestrel/src/contract/engine-api.ts';
+import type { SavedArea } from 'kestrel-maps';
 import type { OfflineAreasApi } from './offline-types.ts';
 
 // Twice a second at most: progress crosses the thread boundary as one list per poll, never per tile.
@@ -16,7 +16,7 @@ export function useSavedAreas(api: OfflineAreasApi, active: boolean): { areas: S
     let timer: ReturnType<typeof setTimeout> | undefined;
     const poll = async () => {
       try {
-        const list = await api.listAreas();
+        const list = await api.list();
         if (!cancelled) setAreas(list);
       } catch {
         // a worker that is restarting answers the next poll

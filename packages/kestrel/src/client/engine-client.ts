@@ -1,11 +1,17 @@
 import * as Comlink from 'comlink';
-import type { EngineApi } from '../contract/engine-api.ts';
+import type { EngineApi, WorkerConfig } from '../contract/engine-api.ts';
 
-// One engine worker for the page: a same-origin module worker (no blob: URL), so a CSP with
-// `worker-src 'self'` is enough.
-// `tileChannel`: the page's own channel for the tile bridge (tile-channel.ts), passed in the worker's name.
-export function startEngineWorker(tileChannel?: string): { engine: Comlink.Remote<EngineApi>; worker: Worker } {
-  const name = tileChannel ? `kestrel-engine#${tileChannel}` : 'kestrel-engine';
-  const worker = new Worker(new URL('../worker/engine.worker.ts', import.meta.url), { type: 'module', name });
-  return { engine: Comlink.wrap<EngineApi>(worker), worker };
+/** A running engine worker and the comlink proxy that speaks to it. */
+export interface StartedWorker {
+  engine: Comlink.Remote<EngineApi>;
+  worker: Worker;
+}
+
+// Starts one engine worker and sends it its configuration first: comlink keeps the order of calls, and the
+// worker holds every other call until `init` has built the engine (engine.worker.ts).
+export function startEngineWorker(create: (name: string) => Worker, config: WorkerConfig): StartedWorker {
+  const worker = create(`kestrel-engine ${config.dbName}`);
+  const engine = Comlink.wrap<EngineApi>(worker);
+  void engine.init(config);
+  return { engine, worker };
 }

@@ -1,5 +1,6 @@
-import * as Comlink from 'comlink';
+import type * as Comlink from 'comlink';
 import type { EngineApi, TileRequest, TileResult } from '../contract/engine-api.ts';
+import type { StartedWorker } from './engine-client.ts';
 
 // Calls whose effect is state the worker keeps: replayed in order into a replacement worker.
 const REPLAYED = new Set<keyof EngineApi>(['configure', 'setStorage', 'setSources', 'setCamera']);
@@ -7,14 +8,14 @@ const REPLAYED = new Set<keyof EngineApi>(['configure', 'setStorage', 'setSource
 const LATEST_ONLY = new Set<keyof EngineApi>(['setCamera', 'setSources', 'setStorage']);
 
 export interface EngineHostOptions {
-  start: () => { engine: Comlink.Remote<EngineApi>; worker: Worker };
+  start: () => StartedWorker;
   // a worker that has not answered a ping for this long is taken for dead
   pingTimeoutMs?: number;
   pingEveryMs?: number;
   // restarts allowed per minute before giving up and staying on direct loading
   maxRestartsPerMinute?: number;
   onState?: (state: EngineHostState, detail: string) => void;
-  fetchDirect?: (url: string, signal: AbortSignal) => Promise<TileResult>;
+  fetchDirect?: (url: string, signal: AbortSignal, req: TileRequest) => Promise<TileResult>;
 }
 
 export type EngineHostState = 'running' | 'restarting' | 'fallback';
@@ -32,7 +33,9 @@ export interface EngineHostEvent {
 // `engine` facade, which always speaks to the current worker.
 export class EngineHost {
   readonly engine: Comlink.Remote<EngineApi>;
-  private current: { engine: Comlink.Remote<EngineApi>; worker: Worker };
+  private current: StartedWorker;
+  private disposed = false;
+  private pingTimer: ReturnType<typeof setTimeout> | undefined;
   private state: EngineHostState = 'running';
   private generation = 0;
   private died!: Promise<void>;
@@ -59,13 +62,23 @@ export class EngineHost {
     return this.state;
   }
 
+  /** Terminates the worker for good and stops watching it; tile requests still open end as aborted. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    clearTimeout(this.pingTimer);
+    this.markDead();
+    this.current.worker.terminate();
+    for (const controller of this.direct.values()) controller.abort();
+  }
+
   // For chaos suites: the worker dies as if it had crashed.
   terminate(): void {
     this.current.worker.terminate();
     this.onDeath('the engine worker was terminated');
   }
 
-  private launch(): { engine: Comlink.Remote<EngineApi>; worker: Worker } {
+  private launch(): StartedWorker {
     const generation = ++this.generation;
     this.died = new Promise((resolve) => (this.markDead = resolve));
     const started = this.options.start();
@@ -94,6 +107,7 @@ export class EngineHost {
   }
 
   private async request(req: TileRequest): Promise<TileResult> {
+    if (this.disposed) return { ok: false, failure: { reason: 'aborted', message: 'the Kestrel instance was disposed', attempts: 0 } };
     if (this.state === 'running') {
       const died = this.died.then(() => 'died' as const);
       const answer = await Promise.race([this.current.engine.request(req), died]);
@@ -102,7 +116,7 @@ export class EngineHost {
     const controller = new AbortController();
     this.direct.set(req.id, controller);
     try {
-      const result = await this.options.fetchDirect(req.url, controller.signal);
+      const result = await this.options.fetchDirect(req.url, controller.signal, req);
       this.fallbackAnswers[!result.ok ? 'failed' : result.response.status === 'ok' ? 'ok' : 'noTile']++;
       return result;
     } finally {
@@ -116,7 +130,7 @@ export class EngineHost {
   }
 
   private schedulePing(): void {
-    setTimeout(() => void this.ping(), this.options.pingEveryMs);
+    if (!this.disposed) this.pingTimer = setTimeout(() => void this.ping(), this.options.pingEveryMs);
   }
 
   private async ping(): Promise<void> {
@@ -130,7 +144,7 @@ export class EngineHost {
   }
 
   private onDeath(detail: string): void {
-    if (this.state !== 'running') return;
+    if (this.state !== 'running' || this.disposed) return;
     this.markDead();
     this.current.worker.terminate();
     const now = Date.now();
@@ -159,10 +173,10 @@ export class EngineHost {
 }
 
 // MapLibre's own way: one fetch, no cache, no retry. Used only while no engine worker is available.
-async function fetchDirect(url: string, signal: AbortSignal): Promise<TileResult> {
+async function fetchDirect(url: string, signal: AbortSignal, req?: TileRequest): Promise<TileResult> {
   try {
     // no retry here, but an end: a hung server must not leave the tile pending in MapLibre for ever
-    const response = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(10_000)]) });
+    const response = await fetch(url, { headers: req?.headers, credentials: req?.credentials, signal: AbortSignal.any([signal, AbortSignal.timeout(10_000)]) });
     if (response.status === 204 || response.status === 404) return { ok: true, response: { status: 'no-tile', data: null, tier: 'network', stale: false } };
     if (!response.ok) return { ok: false, failure: { reason: response.status >= 500 ? 'http-5xx' : 'http-4xx', message: `HTTP ${response.status}`, status: response.status, attempts: 1 } };
     return { ok: true, response: { status: 'ok', data: await response.arrayBuffer(), tier: 'network', stale: false } };

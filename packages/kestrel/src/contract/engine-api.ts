@@ -23,6 +23,12 @@ export interface TileRequest {
   // When known (parsed from the URL template), drives priority and the spatial index.
   coord?: TileCoord;
   purpose?: RequestPurpose;
+  // What the app's own `transformRequest` added (an Authorization or API-key header): sent with the upstream
+  // fetch, never part of a cache key, never stored, logged or exported.
+  headers?: Record<string, string>;
+  // The app's `credentials` for this request (cookies on a cross-origin tile host); the engine's default is
+  // the browser's ('same-origin').
+  credentials?: RequestCredentials;
 }
 
 export type Tier = 'memory' | 'idb' | 'network';
@@ -297,7 +303,17 @@ export interface StorageReport {
   persisted?: boolean;
 }
 
+/** What a new engine worker needs before anything else (`EngineApi.init`). */
+export interface WorkerConfig {
+  // the IndexedDB database that holds this engine's cache and saved areas
+  dbName: string;
+  // the BroadcastChannel MapLibre's workers reach this engine on (tile-channel.ts, `pageTileChannel`)
+  tileChannel: string;
+}
+
 export interface EngineApi {
+  // Called once, first, on every new worker (the host replays the rest after it).
+  init(config: WorkerConfig): Promise<void>;
   configure(options: DeepPartial<EngineOptions>): Promise<void>;
   // Never rejects for a tile that failed: failures come back as data, because comlink
   // clones a thrown Error down to name/message and the reason would be lost.

@@ -12,15 +12,19 @@ export function pageTileChannel(pageId: string): string {
   return `${TILE_CHANNEL}:${pageId}`;
 }
 
-// A tile URL as MapLibre sees it: `kestrel://<page id>/<upstream url>`. The page id travels with every tile ask,
+/** The URL scheme Kestrel registers when none is given (`createKestrel(maplibregl, { scheme })`). */
+export const DEFAULT_SCHEME = 'kestrel';
+
+// A tile URL as MapLibre sees it: `<scheme>://<page id>/<upstream url>`. The page id travels with every tile ask,
 // so the bridge in MapLibre's worker knows which page's channel to use. (It cannot read it from its own script
-// URL: served by the service worker, a module's URL loses the fragment the page put there.)
-export function bridgedTileUrl(pageId: string, url: string): string {
-  return `kestrel://${pageId}/${url}`;
+// URL: served by the service worker, a module's URL loses the fragment the page put there.) The scheme is the
+// engine instance's own, so two instances on one page never answer each other's tiles.
+export function bridgedTileUrl(pageId: string, url: string, scheme: string = DEFAULT_SCHEME): string {
+  return `${scheme}://${pageId}/${url}`;
 }
 
 export function parseBridgedTileUrl(bridged: string): { pageId: string; url: string } {
-  const rest = bridged.slice('kestrel://'.length);
+  const rest = bridged.slice(bridged.indexOf('://') + 3);
   const slash = rest.indexOf('/');
   return { pageId: rest.slice(0, slash), url: rest.slice(slash + 1) };
 }

@@ -61,3 +61,12 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/**
+ * Checks an options document as `configure` would take it (over the defaults) without applying it: returns it
+ * typed, or throws an {@link EngineOptionsError} naming the first wrong field.
+ */
+export function validateEngineOptions(patch: unknown): DeepPartial<EngineOptions> {
+  resolveEngineOptions(defaultEngineOptions, patch as DeepPartial<EngineOptions>);
+  return patch as DeepPartial<EngineOptions>;
+}

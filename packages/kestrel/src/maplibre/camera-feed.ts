@@ -23,9 +23,13 @@ export function snapshotOf(map: MapLibreMap, destination?: CameraSnapshot['desti
 }
 
 // Sends throttled camera snapshots, plus the known destination of flyTo/easeTo animations (MapLibre's events do
-// not carry it, so the two camera methods of this one map instance are wrapped to remember it).
+// not carry it, so the two camera methods of this one map instance are wrapped to remember it). The returned
+// function undoes everything: listeners off, and both methods restored (or, when something wrapped them after
+// us, our wrapper left as a plain pass-through, so the other wrapper keeps working).
 export function feedCamera(map: MapLibreMap, send: (camera: CameraSnapshot) => void): () => void {
   let destination: CameraSnapshot['destination'];
+  let detached = false;
+  const restores: (() => void)[] = [];
   let last = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -46,14 +50,21 @@ export function feedCamera(map: MapLibreMap, send: (camera: CameraSnapshot) => v
   };
 
   const wrap = (name: 'flyTo' | 'easeTo') => {
+    const own = Object.hasOwn(map, name) ? map[name] : undefined;
     const original = map[name].bind(map);
-    map[name] = ((options: Parameters<MapLibreMap['flyTo']>[0], eventData?: unknown) => {
-      if (options.center !== undefined || options.zoom !== undefined) {
+    const wrapper = ((options: Parameters<MapLibreMap['flyTo']>[0], eventData?: unknown) => {
+      if (!detached && (options.center !== undefined || options.zoom !== undefined)) {
         const c = options.center ? toLngLat(options.center) : map.getCenter();
         destination = { center: [c.lng, c.lat], zoom: options.zoom ?? map.getZoom(), durationMs: options.duration ?? 1500 };
       }
       return original(options, eventData as never);
     }) as MapLibreMap[typeof name];
+    map[name] = wrapper;
+    restores.push(() => {
+      if (map[name] !== wrapper) return;
+      if (own) map[name] = own;
+      else delete (map as Partial<Record<typeof name, unknown>>)[name];
+    });
   };
   wrap('flyTo');
   wrap('easeTo');
@@ -62,9 +73,12 @@ export function feedCamera(map: MapLibreMap, send: (camera: CameraSnapshot) => v
   map.on('moveend', onMoveEnd);
   map.once('load', flush);
   return () => {
+    detached = true;
     map.off('move', onMove);
     map.off('moveend', onMoveEnd);
+    map.off('load', flush);
     if (timer) clearTimeout(timer);
+    for (const restore of restores) restore();
   };
 }
 

@@ -1,14 +1,14 @@
-import * as maplibregl from 'maplibre-gl';
+import type { AddProtocolAction } from 'maplibre-gl';
 import type { Remote } from 'comlink';
 import type { EngineApi, ResourceKind } from '../contract/engine-api.ts';
-import { registerResourceProtocol } from './resource-protocol.ts';
 import { parseBridgedTileUrl } from '../contract/tile-channel.ts';
-import { ENGINE_PROTOCOL } from './resource-routing.ts';
+import { shapedRequest } from '../contract/shaped-request.ts';
 
-let nextId = 0;
-// Tile asks that took the main-thread path (raster tiles always do; vector tiles only without the worker bridge).
-let mainThreadAsks = 0;
-export const mainThreadTileAsks = (): number => mainThreadAsks;
+/** Per-instance counters of the main-thread tile path. */
+export interface MainThreadAsks {
+  // tile asks that took the main-thread path (raster tiles always do; vector tiles only without the worker bridge)
+  count: number;
+}
 
 // A 1×1 transparent PNG: "no tile here" for a raster source. Throwing instead would mark the tile errored,
 // and errored tiles are retried (retry-errored-tiles.ts); an empty answer is not a failure.
@@ -17,18 +17,21 @@ const EMPTY_PNG = Uint8Array.from(
   (c) => c.charCodeAt(0),
 );
 
-export function registerEngineProtocol(engine: Remote<EngineApi>): void {
-  registerResourceProtocol(engine);
-  maplibregl.addProtocol(ENGINE_PROTOCOL, async (params, abortController) => {
+// MapLibre's protocol handler for tiles on the main thread (`maplibregl.addProtocol(<scheme>, …)`): raster tiles,
+// and vector tiles whenever the worker bridge is not there. Ids carry the instance's prefix, so two instances on
+// one page never cancel each other's asks.
+export function tileProtocol(engine: Remote<EngineApi>, asks: MainThreadAsks, idPrefix: string): AddProtocolAction {
+  let nextId = 0;
+  return async (params, abortController) => {
     const { url } = parseBridgedTileUrl(params.url);
     const kind: ResourceKind = params.type === 'image' ? 'raster' : 'vector';
-    const id = `t${++nextId}`;
-    mainThreadAsks++;
+    const id = `${idPrefix}t${++nextId}`;
+    asks.count++;
     const signal = abortController.signal;
     const onAbort = () => void engine.cancel(id);
     signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const result = await engine.request({ id, url, kind, purpose: 'visible' });
+      const result = await engine.request({ id, url, kind, purpose: 'visible', ...shapedRequest(params) });
       if (signal.aborted) throw new DOMException('The tile left the view', 'AbortError');
       if (!result.ok) {
         // MapLibre marks the tile errored and keeps showing what it has around it.
@@ -43,5 +46,5 @@ export function registerEngineProtocol(engine: Remote<EngineApi>): void {
     } finally {
       signal.removeEventListener('abort', onAbort);
     }
-  });
+  };
 }

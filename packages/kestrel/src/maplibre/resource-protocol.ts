@@ -1,35 +1,31 @@
-import * as maplibregl from 'maplibre-gl';
+import type { AddProtocolAction, AddProtocolResponseData } from 'maplibre-gl';
 import type { Remote } from 'comlink';
-import type { EngineApi, EngineFailure } from '../contract/engine-api.ts';
-import { RESOURCE_PREFIX, RESOURCE_PROTOCOL, STYLE_PREFIX, STYLE_PROTOCOL, decodeResource, type ResponseType } from './resource-routing.ts';
-
-let nextId = 0;
+import type { EngineApi, EngineFailure, TileRequest } from '../contract/engine-api.ts';
+import { decodeResource, type ResponseType } from './resource-routing.ts';
+import { shapedRequest } from '../contract/shaped-request.ts';
 
 // The style, TileJSON, sprites and glyphs through the engine (kind 'resource'): the same cache tiers and
 // freshness rules as tiles, so a style opened once works offline. The engine validates the bytes (an HTML error
 // page is a failure, and a stale copy is served instead when there is one); this handler gives MapLibre the
 // shape it asked for.
-export function registerResourceProtocol(engine: Remote<EngineApi>): void {
-  registerResourceHandler(engine, RESOURCE_PROTOCOL, RESOURCE_PREFIX, false);
-  registerResourceHandler(engine, STYLE_PROTOCOL, STYLE_PREFIX, true);
-}
-
 // `style`: the document is the map style, input from the URL and untrusted; one past the engine's size cap is
 // refused (parsing a giant style can take the page down), never loaded directly.
-function registerResourceHandler(engine: Remote<EngineApi>, protocol: string, prefix: string, style: boolean): void {
-  maplibregl.addProtocol(protocol, async (params, abortController) => {
-    const url = params.url.slice(prefix.length);
+export function resourceProtocol(engine: Remote<EngineApi>, idPrefix: string, style: boolean): AddProtocolAction {
+  let nextId = 0;
+  return async (params, abortController) => {
+    const url = params.url.slice(params.url.indexOf('://') + 3);
     const type = params.type as ResponseType | undefined;
-    const id = `res${++nextId}`;
+    const id = `${idPrefix}${style ? 'style' : 'res'}${++nextId}`;
+    const shaped = shapedRequest(params);
     const signal = abortController.signal;
     const onAbort = () => void engine.cancel(id);
     signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const result = await engine.request({ id, url, kind: 'resource', purpose: 'visible' });
+      const result = await engine.request({ id, url, kind: 'resource', purpose: 'visible', ...shaped });
       if (signal.aborted) throw new DOMException('The request was cancelled', 'AbortError');
       if (!result.ok) {
         // A GeoJSON `data` URL may be larger than the engine's per-response cap: MapLibre's own way, uncached.
-        if (result.failure.reason === 'oversized' && !style) return loadDirect(url, type, signal);
+        if (result.failure.reason === 'oversized' && !style) return loadDirect(url, type, signal, shaped);
         if (result.failure.reason === 'oversized') throw new Error(`the style document is too large (${result.failure.message})`);
         throw failed(result.failure);
       }
@@ -39,11 +35,11 @@ function registerResourceHandler(engine: Remote<EngineApi>, protocol: string, pr
         if (type === 'arrayBuffer') return { data: new ArrayBuffer(0) };
         throw Object.assign(new Error(`Resource not found (HTTP 404 or 204)`), { status: 404 });
       }
-      return { data: decodeResource(response.data!, type) as maplibregl.AddProtocolResponseData, cacheControl: response.cacheControl, expires: response.expires };
+      return { data: decodeResource(response.data!, type) as AddProtocolResponseData, cacheControl: response.cacheControl, expires: response.expires };
     } finally {
       signal.removeEventListener('abort', onAbort);
     }
-  });
+  };
 }
 
 // `status` is what watch-style-errors.ts shows for a style that failed.
@@ -52,8 +48,8 @@ function failed(failure: EngineFailure): Error {
   return failure.status === undefined ? error : Object.assign(error, { status: failure.status });
 }
 
-async function loadDirect(url: string, type: ResponseType | undefined, signal: AbortSignal): Promise<{ data: maplibregl.AddProtocolResponseData }> {
-  const response = await fetch(url, { signal });
+async function loadDirect(url: string, type: ResponseType | undefined, signal: AbortSignal, shaped: Pick<TileRequest, 'headers' | 'credentials'>): Promise<{ data: AddProtocolResponseData }> {
+  const response = await fetch(url, { ...shaped, signal });
   if (!response.ok) throw Object.assign(new Error(`HTTP ${response.status}`), { status: response.status });
-  return { data: decodeResource(await response.arrayBuffer(), type) as maplibregl.AddProtocolResponseData };
+  return { data: decodeResource(await response.arrayBuffer(), type) as AddProtocolResponseData };
 }

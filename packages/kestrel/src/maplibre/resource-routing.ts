@@ -1,20 +1,27 @@
 // Which of MapLibre's requests go to the engine, under which protocol, and how a resource's bytes are handed back.
 // No MapLibre import here: the decisions are plain functions, tested in Node.
 
-import { bridgedTileUrl } from '../contract/tile-channel.ts';
+import { DEFAULT_SCHEME, bridgedTileUrl } from '../contract/tile-channel.ts';
 
-export const ENGINE_PROTOCOL = 'kestrel';
-// Non-tile resources get their own scheme. MapLibre's workers register `kestrel://` themselves (the worker bridge,
-// vector tiles only); a request they cannot serve under another scheme — a GeoJSON `data` URL is loaded in the
-// worker — is forwarded to the main thread, where the resource handler knows its type.
-export const RESOURCE_PROTOCOL = 'kestrel-resource';
-// The style itself gets a scheme of its own: it comes from `?style=` (untrusted), and its handler refuses what
-// the others may load directly (a document past the size cap).
-export const STYLE_PROTOCOL = 'kestrel-style';
+/**
+ * The three URL schemes one Kestrel instance registers with MapLibre, derived from its base scheme:
+ * - `tile` (`kestrel://`): tiles. MapLibre's workers register it themselves (the worker bridge, vector tiles only).
+ * - `resource` (`kestrel-resource://`): the style's other resources. A request MapLibre's workers cannot serve
+ *   under another scheme (a GeoJSON `data` URL is loaded in the worker) is forwarded to the main thread, where the
+ *   resource handler knows its type.
+ * - `style` (`kestrel-style://`): the style itself. It may come from untrusted input, and its handler refuses what
+ *   the others may load directly (a document past the size cap).
+ */
+export interface Schemes {
+  tile: string;
+  resource: string;
+  style: string;
+}
 
-export const TILE_PREFIX = `${ENGINE_PROTOCOL}://`;
-export const RESOURCE_PREFIX = `${RESOURCE_PROTOCOL}://`;
-export const STYLE_PREFIX = `${STYLE_PROTOCOL}://`;
+export function schemesFor(scheme: string = DEFAULT_SCHEME): Schemes {
+  if (!/^[a-z][a-z0-9+.-]*$/.test(scheme)) throw new Error(`scheme must be a URL scheme (lower-case letters, digits, + . -), not "${scheme}"`);
+  return { tile: scheme, resource: `${scheme}-resource`, style: `${scheme}-style` };
+}
 
 // MapLibre's ResourceType names (a const enum in its typings, so spelled out here). Style, TileJSON (and GeoJSON
 // data URLs, which MapLibre also asks for as 'Source'), sprites and glyphs: everything a style needs before its
@@ -26,11 +33,11 @@ const RESOURCE_TYPES = new Set(['Style', 'Source', 'SpriteJSON', 'SpriteImage', 
 // whatever source or style it comes from. Tiles to `kestrel://`, the style's other resources to
 // `kestrel-resource://`. Only absolute http(s) URLs: anything else (data:, blob:, relative) is not the network's.
 // `pageId` names the page's tile channel (src/contract/tile-channel.ts) inside every tile URL.
-export function routeThroughEngine(url: string, resourceType?: string, pageId = 'page'): { url: string } | undefined {
+export function routeThroughEngine(url: string, resourceType?: string, pageId = 'page', schemes: Schemes = schemesFor()): { url: string } | undefined {
   if (!/^https?:\/\//i.test(url)) return undefined;
-  if (resourceType === 'Tile') return { url: bridgedTileUrl(pageId, url) };
-  if (resourceType === 'Style') return { url: STYLE_PREFIX + url };
-  if (resourceType !== undefined && RESOURCE_TYPES.has(resourceType)) return { url: RESOURCE_PREFIX + url };
+  if (resourceType === 'Tile') return { url: bridgedTileUrl(pageId, url, schemes.tile) };
+  if (resourceType === 'Style') return { url: `${schemes.style}://${url}` };
+  if (resourceType !== undefined && RESOURCE_TYPES.has(resourceType)) return { url: `${schemes.resource}://${url}` };
   return undefined;
 }
 

@@ -1,4 +1,4 @@
-import type { Map as MapLibreMap, MapSourceDataEvent } from 'maplibre-gl';
+import type { MapEventType, Map as MapLibreMap, MapSourceDataEvent } from 'maplibre-gl';
 import { tileCensus, type TileCensus } from './tile-census.ts';
 
 // The tile life as MapLibre sees it, identical with and without the engine: from the moment MapLibre asks for
@@ -25,18 +25,30 @@ export class TileTimeline {
   private started = new Map<string, number>();
   private summary = emptySummary();
 
+  private readonly listeners: [keyof MapEventType, (e: unknown) => void][] = [
+    ['dataloading', (e) => this.onStart(e as TileEvent)],
+    [
+      'data',
+      (e) => {
+        const event = e as TileEvent;
+        if (event.tile) this.onSettled(event, 'delivered');
+        else this.onSourceGone(event);
+      },
+    ],
+    ['dataabort', (e) => this.onSettled(e as TileEvent, 'aborted')],
+    ['error', (e) => this.onSettled(e as TileEvent, 'errored')],
+  ];
+
   constructor(
     private readonly map: MapLibreMap,
     private readonly now: () => number = () => performance.now(),
   ) {
-    map.on('dataloading', (e) => this.onStart(e as TileEvent));
-    map.on('data', (e) => {
-      const event = e as TileEvent;
-      if (event.tile) this.onSettled(event, 'delivered');
-      else this.onSourceGone(event);
-    });
-    map.on('dataabort', (e) => this.onSettled(e as TileEvent, 'aborted'));
-    map.on('error', (e) => this.onSettled(e as unknown as TileEvent, 'errored'));
+    for (const [type, listener] of this.listeners) map.on(type, listener);
+  }
+
+  /** Stops listening to the map. */
+  dispose(): void {
+    for (const [type, listener] of this.listeners) this.map.off(type, listener);
   }
 
   read(): TileTimelineSummary {

@@ -1,10 +1,13 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { DeliveryAuditReport, EngineStats } from '../contract/engine-api.ts';
-import type { TileTimelineSummary } from './tile-timeline.ts';
+import type { Kestrel } from '../kestrel.ts';
+import { startVitals } from '../overlay/start-vitals.ts';
+import { TileTimeline, type TileTimelineSummary } from './tile-timeline.ts';
 import type { BridgeCensus } from './bridge-census.ts';
 import type { EngineHostEvent } from '../client/engine-host.ts';
+import { whenIdle, whenLoaded } from './map-idle.ts';
 
-// `window.kestrel`: what Playwright suites (ours and external) may rely on. Documented in the README.
+/** `window.kestrel`: what Playwright suites (Kestrel's fixture, `kestrel-maps/playwright`, and yours) rely on. */
 export interface KestrelWindowContract {
   map: MapLibreMap;
   // 'engine' when tiles go through Kestrel's worker, 'maplibre' with ?engine=off
@@ -46,8 +49,48 @@ export interface KestrelWindowContract {
   audit(): Promise<{ engine: DeliveryAuditReport | null; fallback: { ok: number; noTile: number; failed: number } | null }>;
 }
 
-declare global {
-  interface Window {
-    kestrel: KestrelWindowContract;
-  }
+/** Options of {@link exposeWindowContract}. */
+export interface WindowContractOptions {
+  /** The app's version, shown as `window.kestrel.version`. */
+  version?: string;
+  /** Resolves once the style has loaded, rejects when it cannot; default: the map's `load` event. */
+  ready?: Promise<void>;
+}
+
+/**
+ * Publishes `window.kestrel` for Playwright suites: the map, its tile timeline (MapLibre's own view of its tile
+ * requests, the same with or without the engine), the engine's statistics and controls. `kestrel` null: the map
+ * loads tiles MapLibre's own way (the baseline a suite compares with). Returns what removes it again.
+ */
+export function exposeWindowContract(kestrel: Kestrel | null, map: MapLibreMap, options: WindowContractOptions = {}): () => void {
+  const timeline = new TileTimeline(map);
+  const vitals = startVitals();
+  const noEngine = () => Promise.reject(new Error('the engine is off'));
+  const target = globalThis as unknown as { kestrel?: KestrelWindowContract };
+  const contract: KestrelWindowContract = {
+    map,
+    mode: kestrel ? 'engine' : 'maplibre',
+    version: options.version ?? '',
+    ready: options.ready ?? whenLoaded(map),
+    idle: () => whenIdle(map),
+    tiles: () => ({ ...timeline.read(), viaMainThread: kestrel?.mainThreadAsks() ?? 0 }),
+    stats: async () => (kestrel ? kestrel.stats() : null),
+    resetStats: async () => {
+      timeline.reset();
+      await kestrel?.resetStats();
+    },
+    vitals: () => vitals.vitals(),
+    clearCache: () => (kestrel ? kestrel.clearCache() : noEngine()),
+    invalidate: (bbox, zoom) => (kestrel ? kestrel.invalidate(bbox, zoom) : noEngine()),
+    coverage: (bbox, zoom) => (kestrel ? kestrel.coverage(bbox, zoom) : noEngine()),
+    terminateEngine: () => kestrel?.crashWorker(),
+    bridge: (census) => (kestrel ? kestrel.bridgeCensus(census) : Promise.resolve(null)),
+    engineEvents: () => kestrel?.events() ?? [],
+    audit: async () => ({ engine: kestrel ? await kestrel.audit() : null, fallback: kestrel ? kestrel.fallbackAnswers() : null }),
+  };
+  target.kestrel = contract;
+  return () => {
+    timeline.dispose();
+    if (target.kestrel === contract) delete target.kestrel;
+  };
 }

@@ -5,7 +5,7 @@ import { browserStorage } from './browser-storage.ts';
 import { OverlayPanel } from './overlay-panel.tsx';
 import type { OverlaySource } from './overlay-types.ts';
 import { useOverlayToggle } from './use-overlay-toggle.ts';
-import './perf-overlay.css';
+// Styles: injected by the control (overlay-control.tsx), so the overlay needs no stylesheet of the app's.
 
 export interface PerfOverlayProps {
   source: OverlaySource;

@@ -8,7 +8,7 @@
 // that never arrived). An engine that stops answering is treated as gone: its asks wait for the next engine, then
 // fall back to a direct fetch.
 import { parseBridgedTileUrl, pageTileChannel, type BridgeCounts, type TileChannelMessage } from '../contract/tile-channel.ts';
-import type { TileResult } from '../contract/engine-api.ts';
+import type { TileRequest, TileResult } from '../contract/engine-api.ts';
 import { CacheKey } from '../engine/cache-key.ts';
 import { DeliveryAudit } from '../engine/delivery-audit.ts';
 import { sha256Hex } from './sha256.ts';
@@ -21,7 +21,7 @@ export interface ChannelLike {
 
 export interface TileBridgeOptions {
   openChannel?: (name: string) => ChannelLike;
-  fetch?: (url: string, init: { signal: AbortSignal }) => Promise<Response>;
+  fetch?: (url: string, init: RequestInit & { signal: AbortSignal }) => Promise<Response>;
   // With no acknowledgement in this time the engine worker is gone (crashed, restarting): fetch directly instead.
   ackTimeoutMs?: number;
   // How long an ask waits for an engine to announce itself (at start-up, or after one stopped answering) before it
@@ -41,6 +41,8 @@ export interface TileBridgeOptions {
 
 export type TileLoad = { data: ArrayBuffer };
 
+type Shaped = Pick<TileRequest, 'headers' | 'credentials'>;
+
 interface PageState {
   channel: ChannelLike;
   ready: boolean;
@@ -54,6 +56,8 @@ interface PageState {
 interface Ask {
   id: string;
   url: string;
+  // the app's headers and credentials for this tile (transformRequest): sent on, never kept beyond the ask
+  shaped: Shaped;
   page: PageState;
   // the engine that acknowledged the last send; undefined while unacknowledged
   ackedBy: string | undefined;
@@ -77,7 +81,7 @@ const DEFAULTS = {
 export class TileBridge {
   private readonly options: typeof DEFAULTS;
   private readonly openChannel: (name: string) => ChannelLike;
-  private readonly fetchDirect: (url: string, init: { signal: AbortSignal }) => Promise<Response>;
+  private readonly fetchDirect: (url: string, init: RequestInit & { signal: AbortSignal }) => Promise<Response>;
   private readonly me: string;
   private next = 0;
   private readonly pages = new Map<string, PageState>();
@@ -99,14 +103,15 @@ export class TileBridge {
     return { ...this.counts, open: this.open.size };
   }
 
-  /** MapLibre's protocol handler: `bridged` is `kestrel://<page id>/<upstream url>`. */
-  load(bridged: string, signal: AbortSignal): Promise<TileLoad> {
+  /** MapLibre's protocol handler: `bridged` is `<scheme>://<page id>/<upstream url>`; `shaped`: what the app's
+   * `transformRequest` added (headers, credentials). */
+  load(bridged: string, signal: AbortSignal, shaped: Shaped = {}): Promise<TileLoad> {
     const { pageId, url } = parseBridgedTileUrl(bridged);
     const page = this.page(pageId);
     const id = `${this.me}:${++this.next}`;
     this.counts.requests++;
     return new Promise<AskOutcome | 'aborted'>((resolve) => {
-      const ask: Ask = { id, url, page, ackedBy: undefined, sends: 0, timer: undefined, end: () => undefined };
+      const ask: Ask = { id, url, shaped, page, ackedBy: undefined, sends: 0, timer: undefined, end: () => undefined };
       ask.end = (outcome) => {
         if (!this.open.has(id)) return;
         this.open.delete(id);
@@ -118,7 +123,7 @@ export class TileBridge {
       signal.addEventListener('abort', () => this.abort(ask, resolve), { once: true });
       if (page.ready) this.send(ask);
       else this.hold(ask);
-    }).then((outcome) => this.finish(outcome, url, signal));
+    }).then((outcome) => this.finish(outcome, url, signal, shaped));
   }
 
   private abort(ask: Ask, resolve: (value: 'aborted') => void): void {
@@ -129,13 +134,13 @@ export class TileBridge {
     resolve('aborted');
   }
 
-  private async finish(outcome: AskOutcome | 'aborted', url: string, signal: AbortSignal): Promise<TileLoad> {
+  private async finish(outcome: AskOutcome | 'aborted', url: string, signal: AbortSignal, shaped: Shaped): Promise<TileLoad> {
     if (outcome === 'aborted' || signal.aborted) {
       this.counts.aborted++;
       throw new DOMException('The tile left the view', 'AbortError');
     }
     try {
-      const load = await this.settle(outcome, url, signal);
+      const load = await this.settle(outcome, url, signal, shaped);
       this.counts.answered++;
       return load;
     } catch (error) {
@@ -145,11 +150,11 @@ export class TileBridge {
     }
   }
 
-  private async settle(outcome: AskOutcome, url: string, signal: AbortSignal): Promise<TileLoad> {
+  private async settle(outcome: AskOutcome, url: string, signal: AbortSignal, shaped: Shaped): Promise<TileLoad> {
     if (outcome.kind === 'lost') throw new Error('Tile failed (lost): the engine lost this request repeatedly');
     if (outcome.kind === 'direct') {
       this.counts.direct++;
-      return this.direct(url, signal);
+      return this.direct(url, signal, shaped);
     }
     const { result } = outcome;
     if (!result.ok) throw new Error(`Tile failed (${result.failure.reason}): ${result.failure.message}`);
@@ -159,8 +164,8 @@ export class TileBridge {
     return { data: result.response.data ?? new ArrayBuffer(0) };
   }
 
-  private async direct(url: string, signal: AbortSignal): Promise<TileLoad> {
-    const response = await this.fetchDirect(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(this.options.directTimeoutMs)]) });
+  private async direct(url: string, signal: AbortSignal, shaped: Shaped): Promise<TileLoad> {
+    const response = await this.fetchDirect(url, { ...shaped, signal: AbortSignal.any([signal, AbortSignal.timeout(this.options.directTimeoutMs)]) });
     if (response.status === 204 || response.status === 404) return { data: new ArrayBuffer(0) };
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     return { data: await response.arrayBuffer() };
@@ -220,7 +225,7 @@ export class TileBridge {
     ask.ackedBy = undefined;
     clearTimeout(ask.timer);
     ask.timer = setTimeout(() => ask.end({ kind: 'direct' }), this.options.ackTimeoutMs);
-    ask.page.channel.postMessage({ type: 'request', id: ask.id, req: { id: ask.id, url: ask.url, kind: 'vector', purpose: 'visible' } });
+    ask.page.channel.postMessage({ type: 'request', id: ask.id, req: { id: ask.id, url: ask.url, kind: 'vector', purpose: 'visible', ...ask.shaped } });
   }
 
   private resend(ask: Ask): void {
