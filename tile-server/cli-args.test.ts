@@ -11,6 +11,11 @@ describe('parseCliArgs', () => {
     expect(options).toMatchObject({ port: 0, host: '0.0.0.0', cacheControl: 'no-cache', cacheMaxBytes: 64 * 1024 * 1024, warm: { minZoom: 0, maxZoom: 6 }, preload: false });
   });
 
+  test('reads --require-header as curl writes a header, the value keeping its own colons', () => {
+    expect(parseCliArgs(['--require-header', 'X-Api-Key: secret-123']).requireHeader).toEqual({ name: 'x-api-key', value: 'secret-123' });
+    expect(parseCliArgs(['--require-header=Authorization: Bearer a:b==']).requireHeader).toEqual({ name: 'authorization', value: 'Bearer a:b==' });
+  });
+
   test('maps fault flags onto the fault document', () => {
     const { faults } = parseCliArgs([
       '--seed', '3',
@@ -57,6 +62,8 @@ describe('parseCliArgs', () => {
     [['--warm', '6-0'], /must not exceed/],
     [['--retry-after', '2'], /--retry-after needs --rate-limit/],
     [['stray'], /unexpected argument "stray"/],
+    [['--require-header', 'secret-123'], /--require-header expects '<name>: <value>'/],
+    [['--require-header', 'X-Api-Key:'], /--require-header: requireHeader.value must be a non-empty string/],
   ])('rejects %j with a clear message', (argv, message) => {
     expect(() => parseCliArgs(argv)).toThrow(CliArgsError);
     expect(() => parseCliArgs(argv)).toThrow(message);

@@ -1,4 +1,5 @@
 import { FaultDocumentError, parseFaultDocument, type FaultDocument } from './faults.ts';
+import { parseRequiredHeader, RequiredHeaderError, type RequiredHeader } from './required-header.ts';
 
 export interface CliOptions {
   port: number;
@@ -7,6 +8,7 @@ export interface CliOptions {
   cacheMaxBytes?: number;
   warm?: { minZoom: number; maxZoom: number };
   preload: boolean;
+  requireHeader?: RequiredHeader;
   faults: FaultDocument;
   help: boolean;
 }
@@ -26,6 +28,9 @@ export const USAGE = `usage: npm run tiles -- [options]
   --cache-mb <n>           in-memory tile cache budget in MB (default 256)
   --warm <minZ>-<maxZ>     generate that pyramid before listening (e.g. 0-6)
   --lazy                   load data sources on first use instead of at start
+  --require-header '<name>: <value>'
+                           answer 401 to tile, style and TileJSON requests without that header
+                           (e.g. 'X-Api-Key: secret-123'); preflights allow it
 
 fault injection (tiles only; same meaning as the POST /__faults document):
   --faults '<json>'        a whole fault document; the flags below override its keys
@@ -61,6 +66,18 @@ function parseWarm(value: string | undefined): { minZoom: number; maxZoom: numbe
   const maxZoom = match[2] === undefined ? minZoom : Number(match[2]);
   if (maxZoom < minZoom) throw new CliArgsError(`--warm ${value}: the first zoom must not exceed the second`);
   return { minZoom, maxZoom };
+}
+
+// 'Name: value', as curl's -H writes a header; the value may itself hold colons (a URL, a base64 token).
+function parseHeaderFlag(value: string): RequiredHeader {
+  const colon = value.indexOf(':');
+  if (colon <= 0) throw new CliArgsError(`--require-header expects '<name>: <value>' such as 'X-Api-Key: secret-123', got "${value}"`);
+  try {
+    return parseRequiredHeader({ name: value.slice(0, colon).trim(), value: value.slice(colon + 1) })!;
+  } catch (error) {
+    if (error instanceof RequiredHeaderError) throw new CliArgsError(`--require-header: ${error.message}`);
+    throw error;
+  }
 }
 
 function parseFaultsJson(value: string | undefined): Doc {
@@ -121,6 +138,9 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         break;
       case '--lazy':
         options.preload = false;
+        break;
+      case '--require-header':
+        options.requireHeader = parseHeaderFlag(value());
         break;
       case '--faults':
         doc = parseFaultsJson(value());

@@ -16,6 +16,12 @@ export const PREFLIGHT_HEADERS: OutgoingHttpHeaders = {
   'Access-Control-Max-Age': '600',
 };
 
+/** The preflight answer, allowing also the header a `requireHeader` server insists on (else no browser could send it). */
+export function preflightHeaders(requiredHeader?: string): OutgoingHttpHeaders {
+  if (requiredHeader === undefined) return PREFLIGHT_HEADERS;
+  return { ...PREFLIGHT_HEADERS, 'Access-Control-Allow-Headers': `${PREFLIGHT_HEADERS['Access-Control-Allow-Headers']}, ${requiredHeader}` };
+}
+
 export function sendJson(res: ServerResponse, status: number, value: unknown, headers: OutgoingHttpHeaders = {}): void {
   const body = Buffer.from(JSON.stringify(value));
   res.writeHead(status, {

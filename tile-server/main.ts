@@ -25,6 +25,7 @@ const server = await startTileServer({
   cacheMaxBytes: options.cacheMaxBytes,
   warm: options.warm,
   preload: options.preload,
+  requireHeader: options.requireHeader,
 });
 
 const { loadMs, warmMs, warmedTiles } = server.startup;
@@ -33,6 +34,8 @@ console.error(
     `${warmedTiles ? `; warmed ${warmedTiles} tiles in ${warmMs.toFixed(0)} ms` : ''}`,
 );
 if (Object.keys(server.faults()).length > 0) console.error(`faults: ${JSON.stringify(server.faults())}`);
+// the name only: the value is a secret, even a test one
+if (server.requireHeader()) console.error(`requests without the right ${server.requireHeader()!.name} header are answered 401`);
 // Scripts and Playwright wait for exactly this line on stdout.
 console.log(`tile server listening on ${server.url}`);
 

@@ -44,6 +44,15 @@ describe('createServerStats', () => {
     expect(stats.snapshot(0)).toMatchObject({ requests: 0, byTile: {}, byStatus: {}, bytesSent: 0, inFlight: 1, maxInFlight: 1 });
   });
 
+  test('counts 401s for a missing required header until a reset', () => {
+    const stats = createServerStats(() => 0);
+    stats.unauthorized();
+    stats.unauthorized();
+    expect(stats.snapshot(0).unauthorized).toBe(2);
+    stats.reset();
+    expect(stats.snapshot(0).unauthorized).toBe(0);
+  });
+
   test('hands out copies, not its own records', () => {
     const stats = createServerStats(() => 0);
     stats.arrived('a');

@@ -11,6 +11,9 @@ export interface ServerStatsSnapshot {
   tileDurationsMs: number[];
   byStatus: Record<string, number>;
   faultsInjected: Record<string, number>;
+  // 401s for a missing or wrong required header (`requireHeader`), on every route it guards: tiles (also in
+  // requests, byTile and byStatus), style.json and tiles.json.
+  unauthorized: number;
   inFlight: number;
   maxInFlight: number;
   // Requests waiting for a maxConnections slot (included in inFlight).
@@ -30,6 +33,8 @@ export interface ServerStats {
   finished(): void;
   status(code: number): void;
   fault(kind: string): void;
+  // a request was answered 401 for lack of the required header
+  unauthorized(): void;
   bytes(n: number): void;
   snapshot(queued: number): ServerStatsSnapshot;
   // Counts start again from zero; maxInFlight restarts at the requests still open.
@@ -53,6 +58,7 @@ export function createServerStats(now: () => number): ServerStats {
   let resetAt = Number.NEGATIVE_INFINITY;
   let byStatus: Record<string, number> = {};
   let faultsInjected: Record<string, number> = {};
+  let unauthorized = 0;
   let inFlight = 0;
   let maxInFlight = 0;
   let bytesSent = 0;
@@ -81,6 +87,9 @@ export function createServerStats(now: () => number): ServerStats {
     fault(kind) {
       bump(faultsInjected, kind);
     },
+    unauthorized() {
+      unauthorized++;
+    },
     bytes(n) {
       bytesSent += n;
     },
@@ -92,6 +101,7 @@ export function createServerStats(now: () => number): ServerStats {
         tileDurationsMs: [...tileDurationsMs],
         byStatus: { ...byStatus },
         faultsInjected: { ...faultsInjected },
+        unauthorized,
         inFlight,
         maxInFlight,
         queued,
@@ -107,6 +117,7 @@ export function createServerStats(now: () => number): ServerStats {
       resetAt = now();
       byStatus = {};
       faultsInjected = {};
+      unauthorized = 0;
       bytesSent = 0;
       maxInFlight = inFlight;
     },

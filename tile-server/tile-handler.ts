@@ -5,6 +5,7 @@ import type { FaultDecision } from './fault-decision.ts';
 import type { RetryAfterForm } from './faults.ts';
 import { CORS_HEADERS } from './http-responses.ts';
 import { acceptsGzip, etagMatches, notModifiedSince } from './http-negotiation.ts';
+import { carriesRequiredHeader, unauthorizedAnswer, type RequiredHeader } from './required-header.ts';
 import type { ServerStats } from './server-stats.ts';
 import type { TileEntry, TileStore } from './tile-store.ts';
 
@@ -16,6 +17,8 @@ export interface TileHandlerDeps {
   cacheControl: string;
   lastModified: Date;
   maxZoom: number;
+  // the header every tile request must carry (read per request: it can be changed while the server runs)
+  requiredHeader(): RequiredHeader | undefined;
   log(line: string): void;
 }
 
@@ -192,6 +195,15 @@ export function createTileHandler(deps: TileHandlerDeps): TileHandler {
     // 'finish': the last byte went to the socket; a destroyed or abandoned response never gets there.
     res.once('finish', () => stats.completed(arrivedAt));
     res.once('close', () => stats.finished());
+    // Checked first, as a gateway in front of a tile host would: a refused request draws no fault decision, so a
+    // seeded fault document replays the same way whatever was refused meanwhile.
+    const required = deps.requiredHeader();
+    if (required && !carriesRequiredHeader(req.headers, required)) {
+      const { body, headers } = unauthorizedAnswer(required);
+      stats.unauthorized();
+      sendText(res, 401, 'application/json; charset=utf-8', JSON.stringify(body), headers);
+      return;
+    }
     // Out-of-range keys are a client bug, not traffic to disturb: no faults.
     if (!isTileInRange(z, x, y, deps.maxZoom)) {
       sendText(res, 404, 'text/plain; charset=utf-8', `no tile ${z}/${x}/${y} (zoom 0–${deps.maxZoom}, x and y 0–2^z−1)\n`);

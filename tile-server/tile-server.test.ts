@@ -412,3 +412,84 @@ describe('startTileServer options', () => {
     await expect(startTileServer({ tiler: fakeTiler, faults: { nope: 1 }, log: () => {} })).rejects.toThrow(/unknown key "nope"/);
   });
 });
+
+describe('startTileServer with requireHeader', () => {
+  const KEY = { name: 'X-Api-Key', value: 'secret-123' };
+  const GUARDED = [WORLD, '/style.json', '/tiles.json'];
+  let server: TileServer;
+  const url = (path: string) => `${server.url}${path}`;
+
+  beforeAll(async () => {
+    server = await startTileServer({ tiler: fakeTiler, requireHeader: KEY, log: () => {} });
+  });
+  afterAll(() => server.close());
+  afterEach(() => {
+    server.setRequireHeader(KEY);
+    server.resetStats();
+  });
+
+  test('answers 401 with a readable JSON body to a tile, style or TileJSON request without the header, and counts each', async () => {
+    for (const path of GUARDED) {
+      const reply = await request(url(path));
+      expect(reply.status, path).toBe(401);
+      expect(reply.headers['content-type'], path).toMatch(/^application\/json/);
+      expect(reply.headers['access-control-allow-origin'], path).toBe('*');
+      expect(reply.headers['cache-control'], path).toBe('no-store');
+      expect(JSON.parse(reply.body.toString()), path).toEqual({ error: 'missing or wrong x-api-key header' });
+      expect(reply.body.toString(), 'the wanted value is never told').not.toContain('secret-123');
+    }
+    expect(server.stats()).toMatchObject({ unauthorized: 3, requests: 1, byStatus: { '401': 1 } });
+  });
+
+  test('serves the request that carries the header with its value (the name in any case), and refuses a wrong value', async () => {
+    for (const path of GUARDED) {
+      expect((await request(url(path), { headers: { 'x-api-key': 'secret-123' } })).status, path).toBe(200);
+      expect((await request(url(path), { headers: { 'X-API-KEY': 'secret-123' } })).status, path).toBe(200);
+      expect((await request(url(path), { headers: { 'X-Api-Key': 'secret-124' } })).status, path).toBe(401);
+    }
+    expect(server.stats()).toMatchObject({ unauthorized: 3, byStatus: { '200': 2, '401': 1 } });
+  });
+
+  test('answers a preflight with 204, allowing the required header beside the conditional ones', async () => {
+    const reply = await request(url(WORLD), { method: 'OPTIONS', headers: { Origin: 'http://app.test', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'x-api-key' } });
+    expect(reply.status).toBe(204);
+    expect(reply.headers['access-control-allow-headers']).toMatch(/(^|, )x-api-key(,|$)/i);
+    expect(reply.headers['access-control-allow-headers']).toMatch(/If-None-Match/);
+    expect(server.stats().unauthorized).toBe(0);
+  });
+
+  test('leaves /health, /__tilehash and the control routes open', async () => {
+    for (const path of ['/health', '/__tilehash/0/0/0', '/__stats', '/__faults', '/__require-header']) {
+      expect((await request(url(path))).status, path).toBe(200);
+    }
+  });
+
+  test('is changed while running by setRequireHeader or POST /__require-header, and left in place by setFaults({})', async () => {
+    server.setFaults({});
+    expect((await request(url(WORLD))).status).toBe(401);
+    expect(await json(url('/__require-header'))).toEqual({ name: 'x-api-key', value: 'secret-123' });
+    expect(await json(url('/__require-header'), { method: 'POST', body: '{}' })).toEqual({});
+    expect((await request(url(WORLD))).status).toBe(200);
+    await json(url('/__require-header'), { method: 'POST', body: '{"name":"Authorization","value":"Bearer t0k3n"}' });
+    expect((await request(url('/style.json'), { headers: { Authorization: 'Bearer t0k3n' } })).status).toBe(200);
+    expect((await request(url('/style.json'), { headers: { 'X-Api-Key': 'secret-123' } })).status).toBe(401);
+    server.setRequireHeader(undefined);
+    expect((await request(url('/style.json'))).status).toBe(200);
+  });
+
+  test.each([
+    ['no name', '{"value":"x"}', /requireHeader.name must be a header name/],
+    ['a name that is no header name', '{"name":"x api key","value":"x"}', /requireHeader.name must be a header name/],
+    ['an empty value', '{"name":"x-api-key","value":" "}', /requireHeader.value must be a non-empty string/],
+    ['an unknown key', '{"name":"x-api-key","value":"x","scheme":"Bearer"}', /unknown key "scheme"/],
+  ])('refuses %s with 400, keeping the header it had', async (_, body, message) => {
+    const reply = await request(url('/__require-header'), { method: 'POST', body });
+    expect(reply.status).toBe(400);
+    expect(JSON.parse(reply.body.toString()).error).toMatch(message);
+    expect(server.requireHeader()).toEqual({ name: 'x-api-key', value: 'secret-123' });
+  });
+
+  test('rejects an invalid required header at start', async () => {
+    await expect(startTileServer({ tiler: fakeTiler, requireHeader: { name: 'bad name', value: 'x' }, log: () => {} })).rejects.toThrow(/requireHeader.name/);
+  });
+});

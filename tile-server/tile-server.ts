@@ -3,8 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { createConnectionLimiter } from './connection-limiter.ts';
 import { decideFault } from './fault-decision.ts';
 import { FaultDocumentError, parseFaultDocument, type FaultDocument } from './faults.ts';
-import { BodyTooLargeError, CORS_HEADERS, PREFLIGHT_HEADERS, readBody, sendError, sendJson } from './http-responses.ts';
+import { BodyTooLargeError, CORS_HEADERS, preflightHeaders, readBody, sendError, sendJson } from './http-responses.ts';
 import { requestOrigin } from './request-origin.ts';
+import { carriesRequiredHeader, parseRequiredHeader, RequiredHeaderError, unauthorizedAnswer, type RequiredHeader } from './required-header.ts';
 import { createServerStats, type ServerStatsSnapshot } from './server-stats.ts';
 import { buildStyle, buildTileJson } from './style.ts';
 import { createTileHandler, isTileInRange } from './tile-handler.ts';
@@ -25,6 +26,9 @@ export interface TileServerOptions {
   // Load every data source before listening (default). false loads each on first use: faster start, but the
   // first z5+ tile then waits ~1.3 s for the 10m world data.
   preload?: boolean;
+  // Answer 401 to any tile, style.json or tiles.json request that lacks this header with this value (a keyed tile
+  // API); validated like POST /__require-header (throws RequiredHeaderError). Preflights allow the header.
+  requireHeader?: RequiredHeader;
   // Port for tests: a fake tiler instead of the Natural Earth one.
   tiler?: Tiler;
   log?: (line: string) => void;
@@ -40,6 +44,10 @@ export interface TileServer {
   // Replaces the whole fault document ({} clears); returns it normalised.
   setFaults(doc: unknown): FaultDocument;
   faults(): FaultDocument;
+  // Replaces the required header (`{name, value}`; `{}` or undefined: none); returns it normalised. Not part of the
+  // fault document, so setFaults({}) leaves it in place.
+  setRequireHeader(required: unknown): RequiredHeader | undefined;
+  requireHeader(): RequiredHeader | undefined;
   stats(): TileServerStats;
   resetStats(): void;
 }
@@ -47,6 +55,8 @@ export interface TileServer {
 export const DEFAULT_CACHE_CONTROL = 'public, max-age=3600';
 export const DEFAULT_CACHE_MAX_BYTES = 256 * 1024 * 1024;
 const MAX_FAULT_BODY_BYTES = 64 * 1024;
+// Larger than any header worth requiring; a control document, not an upload.
+const MAX_REQUIRE_HEADER_BODY_BYTES = 16 * 1024;
 
 const TILE_PATH = /^\/tiles\/(\d{1,2})\/(\d{1,9})\/(\d{1,9})\.pbf$/;
 const TILEHASH_PATH = /^\/__tilehash\/(\d{1,2})\/(\d{1,9})\/(\d{1,9})$/;
@@ -62,6 +72,7 @@ export async function startTileServer(options: TileServerOptions = {}): Promise<
   const sinceStart = () => performance.now() - startedAt;
 
   let faults = parseFaultDocument(options.faults ?? {});
+  let required = parseRequiredHeader(options.requireHeader);
   let decisions = 0;
   const limiter = createConnectionLimiter(faults.maxConnections ?? 0);
 
@@ -92,6 +103,7 @@ export async function startTileServer(options: TileServerOptions = {}): Promise<
     cacheControl: options.cacheControl ?? DEFAULT_CACHE_CONTROL,
     lastModified,
     maxZoom: tiler.maxZoom,
+    requiredHeader: () => required,
     log,
   });
 
@@ -103,16 +115,30 @@ export async function startTileServer(options: TileServerOptions = {}): Promise<
     return faults;
   }
 
+  function setRequireHeader(input: unknown): RequiredHeader | undefined {
+    required = parseRequiredHeader(input);
+    return required;
+  }
+
   function snapshot(): TileServerStats {
     return { ...stats.snapshot(limiter.waiting), cache: store.stats() };
   }
 
   let fallbackOrigin = '';
 
-  async function postFaults(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  // A JSON control document (POST /__faults, /__require-header): read, parsed ('' is {}), applied; 413 when too
+  // large, 400 naming what is wrong when `apply` refuses it with `refusal`.
+  async function postDocument(
+    req: IncomingMessage,
+    res: ServerResponse,
+    what: string,
+    maxBytes: number,
+    apply: (doc: unknown) => unknown,
+    refusal: new (...args: never[]) => Error,
+  ): Promise<void> {
     let text: string;
     try {
-      text = await readBody(req, MAX_FAULT_BODY_BYTES);
+      text = await readBody(req, maxBytes);
     } catch (error) {
       if (error instanceof BodyTooLargeError) sendError(res, 413, error.message);
       return;
@@ -121,22 +147,31 @@ export async function startTileServer(options: TileServerOptions = {}): Promise<
     try {
       parsed = text.trim() === '' ? {} : JSON.parse(text);
     } catch (error) {
-      sendError(res, 400, `fault document is not valid JSON: ${(error as Error).message}`);
+      sendError(res, 400, `${what} is not valid JSON: ${(error as Error).message}`);
       return;
     }
     try {
-      sendJson(res, 200, setFaults(parsed));
+      sendJson(res, 200, apply(parsed) ?? {});
     } catch (error) {
-      if (error instanceof FaultDocumentError) sendError(res, 400, error.message);
+      if (error instanceof refusal) sendError(res, 400, error.message);
       else throw error;
     }
+  }
+
+  // style.json and tiles.json answer 401 without the required header, as a keyed API's metadata does.
+  function authorized(req: IncomingMessage, res: ServerResponse): boolean {
+    if (carriesRequiredHeader(req.headers, required)) return true;
+    const { body, headers } = unauthorizedAnswer(required!);
+    stats.unauthorized();
+    sendJson(res, 401, body, headers);
+    return false;
   }
 
   function route(req: IncomingMessage, res: ServerResponse): void {
     const method = req.method ?? 'GET';
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (method === 'OPTIONS') {
-      res.writeHead(204, PREFLIGHT_HEADERS);
+      res.writeHead(204, preflightHeaders(required?.name));
       res.end();
       return;
     }
@@ -168,15 +203,20 @@ export async function startTileServer(options: TileServerOptions = {}): Promise<
         if (allow(['GET', 'HEAD'])) sendJson(res, 200, { ok: true });
         return;
       case '/style.json':
-        if (allow(['GET', 'HEAD'])) sendJson(res, 200, buildStyle(requestOrigin(req, fallbackOrigin)), { 'Cache-Control': 'no-cache' });
+        if (allow(['GET', 'HEAD']) && authorized(req, res)) sendJson(res, 200, buildStyle(requestOrigin(req, fallbackOrigin)), { 'Cache-Control': 'no-cache' });
         return;
       case '/tiles.json':
-        if (allow(['GET', 'HEAD'])) sendJson(res, 200, buildTileJson(requestOrigin(req, fallbackOrigin)), { 'Cache-Control': 'no-cache' });
+        if (allow(['GET', 'HEAD']) && authorized(req, res)) sendJson(res, 200, buildTileJson(requestOrigin(req, fallbackOrigin)), { 'Cache-Control': 'no-cache' });
         return;
       case '/__faults':
         if (!allow(['GET', 'POST'])) return;
         if (method === 'GET') sendJson(res, 200, faults);
-        else void postFaults(req, res);
+        else void postDocument(req, res, 'fault document', MAX_FAULT_BODY_BYTES, setFaults, FaultDocumentError);
+        return;
+      case '/__require-header':
+        if (!allow(['GET', 'POST'])) return;
+        if (method === 'GET') sendJson(res, 200, required ?? {});
+        else void postDocument(req, res, 'required header', MAX_REQUIRE_HEADER_BODY_BYTES, setRequireHeader, RequiredHeaderError);
         return;
       case '/__stats':
         if (allow(['GET'])) sendJson(res, 200, snapshot());
@@ -231,6 +271,8 @@ export async function startTileServer(options: TileServerOptions = {}): Promise<
     },
     setFaults,
     faults: () => faults,
+    setRequireHeader,
+    requireHeader: () => required,
     stats: snapshot,
     resetStats: () => stats.reset(),
   };

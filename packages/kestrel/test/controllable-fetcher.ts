@@ -2,7 +2,10 @@ import type { Fetcher } from '../src/engine/ports.ts';
 
 export interface PendingFetch {
   url: string;
-  headers: Record<string, string>;
+  // the engine's validators (If-None-Match…) and, apart from them, what the app's request carried
+  conditionalHeaders: Record<string, string>;
+  appHeaders: Record<string, string>;
+  credentials?: RequestCredentials;
   // the fetcher was asked to bypass HTTP caches (a refused body before)
   fresh: boolean;
   signal: AbortSignal;
@@ -31,7 +34,9 @@ export class ControllableFetcher {
       };
       const call: PendingFetch = {
         url,
-        headers: init.headers ?? {},
+        conditionalHeaders: init.conditionalHeaders ?? {},
+        appHeaders: init.appHeaders ?? {},
+        credentials: init.credentials,
         fresh: init.fresh === true,
         signal: init.signal,
         aborted: false,

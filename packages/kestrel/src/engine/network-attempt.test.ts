@@ -94,16 +94,16 @@ describe('networkAttempt', () => {
   });
 
   it('takes a 200 to a conditional request carrying the same validator as not modified (a host that ignored the condition, or a plain GET after a refused preflight)', async () => {
-    const same = setup({ headers: { 'If-None-Match': 'W/"a"' } });
+    const same = setup({ conditionalHeaders: { 'If-None-Match': 'W/"a"' } });
     same.fetcher.last().respond(200, mvtTile(), { ETag: '"a"' }); // weak comparison: nginx gzip's W/"a" and "a"
 
     await flushMicrotasks();
     expect(same.result.value).toMatchObject({ kind: 'answer', outcome: 'not-modified' });
-    const dated = setup({ headers: { 'If-Modified-Since': 'Mon, 07 Dec 2026 01:00:00 GMT' } });
+    const dated = setup({ conditionalHeaders: { 'If-Modified-Since': 'Mon, 07 Dec 2026 01:00:00 GMT' } });
     dated.fetcher.last().respond(200, mvtTile(), { 'Last-Modified': 'Mon, 07 Dec 2026 01:00:00 GMT' });
     await flushMicrotasks();
     expect(dated.result.value).toMatchObject({ kind: 'answer', outcome: 'not-modified' });
-    const changed = setup({ headers: { 'If-None-Match': '"a"' } });
+    const changed = setup({ conditionalHeaders: { 'If-None-Match': '"a"' } });
     changed.fetcher.last().respond(200, mvtTile(), { ETag: '"b"' });
     await flushMicrotasks();
     expect(changed.result.value).toMatchObject({ kind: 'answer', outcome: 'ok' });
@@ -117,7 +117,7 @@ describe('networkAttempt', () => {
   });
 
   it('accepts 304 only for a conditional request', async () => {
-    const conditional = setup({ headers: { 'If-None-Match': '"a"' } });
+    const conditional = setup({ conditionalHeaders: { 'If-None-Match': '"a"' } });
     conditional.fetcher.last().respond(304);
     await flushMicrotasks();
     expect(conditional.result.value).toMatchObject({ kind: 'answer', outcome: 'not-modified' });

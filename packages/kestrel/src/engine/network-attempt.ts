@@ -1,7 +1,7 @@
 import type { FailureReason, ResourceKind } from '../contract/engine-api.ts';
 import { abortable } from './abortable.ts';
 import type { BreakerOutcome } from './circuit-breaker.ts';
-import type { Clock, Fetcher } from './ports.ts';
+import type { AppRequestInit, Clock, Fetcher, FetcherInit } from './ports.ts';
 import { classifyStatus, parseRetryAfter } from './retry-policy.ts';
 import { validateTile } from './validate-tile.ts';
 
@@ -11,7 +11,9 @@ export interface NetworkAttemptInput {
   url: string;
   kind: ResourceKind;
   // conditional request headers; a 304 is only an answer when they were sent
-  headers?: Record<string, string>;
+  conditionalHeaders?: Record<string, string>;
+  // the app's headers and credentials mode, passed through to the fetcher untouched
+  app?: AppRequestInit;
   // bypass HTTP caches (the previous attempt's body was refused)
   fresh?: boolean;
   // aborts when the request is cancelled
@@ -62,7 +64,7 @@ export async function networkAttempt(input: NetworkAttemptInput): Promise<Networ
   try {
     let pending: Promise<Response>;
     try {
-      pending = input.fetcher(input.url, { signal: controller.signal, headers: input.headers, ...(input.fresh ? { fresh: true } : {}) });
+      pending = input.fetcher(input.url, fetcherInit(input, controller.signal));
     } catch (error) {
       pending = Promise.reject(error);
     }
@@ -100,7 +102,7 @@ async function interpret(
   const cls = classifyStatus(status);
   // A 200 to a conditional request that carries the validator we sent is the same representation: the host
   // ignored the condition (or the fetcher had to drop it, see workers/fetch-adapter.ts). Treat it as a 304.
-  if (cls.kind === 'ok' && input.headers && sameValidator(input.headers, headers)) {
+  if (cls.kind === 'ok' && input.conditionalHeaders && sameValidator(input.conditionalHeaders, headers)) {
     discard(response);
     return answer('not-modified', status, headers, null, elapsed());
   }
@@ -114,7 +116,7 @@ async function interpret(
   discard(response);
   if (cls.kind === 'no-tile') return answer('no-tile', status, headers, null, elapsed());
   if (cls.kind === 'not-modified') {
-    if (input.headers) return answer('not-modified', status, headers, null, elapsed());
+    if (input.conditionalHeaders) return answer('not-modified', status, headers, null, elapsed());
     return failure('http-4xx', 'unexpected 304 to an unconditional request', false, elapsed(), 'success', false, status);
   }
   const overload = status === 429 || status === 503;
@@ -135,6 +137,16 @@ async function interpret(
     if (retryAfterMs !== undefined) result.retryAfterMs = retryAfterMs;
   }
   return result;
+}
+
+// Only the fields that are set, so a fetcher (and a test reading what it was given) sees no undefined keys.
+function fetcherInit(input: NetworkAttemptInput, signal: AbortSignal): FetcherInit {
+  const init: FetcherInit = { signal };
+  if (input.conditionalHeaders) init.conditionalHeaders = input.conditionalHeaders;
+  if (input.app?.appHeaders) init.appHeaders = input.app.appHeaders;
+  if (input.app?.credentials) init.credentials = input.app.credentials;
+  if (input.fresh) init.fresh = true;
+  return init;
 }
 
 function answer(

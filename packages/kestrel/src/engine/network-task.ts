@@ -4,7 +4,7 @@ import type { ConcurrencyController } from './concurrency-controller.ts';
 import { EngineError } from './engine-error.ts';
 import type { EngineStatsRecorder } from './engine-stats.ts';
 import { type HttpAnswer, networkAttempt } from './network-attempt.ts';
-import type { Clock, Fetcher, TileCache } from './ports.ts';
+import type { AppRequestInit, Clock, Fetcher, TileCache } from './ports.ts';
 import type { HostPacer } from './host-pacer.ts';
 import type { RetryBudget } from './retry-budget.ts';
 import type { RetryPolicy } from './retry-policy.ts';
@@ -46,6 +46,8 @@ export interface NetworkTaskSpec {
   cacheKey?: string;
   // conditional request headers for a revalidation
   conditional?: Record<string, string>;
+  // the app's headers and credentials for this URL (its own, or remembered for its origin): sent, never cached
+  app?: AppRequestInit;
 }
 
 // One logical fetch as the scheduler runs it, once per attempt: deadline, breaker permit, the HTTP attempt,
@@ -75,7 +77,8 @@ export function networkTask(ctx: NetworkTaskContext, spec: NetworkTaskSpec): Att
       clock,
       url: spec.url,
       kind: spec.kind,
-      headers: spec.conditional,
+      conditionalHeaders: spec.conditional,
+      app: spec.app,
       // the last body from this URL was refused: do not let an HTTP cache answer with its copy of it
       fresh: ctx.refusedBodies?.has(spec.url) === true,
       signal,

@@ -2,12 +2,33 @@ import type { CacheStats } from '../contract/engine-api.ts';
 
 // The engine reaches the world only through these ports, so Node tests can drive every race deterministically.
 
+/**
+ * What the app's own request carried (its MapLibre `transformRequest`: an Authorization or API-key header,
+ * cookies on a cross-origin tile host), for the upstream fetch only. Never part of a cache key, never stored,
+ * counted, logged or exported: the engine passes it from the request to the Fetcher and nowhere else.
+ */
+export interface AppRequestInit {
+  // sent as given, same-origin or not (unlike the engine's conditional headers)
+  appHeaders?: Record<string, string>;
+  // absent: the fetcher's own default (the browser adapter's is 'omit')
+  credentials?: RequestCredentials;
+}
+
+/** What the engine hands the Fetcher with each URL. */
+export interface FetcherInit extends AppRequestInit {
+  signal: AbortSignal;
+  // The engine's own validators for a revalidation (If-None-Match / If-Modified-Since), kept apart from the app's
+  // headers because a fetcher may have to drop them (cross-origin they would cost a preflight).
+  conditionalHeaders?: Record<string, string>;
+  // The last answer for this URL had a bad body; bypass any HTTP cache between us and the server, so a stored bad
+  // copy cannot be served again (the browser adapter uses `cache: 'reload'`).
+  fresh?: boolean;
+}
+
 // A subset of WHATWG fetch. The worker passes `fetch`; tests pass test/controllable-fetcher.
 // Implementations must reject with an AbortError when `init.signal` aborts, and may reject with an error named
 // 'CorsError' when a cross-origin server answered but does not let this page read the answer.
-// `fresh`: the last answer for this URL had a bad body; bypass any HTTP cache between us and the server, so a
-// stored bad copy cannot be served again (the browser adapter uses `cache: 'reload'`).
-export type Fetcher = (url: string, init: { signal: AbortSignal; headers?: Record<string, string>; fresh?: boolean }) => Promise<Response>;
+export type Fetcher = (url: string, init: FetcherInit) => Promise<Response>;
 
 export interface Clock {
   // Monotonic ms: timeouts, latency, windows.

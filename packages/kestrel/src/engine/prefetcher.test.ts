@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CameraSnapshot, DeepPartial, EngineOptions, SourceDescriptor, TileCoord } from '../contract/engine-api.ts';
 import { EPOCH } from '../../test/cache-answers.ts';
 import { ControllableFetcher } from '../../test/controllable-fetcher.ts';
-import { FakeClock } from '../../test/fake-clock.ts';
+import { FakeClock, flushMicrotasks } from '../../test/fake-clock.ts';
 import { seededRandom } from '../../test/seeded-random.ts';
 import { mvtTile, pngTile } from '../../test/tile-fixtures.ts';
 import { TileCache } from './tile-cache.ts';
@@ -274,5 +274,22 @@ describe('Prefetcher (through TileEngine)', () => {
     const tile: TileCoord = coordOf(h.fetcher.calls[0].url);
     const key = h.cache.keyFor({ url: h.fetcher.calls[0].url, source: 't.test/tiles', coord: tile });
     expect(h.cache.inMemory(key)).toBe(true);
+  });
+
+  it('sends its prefetches with the app headers and credentials the host’s visible requests carried', async () => {
+    const h = setup({}, { sources: [VECTOR, RASTER] });
+    const visible = h.engine.request({ id: 'v', url: 'https://t.test/tiles/10/550/335.pbf', kind: 'vector', headers: { 'X-Api-Key': 'secret-123' }, credentials: 'include' });
+    await flushMicrotasks();
+    await h.serve();
+    await visible;
+    await h.pan(1000, 600, { serve: true });
+    const prefetches = h.fetcher.calls.slice(1);
+    const toTiles = prefetches.filter((c) => c.url.startsWith('https://t.test/'));
+    const toRaster = prefetches.filter((c) => c.url.startsWith('https://r.test/'));
+    expect(toTiles.length).toBeGreaterThan(0);
+    for (const call of toTiles) expect(call, call.url).toMatchObject({ appHeaders: { 'X-Api-Key': 'secret-123' }, credentials: 'include' });
+    // another host never saw the app's header, so it is not sent there
+    expect(toRaster.length).toBeGreaterThan(0);
+    for (const call of toRaster) expect(call, call.url).toMatchObject({ appHeaders: {}, credentials: undefined });
   });
 });

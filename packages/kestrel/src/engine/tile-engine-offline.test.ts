@@ -23,7 +23,7 @@ describe('TileEngine offline', () => {
     await h.clock.advance(1000);
     expect(h.fetcher.calls).toHaveLength(1);
     expect(h.fetcher.last().url).toBe(TILE);
-    expect(h.fetcher.last().headers).toEqual({ 'If-None-Match': '"v1"' });
+    expect(h.fetcher.last().conditionalHeaders).toEqual({ 'If-None-Match': '"v1"' });
     h.fetcher.last().respond(304, null, { etag: '"v1"' });
     await h.tick();
     expect(h.engine.stats().cache.hits.staleServed).toBe(1);

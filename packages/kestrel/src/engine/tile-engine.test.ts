@@ -127,7 +127,7 @@ describe('TileEngine: cache tiers', () => {
     await h.tick();
     expect(s.value).toMatchObject({ status: 'ok', tier: 'memory', stale: true });
     expect(h.fetcher.calls).toHaveLength(1);
-    expect(h.fetcher.last().headers).toEqual({ 'If-None-Match': '"v1"' });
+    expect(h.fetcher.last().conditionalHeaders).toEqual({ 'If-None-Match': '"v1"' });
     h.fetcher.last().respond(304, null, { 'cache-control': 'max-age=60' });
     await h.tick();
     expect(h.cache.refreshes).toEqual([{ key: h.cache.keyFor({ url: URL_A }), headers: { 'cache-control': 'max-age=60' } }]);
@@ -152,7 +152,7 @@ describe('TileEngine: cache tiers', () => {
     const s = h.start(h.req(URL_A));
     await h.tick();
     expect(s.done).toBe(false);
-    expect(h.fetcher.last().headers).toEqual({ 'If-Modified-Since': 'x' });
+    expect(h.fetcher.last().conditionalHeaders).toEqual({ 'If-Modified-Since': 'x' });
     h.fetcher.last().respond(304);
     await h.tick();
     expect(s.value).toMatchObject({ status: 'ok', tier: 'idb', stale: false });

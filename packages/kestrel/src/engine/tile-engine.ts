@@ -11,6 +11,7 @@ import type {
 } from '../contract/engine-api.ts';
 import { HostPacer } from './host-pacer.ts';
 import { abortable } from './abortable.ts';
+import { AppRequestMemory, appRequestOf } from './app-request-memory.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import { ConcurrencyController } from './concurrency-controller.ts';
 import { EngineError, isAborted, Superseded, toEngineFailure } from './engine-error.ts';
@@ -20,7 +21,7 @@ import { DeliveryAudit, type Digest } from './delivery-audit.ts';
 import { defaultEngineOptions, resolveEngineOptions } from './engine-options.ts';
 import { EngineStatsRecorder } from './engine-stats.ts';
 import { type NetworkResult, type NetworkTaskContext, networkTask } from './network-task.ts';
-import type { CachedTile, Clock, Fetcher, Random, TileCache } from './ports.ts';
+import type { AppRequestInit, CachedTile, Clock, Fetcher, Random, TileCache } from './ports.ts';
 import type { ConnectionHint } from './prefetch-ledger.ts';
 import { Prefetcher } from './prefetcher.ts';
 import { RetryBudget } from './retry-budget.ts';
@@ -74,6 +75,8 @@ export class TileEngine {
   private readonly sources = new TileSourceLog();
   private readonly delivered?: DeliveryAudit;
   private readonly auditKeys = new CacheKey();
+  // the app's headers per origin, for requests the engine makes by itself (prefetch, offline saves, revalidations)
+  private readonly appRequests = new AppRequestMemory();
 
   constructor(
     private readonly ports: EnginePorts,
@@ -124,7 +127,12 @@ export class TileEngine {
   }
 
   request(asked: TileRequest, signal?: AbortSignal): Promise<TileResponse> {
-    const req = withTileAddress(asked);
+    // The app's headers and credentials leave the request here and travel apart from it, straight to the fetcher:
+    // everything below that sees the request (cache keys, the source log, the audit, the prefetch ledger) cannot
+    // keep or show them.
+    const { headers, credentials, ...address } = asked;
+    const req = withTileAddress(address);
+    const app = this.appRequestFor(req, appRequestOf(headers, credentials));
     const started = this.ports.clock.now();
     this.recorder.c.requests.total++;
     const controller = new AbortController();
@@ -139,7 +147,7 @@ export class TileEngine {
       mine.delete(controller);
       if (mine.size === 0 && this.askers.get(req.id) === mine) this.askers.delete(req.id);
     };
-    return abortable(this.pipeline(req, controller.signal), controller.signal).then(
+    return abortable(this.pipeline(req, app, controller.signal), controller.signal).then(
       (response) => {
         cleanup();
         const counts = this.recorder.c.requests;
@@ -264,6 +272,7 @@ export class TileEngine {
     this.disposed = true;
     this.prefetcher.dispose();
     this.deferred.dispose();
+    this.appRequests.clear();
     for (const set of this.askers.values()) for (const controller of set) controller.abort(EngineError.aborted('engine disposed'));
     this.scheduler.dispose();
   }
@@ -282,7 +291,17 @@ export class TileEngine {
     return breaker;
   }
 
-  private async pipeline(req: TileRequest, signal: AbortSignal): Promise<TileResponse> {
+  // A visible request is sent as the app gave it, and teaches the engine what its origin wants; a request the
+  // engine makes by itself (prefetch, offline save) has nothing of its own and borrows that.
+  private appRequestFor(req: TileRequest, own: AppRequestInit | undefined): AppRequestInit | undefined {
+    if ((req.purpose ?? 'visible') === 'visible') {
+      this.appRequests.remember(req.url, own);
+      return own;
+    }
+    return own ?? this.appRequests.recall(req.url);
+  }
+
+  private async pipeline(req: TileRequest, app: AppRequestInit | undefined, signal: AbortSignal): Promise<TileResponse> {
     const purpose = req.purpose ?? 'visible';
     const host = hostOf(req.url);
     const { cache } = this.ports;
@@ -302,11 +321,11 @@ export class TileEngine {
     }
     if (cached?.freshness === 'fresh') return this.fromCache(cached, req, false);
     if (cached?.freshness === 'stale') {
-      this.revalidateInBackground(req, key, cached, host);
+      this.revalidateInBackground(req, app, key, cached, host);
       return this.fromCache(cached, req, true);
     }
     if (cached && this.ports.isOnline?.() === false) {
-      this.revalidateInBackground(req, key, cached, host);
+      this.revalidateInBackground(req, app, key, cached, host);
       return this.fromCache(cached, req, true);
     }
     const conditional = cached?.freshness === 'revalidate' ? cached.revalidationHeaders : undefined;
@@ -317,7 +336,7 @@ export class TileEngine {
       }
       const ticket = this.scheduler.schedule(
         { key: conditional ? key + CONDITIONAL : key, host, purpose, coord: req.coord },
-        networkTask(this.taskContext, { url: req.url, kind: req.kind, host, cacheKey: cache ? key : undefined, conditional }),
+        networkTask(this.taskContext, { url: req.url, kind: req.kind, host, cacheKey: cache ? key : undefined, conditional, app }),
         signal,
       );
       if (ticket.coalesced) this.recorder.c.requests.coalesced++;
@@ -333,20 +352,29 @@ export class TileEngine {
     }
   }
 
-  // Stale-while-revalidate: the asker already has its answer; this refreshes the entry for next time.
-  private revalidateInBackground(req: TileRequest, key: string, cached: CachedTile, host: string): void {
+  // Stale-while-revalidate: the asker already has its answer; this refreshes the entry for next time. The engine
+  // makes this request by itself, so for an asker that brought no app headers it borrows those its origin is
+  // remembered with, looked up when it goes out (after an offline deferral, the latest seen by then).
+  private revalidateInBackground(req: TileRequest, app: AppRequestInit | undefined, key: string, cached: CachedTile, host: string): void {
     if (this.disposed) return;
     if (this.ports.isOnline?.() === false) {
       // Offline: the entry is refreshed once the device is back online, not retried into a dead network now.
       // Only the validators are kept meanwhile, not the bytes (the cache holds those).
       const validators = { ...cached, bytes: null };
-      this.deferred.defer(key, () => this.revalidateInBackground(req, key, validators, host));
+      this.deferred.defer(key, () => this.revalidateInBackground(req, app, key, validators, host));
       return;
     }
     if (this.breaker(host).rejects(this.ports.clock.now())) return;
     const ticket = this.scheduler.schedule(
       { key: key + CONDITIONAL, host, purpose: 'revalidate', coord: req.coord },
-      networkTask(this.taskContext, { url: req.url, kind: req.kind, host, cacheKey: key, conditional: cached.revalidationHeaders }),
+      networkTask(this.taskContext, {
+        url: req.url,
+        kind: req.kind,
+        host,
+        cacheKey: key,
+        conditional: cached.revalidationHeaders,
+        app: app ?? this.appRequests.recall(req.url),
+      }),
     );
     ticket.promise.catch(() => undefined);
   }

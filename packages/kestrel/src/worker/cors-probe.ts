@@ -36,7 +36,8 @@ export class CorsProbe {
   }
 }
 
-function originOf(url: string): string | undefined {
+/** The origin (scheme, host, port) fetch compares `url` by; undefined when it is not a URL. */
+export function originOf(url: string): string | undefined {
   try {
     return new URL(url).origin;
   } catch {

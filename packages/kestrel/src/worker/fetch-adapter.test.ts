@@ -24,8 +24,9 @@ describe('fetchAdapter', () => {
   it('cross-origin, never sends conditional headers (they would need a preflight): the HTTP cache revalidates instead', async () => {
     const b = browser();
     const fetcher = createFetchAdapter({ fetch: b.fetch, origin: () => PAGE });
-    await fetcher('http://tiles.test/1/0/0.pbf', { signal: signal(), headers: { 'If-None-Match': '"a"', 'X-Other': '1' } });
-    expect(b.calls[0]).toMatchObject({ headers: { 'X-Other': '1' }, cache: 'no-cache', mode: 'cors', credentials: 'omit' });
+    await fetcher('http://tiles.test/1/0/0.pbf', { signal: signal(), conditionalHeaders: { 'If-None-Match': '"a"' } });
+    expect(b.calls[0]).toMatchObject({ cache: 'no-cache', mode: 'cors', credentials: 'omit' });
+    expect(b.calls[0].headers).toBeUndefined();
   });
 
   it('cross-origin, a first fetch stays out of the HTTP cache (the engine owns caching)', async () => {
@@ -38,8 +39,28 @@ describe('fetchAdapter', () => {
   it('same-origin, sends the engine’s own conditional headers and keeps the HTTP cache out', async () => {
     const b = browser();
     const fetcher = createFetchAdapter({ fetch: b.fetch, origin: () => PAGE });
-    await fetcher(`${PAGE}/tiles/1/0/0.pbf`, { signal: signal(), headers: { 'If-None-Match': '"a"' } });
+    await fetcher(`${PAGE}/tiles/1/0/0.pbf`, { signal: signal(), conditionalHeaders: { 'If-None-Match': '"a"' } });
     expect(b.calls[0]).toMatchObject({ headers: { 'If-None-Match': '"a"' }, cache: 'no-store' });
+  });
+
+  it('sends the app’s headers as given, cross-origin too, while the engine’s validators are still dropped there', async () => {
+    const b = browser();
+    const fetcher = createFetchAdapter({ fetch: b.fetch, origin: () => PAGE });
+    const appHeaders = { Authorization: 'Bearer t0k3n', 'X-Api-Key': 'secret-123' };
+    await fetcher('http://tiles.test/1/0/0.pbf', { signal: signal(), appHeaders, conditionalHeaders: { 'If-None-Match': '"a"' } });
+    expect(b.calls[0]).toMatchObject({ cache: 'no-cache', mode: 'cors' });
+    expect(b.calls[0].headers).toEqual(appHeaders);
+    await fetcher(`${PAGE}/tiles/1/0/0.pbf`, { signal: signal(), appHeaders, conditionalHeaders: { 'If-None-Match': '"a"' } });
+    expect(b.calls[1].headers).toEqual({ ...appHeaders, 'If-None-Match': '"a"' });
+  });
+
+  it('uses the app’s credentials mode when it names one, and omits credentials otherwise', async () => {
+    const b = browser();
+    const fetcher = createFetchAdapter({ fetch: b.fetch, origin: () => PAGE });
+    await fetcher('http://tiles.test/1/0/0.pbf', { signal: signal(), credentials: 'include' });
+    await fetcher('http://tiles.test/1/0/1.pbf', { signal: signal(), credentials: 'same-origin' });
+    await fetcher('http://tiles.test/1/0/2.pbf', { signal: signal() });
+    expect(b.calls.map((c) => c.credentials)).toEqual(['include', 'same-origin', 'omit']);
   });
 
   it('after a refused body, bypasses the HTTP cache so a stored bad copy is not served again', async () => {

@@ -1,5 +1,5 @@
 import type { Fetcher } from '../engine/ports.ts';
-import { CorsProbe } from './cors-probe.ts';
+import { CorsProbe, originOf } from './cors-probe.ts';
 
 type BrowserFetch = (url: string, init: RequestInit) => Promise<Response>;
 
@@ -29,6 +29,10 @@ const CONDITIONAL = ['if-none-match', 'if-modified-since'];
  *
  * `fresh` (a bad body was just refused) uses `cache: 'reload'`: a stored bad copy must not be served again.
  *
+ * The app's own headers (`appHeaders`, from its `transformRequest`) go out as given, cross-origin too: the app chose
+ * them and the host expects them (it has to allow them in its preflight answer). `credentials` is the app's when it
+ * named one; otherwise 'omit', so no cookie rides along with a tile unless the app asked for it.
+ *
  * A failed cross-origin fetch is told apart from a network failure (CorsError) so the page can say why. A host
  * that sends Access-Control-Allow-Origin on its 200s but not on its errors (a location's `add_header` without
  * `always`) gives a CORS failure for every 429, 404 page or 5xx: from an origin that has answered this page with
@@ -41,10 +45,11 @@ export function createFetchAdapter(deps: FetchAdapterDeps): Fetcher {
   return async (url, init) => {
     const origin = originOf(url);
     const crossOrigin = origin !== undefined && origin !== deps.origin();
-    const conditional = init.headers !== undefined && Object.keys(init.headers).some((h) => CONDITIONAL.includes(h.toLowerCase()));
+    const conditional = init.conditionalHeaders !== undefined && Object.keys(init.conditionalHeaders).some((h) => CONDITIONAL.includes(h.toLowerCase()));
     const cache: RequestCache = init.fresh ? 'reload' : crossOrigin && conditional ? 'no-cache' : 'no-store';
-    const headers = crossOrigin ? withoutConditional(init.headers) : init.headers;
-    const request: RequestInit = { signal: init.signal, headers, mode: 'cors', credentials: 'omit', cache };
+    const engineHeaders = crossOrigin ? withoutConditional(init.conditionalHeaders) : init.conditionalHeaders;
+    const headers = merged(init.appHeaders, engineHeaders);
+    const request: RequestInit = { signal: init.signal, headers, mode: 'cors', credentials: init.credentials ?? 'omit', cache };
     try {
       const response = await deps.fetch(url, request);
       if (crossOrigin) answeredWithCors.add(origin);
@@ -66,16 +71,15 @@ function withoutConditional(headers: Record<string, string> | undefined): Record
   return Object.keys(rest).length > 0 ? rest : undefined;
 }
 
+// The app's headers and the engine's validators in one set; undefined when there are none, as before.
+function merged(app: Record<string, string> | undefined, engine: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!app) return engine;
+  if (!engine) return app;
+  return { ...app, ...engine };
+}
+
 function corsErrorAnswer(origin: string): Error {
   const error = new Error(`${origin} answered without CORS headers, though its tiles carry them: an error answer this page may not read`);
   error.name = 'CorsErrorAnswer';
   return error;
-}
-
-function originOf(url: string): string | undefined {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return undefined;
-  }
 }
