@@ -7,8 +7,9 @@ const PROBE_DB = 'kestrel-probe';
 // persist() does not exist in workers, and a page where open() throws (private mode, blocked storage) would make
 // the worker's open fail the same way.
 export async function probeStorage(): Promise<StorageReport> {
-  const persisted = await navigator.storage?.persist?.().catch(() => false);
+  const persisted = await globalThis.navigator?.storage?.persist?.().catch(() => false);
   try {
+    if (typeof indexedDB === 'undefined') throw Object.assign(new Error('this page has no IndexedDB'), { name: 'NotSupportedError' });
     await new Promise<void>((resolve, reject) => {
       const request = indexedDB.open(PROBE_DB);
       request.onsuccess = () => {
