@@ -172,7 +172,7 @@ export async function runOnce(env: RunEnv, scenario: Scenario, variant: Variant,
     await installProbes(context);
     let page = context.pages()[0] ?? (await context.newPage());
     let cdp = await context.newCDPSession(page);
-    let measured;
+    let measured: Awaited<ReturnType<typeof measureNavigation>>;
     if (scenario.journey) {
       await visit(page, url, scenario);
       await startMeasuredWindow(page);

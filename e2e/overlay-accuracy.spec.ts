@@ -5,7 +5,7 @@ import { expect, openMap, resetServer, resetServerStats, serverStats, setFaults,
 
 const tileHost = new URL(tileUrl).host;
 
-const valueOf = async (locator: Locator) => Number((await locator.getAttribute('data-value')) ?? NaN);
+const dataValue = async (locator: Locator) => Number((await locator.getAttribute('data-value')) ?? NaN);
 
 // The figure as the panel prints it ("83.4 ms", "112 ms", "1.52 s"), back in ms.
 async function shownMs(locator: Locator): Promise<number> {
@@ -131,12 +131,12 @@ test.describe('the performance overlay against independent measurements', () => 
       // the panel's next refresh after the last answer: its n is the engine's
       const p50Figure = page.getByTestId('overlay-latency-network-p50');
       const p95Figure = page.getByTestId('overlay-latency-network-p95');
-      await expect.poll(() => valueOf(page.getByTestId('overlay-latency-network-count'))).toBe(n);
+      await expect.poll(() => dataValue(page.getByTestId('overlay-latency-network-count'))).toBe(n);
       await expect(page.getByTestId('overlay-latency-network-count')).toHaveText(String(n));
       const overlay = { p50: await shownMs(p50Figure), p95: await shownMs(p95Figure) };
       // what it shows is the engine's figure, rounded for display
-      expect(await valueOf(p50Figure)).toBe(stats.latencyMs.network.p50);
-      expect(await valueOf(p95Figure)).toBe(stats.latencyMs.network.p95);
+      expect(await dataValue(p50Figure)).toBe(stats.latencyMs.network.p50);
+      expect(await dataValue(p95Figure)).toBe(stats.latencyMs.network.p95);
 
       const serverQ = quantiles(server.tileDurationsMs);
       const fetchQ = quantiles(fetchMs);

@@ -6,7 +6,7 @@ const view = '4/45/10';
 const tileHost = new URL(tileUrl).host;
 
 const figure = (page: Page, id: string) => page.getByTestId(id);
-const valueOf = async (locator: Locator) => Number((await locator.getAttribute('data-value')) ?? NaN);
+const dataValue = async (locator: Locator) => Number((await locator.getAttribute('data-value')) ?? NaN);
 
 // Prometheus text exposition 0.0.4: `name{label="value",...} value [timestamp]`.
 const LABEL = String.raw`[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*"`;
@@ -20,7 +20,7 @@ const HELP_LINE = /^# HELP [a-zA-Z_:][a-zA-Z0-9_:]* .*$/;
 async function openWithOverlay(page: Page): Promise<void> {
   await openMap(page, { hash: view, params: { perf: '1' } });
   await expect(page.getByTestId('overlay-root')).toBeVisible();
-  await expect.poll(() => valueOf(figure(page, 'overlay-network-requests'))).toBeGreaterThan(0);
+  await expect.poll(() => dataValue(figure(page, 'overlay-network-requests'))).toBeGreaterThan(0);
 }
 
 // Seconds the renderer's main thread has spent running tasks since the page started (Chromium's own tally).
@@ -37,8 +37,8 @@ test.describe('the performance overlay', () => {
     const stats = (await page.evaluate(() => window.kestrel.stats()))!;
     expect(stats.requests.total).toBeGreaterThan(0);
     // network p50 is a number of ms, drawn from the same window the engine reports
-    await expect.poll(() => valueOf(figure(page, 'overlay-latency-network-p50'))).toBeGreaterThan(0);
-    expect(await valueOf(figure(page, 'overlay-latency-network-count'))).toBeGreaterThan(0);
+    await expect.poll(() => dataValue(figure(page, 'overlay-latency-network-p50'))).toBeGreaterThan(0);
+    expect(await dataValue(figure(page, 'overlay-latency-network-count'))).toBeGreaterThan(0);
     await expect(page.getByTestId('overlay-latency-chart')).toBeVisible();
     // one breaker per host, with its state
     const breaker = page.locator(`[data-testid="overlay-breaker"][data-host="${tileHost}"]`);
@@ -65,7 +65,7 @@ test.describe('the performance overlay', () => {
     await page.reload();
     await page.waitForFunction(() => window.kestrel !== undefined);
     await expect(root).toBeVisible();
-    await expect.poll(() => valueOf(figure(page, 'overlay-network-requests'))).toBeGreaterThan(0);
+    await expect.poll(() => dataValue(figure(page, 'overlay-network-requests'))).toBeGreaterThan(0);
   });
 
   test('collapses and expands, and a drag on the map beside it still pans the map', async ({ page }) => {
@@ -139,9 +139,9 @@ test.describe('the performance overlay', () => {
     await expect.poll(async () => (await sourceFeatures()).filter((s) => s === 'network').length).toBeGreaterThan(0);
     const legend = page.getByTestId('tile-sources-legend');
     await expect(legend).toBeVisible();
-    await expect.poll(() => valueOf(legend.getByTestId('tile-sources-count-network'))).toBeGreaterThan(0);
+    await expect.poll(() => dataValue(legend.getByTestId('tile-sources-count-network'))).toBeGreaterThan(0);
     // what the engine just fetched is cached now, so the rbush index reports coverage at this zoom
-    await expect.poll(() => valueOf(legend.getByTestId('tile-sources-count-cached'))).toBeGreaterThan(0);
+    await expect.poll(() => dataValue(legend.getByTestId('tile-sources-count-cached'))).toBeGreaterThan(0);
 
     // unticking removes the layer and its legend
     await page.getByTestId('overlay-tile-boundaries').uncheck();
@@ -188,7 +188,7 @@ test.describe('the performance overlay', () => {
       await page.waitForTimeout(windowMs);
       idle[state].push(((await mainThreadSeconds(cdp)) - before) * 1000 / (windowMs / 1000));
     }
-    const selfIdle = await valueOf(figure(page, 'overlay-cost'));
+    const selfIdle = await dataValue(figure(page, 'overlay-cost'));
 
     // and while the map pans: the overlay's own meter (pull + update + render/commit), over its 5 s window
     const panUntil = Date.now() + 6000;
@@ -196,7 +196,7 @@ test.describe('the performance overlay', () => {
       await page.evaluate(() => void window.kestrel.map.panBy([160, 40], { duration: 500 }));
       await page.waitForTimeout(550);
     }
-    const selfPanning = await valueOf(figure(page, 'overlay-cost'));
+    const selfPanning = await dataValue(figure(page, 'overlay-cost'));
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const result = {
       overlaySelfReportedIdleMsPerS: selfIdle,

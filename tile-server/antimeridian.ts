@@ -86,7 +86,7 @@ function windowRect(k: number): Rect {
 }
 
 function clampLon(x: number): number {
-  return x > 180 ? 180 : x < -180 ? -180 : x;
+  return Math.min(180, Math.max(-180, x));
 }
 
 // Cuts an unwrapped ring into the 360°-wide worlds it touches and shifts every piece back into [-180, 180].

@@ -33,7 +33,7 @@ function repaired(features: Feature[]): Feature[] {
 
 function collection(topology: Topology, name: string): GeometryCollection<NamedProperties> {
   const object = topology.objects[name];
-  if (!object || object.type !== 'GeometryCollection') throw new Error(`topology has no GeometryCollection "${name}"`);
+  if (object?.type !== 'GeometryCollection') throw new Error(`topology has no GeometryCollection "${name}"`);
   return object as GeometryCollection<NamedProperties>;
 }
 
