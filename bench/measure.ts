@@ -3,6 +3,10 @@ import type { EngineStats } from '../packages/kestrel/src/contract/engine-api.ts
 import type { TileTimelineSummary } from '../packages/kestrel/src/maplibre/tile-timeline.ts';
 // window.kestrel's type (a global augmentation)
 import type {} from '../packages/kestrel/src/maplibre/window-contract.ts';
+import type { IdleOutcome } from '../packages/kestrel/src/playwright/wait.ts';
+
+// Waiting for `window.kestrel` and for idle is kestrel-maps/playwright's, shared with the fixture.
+export { waitForIdle, waitForKestrel, type IdleOutcome } from '../packages/kestrel/src/playwright/wait.ts';
 
 // Installed before any page script (context.addInitScript). Plain JS in a string on purpose: tsx/esbuild wrap
 // named functions in `__name(…)` when they are serialised into the page, so the shim for that goes here too.
@@ -114,33 +118,6 @@ export async function resetPageCounters(page: Page): Promise<void> {
     await window.kestrel.resetStats?.();
     window.__kestrelBench.timeline?.reset();
   });
-}
-
-export async function waitForKestrel(page: Page, timeoutMs: number): Promise<void> {
-  await page.waitForFunction(() => window.kestrel !== undefined, undefined, { timeout: timeoutMs });
-}
-
-export interface IdleOutcome {
-  outcome: 'idle' | 'timeout';
-  // page clock when the wait ended
-  at: number;
-  // `ready` rejected meanwhile (the app reports any map error before the style's load event this way, so a
-  // failed tile can reject it while the map goes on to settle)
-  readyError?: string;
-}
-
-// `idle()` raced against a timeout: a map that never settles (a hung tile) is a failure with a time, not a
-// stuck benchmark. Deliberately not gated on `ready`, for the reason above.
-export async function waitForIdle(page: Page, timeoutMs: number): Promise<IdleOutcome> {
-  return page.evaluate(async (timeoutMs) => {
-    let readyError: string | undefined;
-    window.kestrel.ready.catch((error: unknown) => (readyError = String((error as Error)?.message ?? error)));
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
-    const outcome = await Promise.race([window.kestrel.idle().then(() => 'idle' as const), timeout]);
-    clearTimeout(timer);
-    return { outcome, at: performance.now(), readyError };
-  }, timeoutMs);
 }
 
 // When the map settled: its first 'idle' event at or after `from` (page clock), else when the wait ended.

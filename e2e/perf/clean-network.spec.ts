@@ -1,5 +1,4 @@
-import { expectBudget } from './expect-budget.ts';
-import { expect, scenario, test } from './fixture.ts';
+import { expect, expectBudget, scenario, test } from './fixture.ts';
 
 // Side by side in one test: ?engine=off and the engine alternate on the same view, network and machine, and
 // only ratios are budgeted, so a slower machine does not fail them.

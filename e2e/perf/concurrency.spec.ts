@@ -1,5 +1,4 @@
-import { expectBudget } from './expect-budget.ts';
-import { expect, scenario, test } from './fixture.ts';
+import { expect, expectBudget, scenario, test } from './fixture.ts';
 
 // Prefetch stays on here: the bound is global, so prefetched tiles must fit under it too.
 for (const limit of [2, 4]) {

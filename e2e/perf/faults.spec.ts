@@ -1,5 +1,4 @@
-import { expectBudget } from './expect-budget.ts';
-import { ENGINE, expect, scenario, test } from './fixture.ts';
+import { ENGINE, expect, expectBudget, scenario, test } from './fixture.ts';
 
 // ?engine=off is not run here: MapLibre alone waits for a hung tile forever, so each of its runs would cost
 // the whole idle timeout (the benchmark's `faulty` scenario shows that side).

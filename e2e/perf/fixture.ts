@@ -1,13 +1,15 @@
-import type { EngineStats } from '../../packages/kestrel/src/contract/engine-api.ts';
+import { mergeTests } from '@playwright/test';
+import type { EngineStats } from 'kestrel-maps';
+import { test as kestrelTest } from 'kestrel-maps/playwright';
 import type { MeasureKey } from '../../bench/measures.ts';
 import { runOnce, type RunEnv, type RunResult, type ServerStatsReading } from '../../bench/run-scenario.ts';
 import { SCENARIOS, type Scenario, type Variant } from '../../bench/scenarios.ts';
 import { median } from '../../bench/summarise.ts';
 import { expect, resetServer, serverStats, setFaults, test as base, tileUrl } from '../fixtures.ts';
-import { createKestrel, type Kestrel } from './kestrel.ts';
+import { extendKestrel, type Kestrel } from './kestrel.ts';
 
 export type * from './kestrel.ts';
-export { expectBudget, type BudgetLimit } from './expect-budget.ts';
+export { expectBudget, type BudgetLimit } from 'kestrel-maps/playwright';
 
 // Measured runs per mode in a side-by-side test: 2 inside `npm test` (one pair's ratio swings widely on a loaded
 // 2-core machine), more with `npm run test:perf` (KESTREL_PERF_RUNS).
@@ -64,15 +66,16 @@ export function engineStats(result: RunResult): EngineStats {
 }
 
 /**
- * Playwright's `test` with two fixtures:
- * - `kestrel`, for any suite: start tile servers with faults, open the app, play journeys, read statistics and
- *   assert budgets (see ./kestrel.ts and the README, "Using Kestrel's fixture in your own Playwright suite");
+ * kestrel-maps/playwright's `test` (with this suite's `pageErrors`) and two fixtures:
+ * - `kestrel`, for any suite: the package's fixture (open the app, play journeys, read statistics, assert
+ *   budgets), plus tile servers with faults and the viewer's URL options (see ./kestrel.ts and the README, "Using
+ *   Kestrel's fixture in your own Playwright suite");
  * - `perf`, for this repository's perf specs: the benchmark's scenarios, run exactly as `npm run bench` runs
  *   them, against the tile server the Playwright config starts.
  */
-export const test = base.extend<{ perf: Perf; kestrel: Kestrel }>({
-  kestrel: async ({ browser, baseURL, viewport, contextOptions }, use, testInfo) => {
-    const { kestrel, dispose } = createKestrel({ browser, baseURL, viewport, contextOptions, testInfo });
+export const test = mergeTests(kestrelTest, base).extend<{ perf: Perf; kestrel: Kestrel }>({
+  kestrel: async ({ kestrel: packageKestrel }, use, testInfo) => {
+    const { kestrel, dispose } = extendKestrel(packageKestrel, testInfo);
     try {
       await use(kestrel);
     } finally {

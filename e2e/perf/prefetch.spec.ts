@@ -1,5 +1,4 @@
-import { expectBudget } from './expect-budget.ts';
-import { ENGINE, engineStats, expect, scenario, test } from './fixture.ts';
+import { ENGINE, engineStats, expect, expectBudget, scenario, test } from './fixture.ts';
 
 test.describe('prefetch during a scripted pan', () => {
   test('most of what it fetched ahead is then used', async ({ perf }) => {

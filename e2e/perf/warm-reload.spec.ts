@@ -1,5 +1,4 @@
-import { expectBudget } from './expect-budget.ts';
-import { ENGINE, engineStats, expect, scenario, test } from './fixture.ts';
+import { ENGINE, engineStats, expect, expectBudget, scenario, test } from './fixture.ts';
 
 test.describe('a warm reload with the engine', () => {
   test('asks the tile server for nothing and serves every tile from its cache', async ({ perf }) => {

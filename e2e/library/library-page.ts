@@ -1,0 +1,39 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, symlink, cp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page, Worker } from '@playwright/test';
+import { startStaticServer, type StaticServer } from '../static-server.ts';
+
+const repo = process.cwd();
+
+// The library harness served as plain files: the page, MapLibre's ESM build and the package's built dist/ (run
+// `npm run build:lib` first; `npm run test:e2e` does).
+export async function serveLibraryHarness(): Promise<StaticServer & { dir: string }> {
+  const built = join(repo, 'packages/kestrel/dist/index.mjs');
+  if (!existsSync(built)) throw new Error('packages/kestrel/dist is missing: run `npm run build:lib` first');
+  const dir = await mkdtemp(join(tmpdir(), 'kestrel-harness-'));
+  await cp(join(repo, 'e2e/library/harness'), dir, { recursive: true });
+  await mkdir(join(dir, 'node_modules'));
+  await symlink(join(repo, 'node_modules/maplibre-gl'), join(dir, 'node_modules/maplibre-gl'));
+  await symlink(join(repo, 'packages/kestrel'), join(dir, 'node_modules/kestrel-maps'));
+  const server = await startStaticServer({ root: dir });
+  return {
+    ...server,
+    dir,
+    close: async () => {
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The URLs a context fetched, from the browser's own Resource Timing (an independent witness of who fetched what). */
+export function fetchedIn(context: Page | Worker): Promise<string[]> {
+  return context.evaluate(() => performance.getEntriesByType('resource').map((entry) => entry.name));
+}
+
+/** The page's Kestrel engine workers (module workers whose script is engine.worker.mjs). */
+export function engineWorkers(page: Page): Worker[] {
+  return page.workers().filter((worker) => worker.url().includes('engine.worker'));
+}
