@@ -26,8 +26,8 @@ export interface TileRequest {
   // What the app's own `transformRequest` added (an Authorization or API-key header): sent with the upstream
   // fetch, never part of a cache key, never stored, logged or exported.
   headers?: Record<string, string>;
-  // The app's `credentials` for this request (cookies on a cross-origin tile host); the engine's default is
-  // the browser's ('same-origin').
+  // The app's `credentials` for this request (cookies on a cross-origin tile host); without one the engine
+  // sends none ('omit'), as tile hosts answer `Access-Control-Allow-Origin: *`, which forbids credentials.
   credentials?: RequestCredentials;
 }
 

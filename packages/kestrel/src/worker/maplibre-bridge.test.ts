@@ -1,3 +1,4 @@
+import { setImmediate as realSetImmediate } from 'node:timers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TileChannelMessage } from '../contract/tile-channel.ts';
 import type { TileResponse } from '../contract/engine-api.ts';
@@ -60,12 +61,18 @@ async function loadBridge(): Promise<void> {
 }
 
 // The page's census, deliveries included, as window.kestrel.bridge({ deliveries: true }) asks it.
+const realTurn = () => new Promise((resolve) => realSetImmediate(resolve));
+
 async function askDeliveries() {
   const page = new FakeChannel(channelName);
   const reports: TileChannelMessage[] = [];
   page.onmessage = (e) => reports.push(e.data);
   page.postMessage({ type: 'census', deliveries: true });
-  for (let i = 0; i < 20 && !reports.some((m) => m.type === 'census-report'); i++) await vi.advanceTimersByTimeAsync(10);
+  // The bridge hashes with WebCrypto, which settles on the real event loop, not on the fake clock: give it real turns.
+  for (let i = 0; i < 200 && !reports.some((m) => m.type === 'census-report'); i++) {
+    await vi.advanceTimersByTimeAsync(10);
+    await realTurn();
+  }
   const report = reports.find((m) => m.type === 'census-report');
   return report?.type === 'census-report' ? report.deliveries : 'no report';
 }
