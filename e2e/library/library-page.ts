@@ -30,7 +30,8 @@ export async function serveLibraryHarness(): Promise<StaticServer & { dir: strin
 
 /** The URLs a context fetched, from the browser's own Resource Timing (an independent witness of who fetched what). */
 export function fetchedIn(context: Page | Worker): Promise<string[]> {
-  return context.evaluate(() => performance.getEntriesByType('resource').map((entry) => entry.name));
+  const read = () => performance.getEntriesByType('resource').map((entry) => entry.name);
+  return 'workers' in context ? context.evaluate(read) : context.evaluate(read);
 }
 
 /** The page's Kestrel engine workers (module workers whose script is engine.worker.mjs). */
