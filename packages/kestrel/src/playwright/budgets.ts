@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+// Imported, not read from disk: the published build inlines it into dist/playwright.mjs.
+import budgetsFile from './budgets.json' with { type: 'json' };
 
 /** A bound on one figure: at most `max`, at least `min`, or both; `what` names the figure in a failure message. */
 export interface BudgetLimit {
@@ -18,10 +19,10 @@ export interface Budget extends BudgetLimit {
 }
 
 /**
- * Kestrel's own budgets by name (./budgets.json, beside this file), each with what was measured when it was set
+ * Kestrel's own budgets by name (./budgets.json), each with what was measured when it was set
  * and why: the names `expectBudget` knows unless a suite adds its own (`kestrelBudgets`).
  */
-export const defaultBudgets: Readonly<Record<string, Budget>> = JSON.parse(readFileSync(new URL('./budgets.json', import.meta.url), 'utf8')).budgets;
+export const defaultBudgets: Readonly<Record<string, Budget>> = budgetsFile.budgets as Record<string, Budget>;
 
 /** What a budget check decided, ready for Playwright: the annotation and, per bound, its failure message. */
 export interface BudgetCheck {
