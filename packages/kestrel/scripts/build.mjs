@@ -4,7 +4,7 @@
 //   maplibre-bridge.mjs  the script MapLibre's workers import (importScriptInWorkers): one file
 //   index.mjs, overlay.mjs, playwright.mjs  the entry points (react and @playwright/test stay imports)
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { build } from 'vite';
@@ -37,7 +37,7 @@ await build({
   build: {
     ...output,
     lib: {
-      entry: { index: src('index.ts'), overlay: src('overlay/public.ts'), ...(existsSync(src('playwright/index.ts')) ? { playwright: src('playwright/index.ts') } : {}) },
+      entry: { index: src('index.ts'), overlay: src('overlay/public.ts'), playwright: src('playwright/index.ts') },
       formats: ['es'],
       fileName: (_format, name) => `${name}.mjs`,
     },
