@@ -25,4 +25,9 @@ describe("the README's quick start", () => {
     expect(block, 'a ```ts block in the quick-start section of README.md').not.toBeNull();
     expect(block![1].trim()).toBe(read('../../examples/overlay-control/src/main.ts').trim());
   });
+
+  it("is also the package README's example", () => {
+    const block = /```ts\n([\s\S]*?)```/.exec(read('../../packages/kestrel/README.md'));
+    expect(block![1].trim()).toBe(read('../../examples/overlay-control/src/main.ts').trim());
+  });
 });
