@@ -54,7 +54,7 @@ export interface FinalState {
   inFlight: number;
   serverInFlight: number;
   inView: { loaded: number; errored: number; loading: number; total: number } | null;
-  // the main page's bridges' own counts (workers/tile-bridge.ts), independent of MapLibre's events and the engine
+  // the main page's bridges' own counts (packages/kestrel/src/maplibre/tile-bridge.ts), independent of MapLibre's events and the engine
   bridge: BridgeCensus | null;
   // the main page's engine worker deaths and restarts (window.kestrel.engineEvents())
   engineEvents: { at: number; state: string; detail: string; phase: string }[];

@@ -21,7 +21,7 @@ const output = { outDir, emptyOutDir: false, sourcemap: true, target: 'es2022', 
 // One file per worker script: a worker (and MapLibre's import of the bridge) cannot share chunks with the page.
 for (const [entry, fileName] of [
   ['worker/engine.worker.ts', 'engine.worker.mjs'],
-  ['worker/maplibre-bridge.ts', 'maplibre-bridge.mjs'],
+  ['maplibre/maplibre-bridge.ts', 'maplibre-bridge.mjs'],
 ]) {
   await build({
     ...common,

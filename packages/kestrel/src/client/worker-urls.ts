@@ -1,4 +1,4 @@
-import bridgeUrl from '../worker/maplibre-bridge.ts?worker&url';
+import bridgeUrl from '../maplibre/maplibre-bridge.ts?worker&url';
 
 // Where the two worker scripts come from when Kestrel is built from source by the app's own Vite (this
 // repository's viewer): Vite bundles each one. The published package swaps this module for worker-urls.dist.ts

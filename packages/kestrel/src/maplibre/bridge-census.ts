@@ -6,7 +6,7 @@ import type { BridgeCounts, BridgeDeliveries, TileChannelMessage } from '../cont
  */
 export type BridgeCensus = BridgeCounts & { bridges: number; deliveries?: BridgeDeliveries };
 
-// Asks the bridges in MapLibre's workers (workers/tile-bridge.ts) how the tile asks they received have ended. The
+// Asks the bridges in MapLibre's workers (tile-bridge.ts) how the tile asks they received have ended. The
 // bridges count on their own, independently of MapLibre's events and of the engine, so a suite can check that
 // every ask ended (open 0) against a witness that is neither. A bridge answers at once; `waitMs` bounds how long
 // the page listens (a MapLibre worker busy parsing a tile answers a little later).

@@ -11,7 +11,7 @@ import { parseBridgedTileUrl, pageTileChannel, type BridgeCounts, type TileChann
 import type { TileRequest, TileResult } from '../contract/engine-api.ts';
 import { CacheKey } from '../engine/cache-key.ts';
 import { DeliveryAudit } from '../engine/delivery-audit.ts';
-import { sha256Hex } from './sha256.ts';
+import { sha256Hex } from '../worker/sha256.ts';
 
 /** The part of BroadcastChannel the bridge uses. */
 export interface ChannelLike {

@@ -2,7 +2,7 @@ import { setImmediate as realSetImmediate } from 'node:timers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TileChannelMessage } from '../contract/tile-channel.ts';
 import type { TileResponse } from '../contract/engine-api.ts';
-import { serveTileChannel } from './tile-channel-server.ts';
+import { serveTileChannel } from '../worker/tile-channel-server.ts';
 
 // The bridge as MapLibre's worker loads it (maplibre-bridge.ts registers `self.addProtocol`), against the real
 // engine side of the channel (serveTileChannel) over an in-memory BroadcastChannel, with fake timers.
