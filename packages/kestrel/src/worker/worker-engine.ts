@@ -27,114 +27,114 @@ export type WorkerEngine = Omit<EngineApi, 'init'>;
 // Wires the engine core to real adapters (fetch, IndexedDB, BroadcastChannel); behaviour lives in src/engine.
 // Built on `init`, not when the module loads: the database and the channel are the caller's to name.
 export function buildWorkerEngine(config: WorkerConfig): WorkerEngine {
-const store = new IdbTileStore({ name: config.dbName, budgetBytes: defaultEngineOptions.idbCacheBytes });
-const cache = new TileCache({
-  store,
-  memoryBytes: defaultEngineOptions.memoryCacheBytes,
-  credentialParams: defaultEngineOptions.credentialParams,
-  secretParams: defaultEngineOptions.secretParams,
-});
-const engine = new TileEngine({ fetcher: fetchAdapter, clock: systemClock, random: Math.random, cache, isOnline: () => self.navigator.onLine, digest: sha256Hex });
-// Style, TileJSON, sprites and glyphs: the same pipeline, cache tiers and freshness rules as tiles, in an engine of
-// their own so the tile figures (hit ratios, latency percentiles, in-flight bounds) stay about tiles. It is given no
-// sources or camera, so it never prefetches.
-const resources = new TileEngine({ fetcher: fetchAdapter, clock: systemClock, random: Math.random, cache, isOnline: () => self.navigator.onLine });
-const engineFor = (req: TileRequest) => (req.kind === 'resource' ? resources : engine);
-serveTileChannel(engine, new BroadcastChannel(config.tileChannel));
-watchConnection((hint) => engine.setConnection(hint));
-watchHostProtocols((host, protocol) => {
-  engine.setHostProtocol(host, protocol);
-  resources.setHostProtocol(host, protocol);
-});
-const areas = new OfflineAreas({
-  clock: systemClock,
-  now: Date.now,
-  request: (req, signal) => engine.request(req, signal),
-  cache,
-  store: new IdbAreaStore(() => store.database()),
-}, { credentials: cache.credentials });
-store.holdEviction(areas.ready);
-// A database that attaches late (its open timed out, or it was reopened) holds areas start-up did not see.
-store.onAttached(() => store.holdEviction(areas.reload()));
-// Other tabs' saved areas pin tiles in the same database: eviction reads them there before deleting anything.
-store.setSharedPins(() => areas.storedPins());
+  const store = new IdbTileStore({ name: config.dbName, budgetBytes: defaultEngineOptions.idbCacheBytes });
+  const cache = new TileCache({
+    store,
+    memoryBytes: defaultEngineOptions.memoryCacheBytes,
+    credentialParams: defaultEngineOptions.credentialParams,
+    secretParams: defaultEngineOptions.secretParams,
+  });
+  const engine = new TileEngine({ fetcher: fetchAdapter, clock: systemClock, random: Math.random, cache, isOnline: () => self.navigator.onLine, digest: sha256Hex });
+  // Style, TileJSON, sprites and glyphs: the same pipeline, cache tiers and freshness rules as tiles, in an engine of
+  // their own so the tile figures (hit ratios, latency percentiles, in-flight bounds) stay about tiles. It is given no
+  // sources or camera, so it never prefetches.
+  const resources = new TileEngine({ fetcher: fetchAdapter, clock: systemClock, random: Math.random, cache, isOnline: () => self.navigator.onLine });
+  const engineFor = (req: TileRequest) => (req.kind === 'resource' ? resources : engine);
+  serveTileChannel(engine, new BroadcastChannel(config.tileChannel));
+  watchConnection((hint) => engine.setConnection(hint));
+  watchHostProtocols((host, protocol) => {
+    engine.setHostProtocol(host, protocol);
+    resources.setHostProtocol(host, protocol);
+  });
+  const areas = new OfflineAreas({
+    clock: systemClock,
+    now: Date.now,
+    request: (req, signal) => engine.request(req, signal),
+    cache,
+    store: new IdbAreaStore(() => store.database()),
+  }, { credentials: cache.credentials });
+  store.holdEviction(areas.ready);
+  // A database that attaches late (its open timed out, or it was reopened) holds areas start-up did not see.
+  store.onAttached(() => store.holdEviction(areas.reload()));
+  // Other tabs' saved areas pin tiles in the same database: eviction reads them there before deleting anything.
+  store.setSharedPins(() => areas.storedPins());
 
-let persisted: boolean | undefined;
+  let persisted: boolean | undefined;
 
-const api: WorkerEngine = {
-  async configure(options: DeepPartial<EngineOptions>) {
-    engine.configure(options);
-    resources.configure(options);
-    cache.configure({
-      memoryBytes: options.memoryCacheBytes,
-      idbBytes: options.idbCacheBytes,
-      credentialParams: options.credentialParams,
-      secretParams: options.secretParams,
-    });
-    areas.configure({ credentials: cache.credentials });
-  },
-  async request(req: TileRequest): Promise<TileResult> {
-    try {
-      const response = await engineFor(req).request(req);
-      // Each response owns its buffer (the engine copies out of the cache), so it can move without a copy.
-      return transfer({ ok: true, response }, response.data ? [response.data] : []);
-    } catch (error) {
-      return { ok: false, failure: toEngineFailure(error) };
-    }
-  },
-  cancel(id: string) {
-    engine.cancel(id);
-    resources.cancel(id);
-  },
-  setCamera(camera: CameraSnapshot) {
-    engine.setCamera(camera);
-  },
-  setSources(sources: SourceDescriptor[]) {
-    engine.setSources(sources);
-    areas.setSources(sources);
-  },
-  async stats() {
-    const stats = engine.stats();
-    const { requests, failures, cache: resourceCache } = resources.stats();
-    stats.resources = { requests, failures, hits: resourceCache.hits };
-    if (persisted !== undefined) stats.cache.idb.persisted = persisted;
-    return stats;
-  },
-  setStorage(storage) {
-    persisted = storage.persisted;
-    if (storage.indexedDb === 'unavailable') cache.storeUnavailable(storage.detail ?? 'IndexedDB cannot be opened on this page');
-  },
-  async resetStats() {
-    engine.resetStats();
-    resources.resetStats();
-  },
-  async clearCache() {
-    await cache.clear();
-  },
-  async invalidate(bbox, zoom) {
-    return cache.invalidate(bbox, { minZoom: zoom?.minZoom ?? 0, maxZoom: zoom?.maxZoom ?? 30 });
-  },
-  async coverage(bbox, zoom) {
-    return [...new Set(cache.coverage(bbox, zoom).map(({ coord: c }) => `${c.z}/${c.x}/${c.y}`))];
-  },
-  async tileSources(tiles) {
-    return engine.tileSources(tiles);
-  },
-  async planArea(bbox, minZoom, maxZoom) {
-    return areas.plan(bbox, minZoom, maxZoom);
-  },
-  saveArea: (request) => areas.save(request),
-  pauseArea: (id) => areas.pause(id),
-  resumeArea: (id) => areas.resume(id),
-  cancelArea: (id) => areas.cancel(id),
-  deleteArea: (id) => areas.delete(id),
-  async listAreas() {
-    // right after start-up the areas are still being read from IndexedDB: answer with them, not with none
-    await areas.ready;
-    return areas.list();
-  },
-  audit: () => engine.audit(),
-};
+  const api: WorkerEngine = {
+    async configure(options: DeepPartial<EngineOptions>) {
+      engine.configure(options);
+      resources.configure(options);
+      cache.configure({
+        memoryBytes: options.memoryCacheBytes,
+        idbBytes: options.idbCacheBytes,
+        credentialParams: options.credentialParams,
+        secretParams: options.secretParams,
+      });
+      areas.configure({ credentials: cache.credentials });
+    },
+    async request(req: TileRequest): Promise<TileResult> {
+      try {
+        const response = await engineFor(req).request(req);
+        // Each response owns its buffer (the engine copies out of the cache), so it can move without a copy.
+        return transfer({ ok: true, response }, response.data ? [response.data] : []);
+      } catch (error) {
+        return { ok: false, failure: toEngineFailure(error) };
+      }
+    },
+    cancel(id: string) {
+      engine.cancel(id);
+      resources.cancel(id);
+    },
+    setCamera(camera: CameraSnapshot) {
+      engine.setCamera(camera);
+    },
+    setSources(sources: SourceDescriptor[]) {
+      engine.setSources(sources);
+      areas.setSources(sources);
+    },
+    async stats() {
+      const stats = engine.stats();
+      const { requests, failures, cache: resourceCache } = resources.stats();
+      stats.resources = { requests, failures, hits: resourceCache.hits };
+      if (persisted !== undefined) stats.cache.idb.persisted = persisted;
+      return stats;
+    },
+    setStorage(storage) {
+      persisted = storage.persisted;
+      if (storage.indexedDb === 'unavailable') cache.storeUnavailable(storage.detail ?? 'IndexedDB cannot be opened on this page');
+    },
+    async resetStats() {
+      engine.resetStats();
+      resources.resetStats();
+    },
+    async clearCache() {
+      await cache.clear();
+    },
+    async invalidate(bbox, zoom) {
+      return cache.invalidate(bbox, { minZoom: zoom?.minZoom ?? 0, maxZoom: zoom?.maxZoom ?? 30 });
+    },
+    async coverage(bbox, zoom) {
+      return [...new Set(cache.coverage(bbox, zoom).map(({ coord: c }) => `${c.z}/${c.x}/${c.y}`))];
+    },
+    async tileSources(tiles) {
+      return engine.tileSources(tiles);
+    },
+    async planArea(bbox, minZoom, maxZoom) {
+      return areas.plan(bbox, minZoom, maxZoom);
+    },
+    saveArea: (request) => areas.save(request),
+    pauseArea: (id) => areas.pause(id),
+    resumeArea: (id) => areas.resume(id),
+    cancelArea: (id) => areas.cancel(id),
+    deleteArea: (id) => areas.delete(id),
+    async listAreas() {
+      // right after start-up the areas are still being read from IndexedDB: answer with them, not with none
+      await areas.ready;
+      return areas.list();
+    },
+    audit: () => engine.audit(),
+  };
 
-return api;
+  return api;
 }
