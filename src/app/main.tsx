@@ -1,7 +1,7 @@
 import * as maplibregl from 'maplibre-gl';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createKestrel, exposeWindowContract, NoticeBoard, type Notice } from 'kestrel-maps';
+import { createKestrel, exposeWindowContract, NoticeBoard, whenIdle, type Notice } from 'kestrel-maps';
 import { KestrelOverlayControl } from 'kestrel-maps/overlay';
 import { App } from './app.tsx';
 import { createMap } from './map/create-map.ts';
@@ -47,7 +47,7 @@ const ready = watchStyleErrors(map, styleUrl, notices);
 // The rejection is for suites awaiting `ready`; the page itself shows the notice.
 ready.catch(() => undefined);
 // the service worker is registered once the first view has settled (app-shell.ts)
-startAppShell(notices, ready.then(() => new Promise<void>((resolve) => (map.loaded() ? resolve() : map.once('idle', () => resolve())))));
+startAppShell(notices, ready.then(() => whenIdle(map)));
 watchOfflineStatus({ notices, online: () => navigator.onLine, events: window, listAreas: kestrel ? () => kestrel.areas.list() : undefined });
 exposeWindowContract(kestrel, map, { version: __KESTREL_BUILD__, ready });
 
