@@ -137,6 +137,20 @@ describe('kestrel.transformRequest', () => {
     expect(kestrel.transformRequest()('https://img.test/a.png', 'Image' as never)).toBeUndefined();
   });
 
+  it("resolves a relative address against the page, so the style of '/style.json' goes through the engine too", () => {
+    const { kestrel } = start();
+    const saved = Object.getOwnPropertyDescriptor(globalThis, 'location');
+    Object.defineProperty(globalThis, 'location', { value: new URL('https://app.test/maps/view'), configurable: true });
+    try {
+      expect(kestrel.transformRequest()('/style.json', 'Style' as never)).toEqual({ url: 'kestrel-style://https://app.test/style.json' });
+      expect(kestrel.transformRequest()('//cdn.test/s.json', 'Style' as never)).toEqual({ url: 'kestrel-style://https://cdn.test/s.json' });
+      expect(kestrel.transformRequest()('data:application/json,{}', 'Style' as never)).toBeUndefined();
+    } finally {
+      if (saved) Object.defineProperty(globalThis, 'location', saved);
+      else delete (globalThis as { location?: unknown }).location;
+    }
+  });
+
   it('routes an asynchronous answer too', async () => {
     const { kestrel } = start();
     const routed = await kestrel.transformRequest(async (url) => ({ url, headers: { 'X-Key': 'k' } }))('https://t.test/style.json', 'Style' as never);

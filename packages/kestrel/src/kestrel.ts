@@ -211,7 +211,7 @@ export function createKestrel(maplibregl: MapLibreModule, options: KestrelOption
       // The app's answer decides the URL, headers and credentials; routing only changes the scheme in front.
       const route = (own: RequestParameters | undefined) => {
         if (disposed) return own;
-        const shaped: RequestParameters = { ...own, url: own?.url ?? url };
+        const shaped: RequestParameters = { ...own, url: absolute(own?.url ?? url) };
         const routed = routeThroughEngine(shaped.url, resourceType, pageId, schemes);
         return routed ? { ...shaped, url: routed.url } : own;
       };
@@ -274,6 +274,19 @@ export function createKestrel(maplibregl: MapLibreModule, options: KestrelOption
     },
   };
   return kestrel;
+}
+
+// MapLibre hands `transformRequest` a style's address as written ('/style.json'); resolved against the page it is
+// an http(s) URL the engine can serve (and cache for an offline reload), instead of one MapLibre fetches itself.
+// Anything that is not http(s) once resolved (data:, blob:) stays as it was.
+function absolute(url: string): string {
+  const base = globalThis.location?.href;
+  if (!base || /^[a-z][a-z0-9+.-]*:/i.test(url)) return url;
+  try {
+    return new URL(url, base).href;
+  } catch {
+    return url;
+  }
 }
 
 function workerStarter(engine: KestrelWorkerOptions['engine']): (name: string) => Worker {
