@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BenchArgsError, parseBenchArgs } from './cli-args.ts';
-import { SCENARIOS, selectScenarios } from './scenarios.ts';
+import { BASELINE_VARIANT, SCENARIOS, selectScenarios, withBaseline } from './scenarios.ts';
 
 describe('parseBenchArgs', () => {
   it('defaults to 5 runs, 1 warm-up, every scenario, 10 % tolerance', () => {
@@ -18,6 +18,26 @@ describe('parseBenchArgs', () => {
   });
   it('reads --tolerance as a percentage', () => {
     expect(parseBenchArgs(['--tolerance', '15']).tolerance).toBeCloseTo(0.15);
+  });
+  it('has no app directory and no baseline unless given', () => {
+    const args = parseBenchArgs([]);
+    expect(args.app).toBeUndefined();
+    expect(args.baseline).toBeUndefined();
+  });
+  it('takes --baseline and --app directories, with or without =', () => {
+    expect(parseBenchArgs(['--baseline', '/tmp/base-dist']).baseline).toBe('/tmp/base-dist');
+    expect(parseBenchArgs(['--baseline=/tmp/base-dist']).baseline).toBe('/tmp/base-dist');
+    const args = parseBenchArgs(['--app', '/tmp/cur-dist', '--baseline', '/tmp/base-dist', '--runs', '3']);
+    expect(args).toMatchObject({ app: '/tmp/cur-dist', baseline: '/tmp/base-dist', runs: 3 });
+  });
+  it('refuses --baseline or --app without a directory', () => {
+    expect(() => parseBenchArgs(['--baseline'])).toThrow(/--baseline needs a directory/);
+    expect(() => parseBenchArgs(['--app', '--runs', '3'])).toThrow(/--app needs a directory/);
+    expect(() => parseBenchArgs(['--baseline='])).toThrow(BenchArgsError);
+  });
+  it('refuses --build with --app (--build builds dist/, which --app replaces)', () => {
+    expect(() => parseBenchArgs(['--app', '/tmp/cur-dist', '--build'])).toThrow(/--build builds dist\/, which --app replaces/);
+    expect(parseBenchArgs(['--baseline', '/tmp/base-dist', '--build']).build).toBe(true);
   });
   it('names the bad flag', () => {
     expect(() => parseBenchArgs(['--runs', '0'])).toThrow(/--runs needs an integer ≥ 1, got 0/);
@@ -37,6 +57,16 @@ describe('selectScenarios', () => {
   it('runs a named extra scenario, and names an unknown one', () => {
     expect(selectScenarios(['faulty20', 'cold']).map((s) => s.id)).toEqual(['faulty20', 'cold']);
     expect(() => selectScenarios(['nope'])).toThrow(/unknown scenario nope/);
+  });
+  it('withBaseline puts engine-baseline just before engine, and leaves a scenario without engine alone', () => {
+    const [pan, zoom, concurrency] = selectScenarios(['pan', 'zoom', 'concurrency']).map(withBaseline);
+    expect(pan.variants.map((v) => v.id)).toEqual(['off', 'engine-baseline', 'engine', 'engine-main-hop']);
+    expect(zoom.variants.map((v) => v.id)).toEqual(['off', 'engine-baseline', 'engine']);
+    expect(zoom.variants[1]).toEqual({ id: 'engine-baseline', mode: 'engine', app: 'baseline' });
+    expect(concurrency.variants).not.toContain(BASELINE_VARIANT);
+    expect(concurrency).toBe(SCENARIOS.find((s) => s.id === 'concurrency'));
+    // the scenario table itself is untouched
+    expect(SCENARIOS.find((s) => s.id === 'zoom')!.variants.map((v) => v.id)).toEqual(['off', 'engine']);
   });
   it('covers the issue’s eight scenarios and the concurrency sweep by default', () => {
     expect(selectScenarios(undefined).map((s) => s.id)).toEqual(

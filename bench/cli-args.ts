@@ -13,6 +13,10 @@ export interface BenchArgs {
   // include the extra scenarios
   all: boolean;
   help: boolean;
+  // a `vite build` output served instead of dist/ (never rebuilt)
+  app?: string;
+  // another build of the app, run side by side as the variant `engine-baseline`
+  baseline?: string;
 }
 
 export const USAGE = `npm run bench -- [options]
@@ -27,6 +31,9 @@ export const USAGE = `npm run bench -- [options]
   --tolerance PCT   regression tolerance in percent (default 10)
   --ratios-only     compare only engine/off ratios (for a baseline from another machine or a loaded one)
   --out DIR         where results go (default bench/results)
+  --app DIR         serve this \`vite build\` output instead of dist/ (not with --build)
+  --baseline DIR    also run this other build of the app (engine on) as the variant engine-baseline, alternating
+                    with the others; the report adds engine/engine-baseline ratios
   --list            list the scenarios and exit`;
 
 export class BenchArgsError extends Error {
@@ -89,6 +96,14 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
         args.out = v;
         break;
       }
+      case '--app':
+      case '--baseline': {
+        const v = value();
+        if (!v || v.startsWith('--')) throw new BenchArgsError(`${flag} needs a directory holding a \`vite build\` output`);
+        if (flag === '--app') args.app = v;
+        else args.baseline = v;
+        break;
+      }
       case '--list':
         args.list = true;
         break;
@@ -104,5 +119,6 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     }
   }
   if (quick && !runsGiven) args.runs = 2;
+  if (args.app && args.build) throw new BenchArgsError('--build builds dist/, which --app replaces: give one of them');
   return args;
 }

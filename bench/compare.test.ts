@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareSummaries, worseBy } from './compare.ts';
+import { compareSummaries, compareWithBaseline, worseBy } from './compare.ts';
 import type { ScenarioSummary } from './summarise.ts';
 
 const stat = (median: number) => ({ median, min: median, max: median, n: 1 });
@@ -62,5 +62,36 @@ describe('compareSummaries', () => {
   it('ignores scenarios and variants the baseline does not have', () => {
     const other = { ...summary(1, 1), scenario: 'warm' };
     expect(compareSummaries([other], [summary(1000, 5000)], 0.1)).toEqual({ regressions: [], improvements: [], compared: 0 });
+  });
+});
+
+describe('compareWithBaseline', () => {
+  const variant = (id: string, mainMsPerTile: number, holeTimeMs: number) => ({
+    variant: id,
+    mode: 'engine' as const,
+    runs: 3,
+    timeouts: 0,
+    errors: [],
+    pageModes: ['engine'],
+    measures: { mainMsPerTile: stat(mainMsPerTile), holeTimeMs: stat(holeTimeMs), tilesDelivered: stat(20) },
+  });
+  const pan = (engine: [number, number], baseline: [number, number]): ScenarioSummary => ({
+    scenario: 'pan',
+    variants: [summary(1, 1).variants[0], variant('engine-baseline', ...baseline), variant('engine', ...engine)],
+    ratios: {},
+  });
+
+  it('judges engine against engine-baseline of the same run, with the tolerance and the noise floors', () => {
+    // main thread/tile 80 → 100 ms (25 % worse, beyond its 2 ms floor); hole time 1000 → 1150 ms (15 % worse,
+    // under its 200 ms floor); tiles delivered is informational
+    const c = compareWithBaseline([pan([100, 1150], [80, 1000])], 0.1);
+    expect(c.compared).toBe(2);
+    expect(c.regressions).toEqual([{ scenario: 'pan', variant: 'engine', measure: 'mainMsPerTile', kind: 'median', baseline: 80, current: 100, worseBy: 0.25 }]);
+    expect(c.improvements).toEqual([]);
+  });
+  it('reports an improvement, and nothing for a scenario without a baseline variant', () => {
+    const c = compareWithBaseline([pan([80, 500], [80, 1000]), summary(1000, 800)], 0.1);
+    expect(c.regressions).toEqual([]);
+    expect(c.improvements.map((x) => x.measure)).toEqual(['holeTimeMs']);
   });
 });

@@ -1,4 +1,5 @@
 import { MEASURES, type MeasureKey } from './measures.ts';
+import { BASELINE_COMPARED, BASELINE_VARIANT } from './scenarios.ts';
 import type { ScenarioSummary } from './summarise.ts';
 
 export interface Change {
@@ -68,4 +69,16 @@ export function compareSummaries(baseline: ScenarioSummary[], current: ScenarioS
     else if (change.worseBy < -tolerance) improvements.push(change);
   }
   return { regressions, improvements, compared };
+}
+
+// --baseline: this build's `engine` variant against the baseline build's (engine-baseline) in the same run, each
+// median judged as compareSummaries judges one against an earlier file (tolerance and the measure's noise floor).
+export function compareWithBaseline(summaries: ScenarioSummary[], tolerance: number): Comparison {
+  const pick = (id: string) =>
+    summaries.map((s) => ({
+      scenario: s.scenario,
+      variants: s.variants.filter((v) => v.variant === id).map((v) => ({ ...v, variant: BASELINE_COMPARED })),
+      ratios: {},
+    }));
+  return compareSummaries(pick(BASELINE_VARIANT.id), pick(BASELINE_COMPARED), tolerance);
 }

@@ -1,6 +1,7 @@
 import type { Comparison } from './compare.ts';
 import { MEASURES, type MeasureKey } from './measures.ts';
 import type { BenchReport, ScenarioInfo } from './results-file.ts';
+import { BASELINE_COMPARED, BASELINE_VARIANT } from './scenarios.ts';
 import type { ScenarioSummary, Stat, VariantSummary } from './summarise.ts';
 
 export function formatNumber(value: number): string {
@@ -66,7 +67,15 @@ export function formatScenario(info: ScenarioInfo | undefined, s: ScenarioSummar
     : s.scenario;
   const keys = measureKeys(s.variants);
   let body: string;
-  if (s.variants.length <= 2) {
+  const ratioCell = (r: number | null | undefined) => (typeof r === 'number' ? formatNumber(r) : '—');
+  if (s.baselineRatios) {
+    // --baseline: one row per measure, every variant a column, then engine/off and engine/engine-baseline
+    const rows = [['measure', ...s.variants.map((v) => `${v.variant} median (min–max), n=${v.runs}`), `${BASELINE_COMPARED}/off`, `${BASELINE_COMPARED}/${BASELINE_VARIANT.id}`]];
+    for (const k of keys) {
+      rows.push([label(k), ...s.variants.map((v) => formatStat(v.measures[k])), ratioCell(s.ratios[BASELINE_COMPARED]?.[k]), ratioCell(s.baselineRatios[BASELINE_COMPARED]?.[k])]);
+    }
+    body = table(rows);
+  } else if (s.variants.length <= 2) {
     const engine = s.variants.find((v) => v.mode === 'engine');
     const rows = [['measure', ...s.variants.map((v) => `${v.variant} median (min–max), n=${v.runs}`), 'engine/off']];
     for (const k of keys) {
@@ -88,17 +97,19 @@ export function formatReport(report: BenchReport): string {
   const e = report.environment;
   const env =
     `Chromium ${e.chromium}, WebGL: ${e.webgl}, viewport ${e.viewport}, ${e.cores} cores, Node ${e.node}, ` +
-    `${e.runs} runs per variant (+${e.warmup} warm-up per scenario), app built ${e.appBuiltAt}, tile timeline from ${e.timeline.join('/') || '?'}` +
+    `${e.runs} runs per variant (+${e.warmup} warm-up per scenario), app built ${e.appBuiltAt}${e.appDir ? ` (${e.appDir})` : ''}, ` +
+    `${e.baseline ? `baseline build ${e.baseline.builtAt} (${e.baseline.dir}), ` : ''}tile timeline from ${e.timeline.join('/') || '?'}` +
     (e.engineLive ? '' : '\n!! THE ENGINE WAS NOT LIVE: engine variants ran MapLibre alone');
   const sections = report.summaries.map((s) => formatScenario(report.scenarios.find((i) => i.id === s.scenario), s));
   return [env, ...sections].join('\n\n');
 }
 
-export function formatComparison(c: Comparison, tolerance: number, baselinePath: string): string {
+// `against`: what the figures were compared with (an earlier results file, or the baseline build of this run).
+export function formatComparison(c: Comparison, tolerance: number, against: string): string {
   const line = (x: Comparison['regressions'][number]) =>
     `  ${x.scenario}/${x.variant} ${x.kind === 'ratio' ? 'engine/off ' : ''}${MEASURES[x.measure].label}: ` +
     `${formatNumber(x.baseline)} → ${formatNumber(x.current)} (${Number.isFinite(x.worseBy) ? `${Math.round(Math.abs(x.worseBy) * 100)} % ${x.worseBy > 0 ? 'worse' : 'better'}` : 'was 0'})`;
-  const head = `compared with ${baselinePath}: ${c.compared} figures, tolerance ${Math.round(tolerance * 100)} %`;
+  const head = `compared with ${against}: ${c.compared} figures, tolerance ${Math.round(tolerance * 100)} %`;
   return [
     head,
     c.regressions.length ? `REGRESSIONS (${c.regressions.length}):\n${c.regressions.map(line).join('\n')}` : 'no regressions',

@@ -12,6 +12,10 @@ export interface BenchEnvironment {
   platform: string;
   // mtime of the dist/index.html the runs were served from
   appBuiltAt: string;
+  // --app: the build directory served instead of dist/ (absent otherwise)
+  appDir?: string;
+  // --baseline: the other build, run as the variant engine-baseline (absent otherwise)
+  baseline?: { dir: string; builtAt: string };
   runs: number;
   warmup: number;
   // which tile timeline was read: the app's window.kestrel.tiles() or the benchmark's stand-in

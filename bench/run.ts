@@ -3,11 +3,11 @@ import { resolve } from 'node:path';
 import type { Browser } from '@playwright/test';
 import { launchBrowser } from './browser.ts';
 import { BenchArgsError, parseBenchArgs, USAGE, type BenchArgs } from './cli-args.ts';
-import { compareSummaries } from './compare.ts';
+import { compareSummaries, compareWithBaseline } from './compare.ts';
 import { describeFaults, formatComparison, formatReport } from './report.ts';
 import { readResults, writeResults, type BenchReport, type ScenarioInfo } from './results-file.ts';
 import { runOnce, type RunEnv, type RunResult } from './run-scenario.ts';
-import { SCENARIOS, selectScenarios, type Scenario } from './scenarios.ts';
+import { SCENARIOS, selectScenarios, withBaseline, type Scenario, type Variant } from './scenarios.ts';
 import { startBenchServers } from './servers.ts';
 import { summariseRuns } from './summarise.ts';
 
@@ -73,11 +73,20 @@ async function main(): Promise<number> {
     }
     return 0;
   }
-  const scenarios = selectScenarios(args.scenarios, args.all);
-  const baseline = args.compare ? await readResults(args.compare) : undefined;
+  const selected = selectScenarios(args.scenarios, args.all);
+  // --baseline adds the variant engine-baseline to every scenario with an `engine` variant
+  const scenarios = args.baseline ? selected.map(withBaseline) : selected;
+  const earlier = args.compare ? await readResults(args.compare) : undefined;
 
   const root = resolve(import.meta.dirname, '..');
-  const servers = await startBenchServers({ root, rebuild: args.build, origins: scenarios.map((s) => s.tileOrigin ?? 'default'), log });
+  const servers = await startBenchServers({
+    root,
+    rebuild: args.build,
+    origins: scenarios.map((s) => s.tileOrigin ?? 'default'),
+    log,
+    app: args.app,
+    baseline: args.baseline,
+  });
   let browser: Browser | undefined;
   const stop = () => {
     log('bench: interrupted, closing the browser and servers');
@@ -86,29 +95,36 @@ async function main(): Promise<number> {
   process.once('SIGINT', stop);
   try {
     browser = await launchBrowser();
-    const envFor = (s: Scenario): RunEnv => {
-      const { tiles, styleUrl } = servers.endpoint(s.tileOrigin ?? 'default');
-      return { browser: browser!, appUrl: servers.appUrl, styleUrl, tiles, persistentProfiles: true };
+    // A baseline variant loads the baseline build, from its own origin (and that origin's style copy).
+    const envFor = (s: Scenario, v: Variant): RunEnv => {
+      const build = v.app === 'baseline' ? 'baseline' : 'app';
+      const { tiles, styleUrl } = servers.endpoint(s.tileOrigin ?? 'default', build);
+      const appUrl = build === 'baseline' ? servers.baseline!.url : servers.appUrl;
+      return { browser: browser!, appUrl, styleUrl, tiles, persistentProfiles: true };
     };
     log(`bench: app ${servers.appUrl}, Chromium ${browser.version()}`);
+    if (servers.baseline) {
+      log(`bench: baseline ${servers.baseline.dir} at ${servers.baseline.url}`);
+      const without = scenarios.filter((s) => !s.variants.some((v) => v.app === 'baseline')).map((s) => s.id);
+      if (without.length > 0) log(`bench: no engine-baseline for ${without.join(', ')} (no \`engine\` variant to compare)`);
+    }
     const runs: RunResult[] = [];
     const wallS: Record<string, number> = {};
     const benchStarted = Date.now();
     for (const scenario of scenarios) {
       log(`${scenario.id}: ${scenario.title}`);
       const started = Date.now();
-      const env = envFor(scenario);
       // The warm-up only has the tile server cut the scenario's tiles. It runs the last variant, an engine one
       // everywhere: MapLibre alone would wait for a hung tile until the idle timeout.
       const warmupVariant = scenario.variants[scenario.variants.length - 1];
       for (let i = 0; i < args.warmup; i++) {
-        const w = await runOnce(env, scenario, warmupVariant, -1 - i);
+        const w = await runOnce(envFor(scenario, warmupVariant), scenario, warmupVariant, -1 - i);
         log(`  (warm-up) ${progress(w).trim()}`);
       }
       // Variants alternate run by run (off, engine, off, engine…) so drift over time hits all of them.
       for (let run = 0; run < args.runs; run++) {
         for (const variant of scenario.variants) {
-          const r = await runOnce(env, scenario, variant, run);
+          const r = await runOnce(envFor(scenario, variant), scenario, variant, run);
           runs.push(r);
           log(progress(r));
         }
@@ -129,6 +145,8 @@ async function main(): Promise<number> {
         node: process.version,
         platform: `${process.platform} ${process.arch}`,
         appBuiltAt: servers.appBuiltAt,
+        ...(args.app ? { appDir: resolve(args.app) } : {}),
+        ...(servers.baseline ? { baseline: { dir: servers.baseline.dir, builtAt: servers.baseline.builtAt } } : {}),
         runs: args.runs,
         warmup: args.warmup,
         timeline: [...new Set(runs.map((r) => r.timeline).filter((t): t is 'app' | 'bench' => t !== undefined))],
@@ -142,8 +160,13 @@ async function main(): Promise<number> {
     const path = await writeResults(resolve(root, args.out), report);
     console.log(formatReport(report));
     console.log(`\nresults: ${path} (and latest.json beside it)`);
-    if (baseline) {
-      const comparison = compareSummaries(baseline.summaries, summaries, args.tolerance, args.ratiosOnly);
+    if (servers.baseline) {
+      // Informational: the exit status stays --compare's.
+      const vsBaseline = compareWithBaseline(summaries, args.tolerance);
+      console.log(`\n${formatComparison(vsBaseline, args.tolerance, `the baseline build (engine-baseline, same run, ${servers.baseline.dir})`)}`);
+    }
+    if (earlier) {
+      const comparison = compareSummaries(earlier.summaries, summaries, args.tolerance, args.ratiosOnly);
       console.log(`\n${formatComparison(comparison, args.tolerance, args.compare!)}`);
       if (comparison.regressions.length > 0) return 1;
     }

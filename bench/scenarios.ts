@@ -15,6 +15,8 @@ export interface Variant {
   params?: Record<string, string>;
   // the in-flight bound this variant runs under (Little's-law figures)
   inFlightLimit?: number;
+  // 'baseline': loaded from the --baseline build (servers.ts) instead of the app under test
+  app?: 'baseline';
 }
 
 export interface Scenario {
@@ -189,6 +191,20 @@ export const SCENARIOS: Scenario[] = [
     ],
   },
 ];
+
+// `--baseline DIR`: the other build with the engine on, compared with this build's `engine` variant
+// (summarise.ts: ScenarioSummary.baselineRatios).
+export const BASELINE_VARIANT: Variant = { id: 'engine-baseline', mode: 'engine', app: 'baseline' };
+export const BASELINE_COMPARED = 'engine';
+
+// The scenario with the baseline variant just before its `engine` one (off, engine-baseline, engine, …), so the
+// runs alternate over all of them; a scenario without an `engine` variant (the concurrency sweep) has nothing to
+// compare and is returned as it is.
+export function withBaseline(scenario: Scenario): Scenario {
+  const at = scenario.variants.findIndex((v) => v.id === BASELINE_COMPARED);
+  if (at < 0) return scenario;
+  return { ...scenario, variants: [...scenario.variants.slice(0, at), BASELINE_VARIANT, ...scenario.variants.slice(at)] };
+}
 
 // The named scenarios, in the order given; without names every scenario but the extras (all of them with `all`).
 export function selectScenarios(ids: string[] | undefined, all = false): Scenario[] {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from './run-scenario.ts';
-import { median, ratio, stat, summariseRuns, summariseVariant } from './summarise.ts';
+import { median, ratio, ratiosTo, stat, summariseRuns, summariseVariant } from './summarise.ts';
 
 function run(partial: Partial<RunResult> & Pick<RunResult, 'variant' | 'mode'>): RunResult {
   return { scenario: 'cold', run: 0, outcome: 'idle', pageMode: partial.mode === 'off' ? 'maplibre' : 'engine', measures: {}, ...partial };
@@ -83,8 +83,56 @@ describe('summariseRuns', () => {
     expect(cold.ratios.engine.settleMs).toBe(0.773);
     expect(cold.ratios.engine.tilesMissing).toBeNull();
   });
+  it('adds no baselineRatios key without an engine-baseline variant (a default run’s JSON is unchanged)', () => {
+    for (const s of summariseRuns(runs)) expect(Object.keys(s)).toEqual(['scenario', 'variants', 'ratios']);
+  });
   it('has no ratios for a scenario without an off variant', () => {
     const out = summariseRuns([run({ variant: 'limit-2', mode: 'engine', measures: { settleMs: 1 } })]);
     expect(out[0].ratios).toEqual({});
+  });
+});
+
+describe('summariseRuns with a baseline build', () => {
+  // off, engine-baseline, engine alternating, as run.ts plays them with --baseline
+  const figures = {
+    off: [
+      { mainMsPerTile: 90, holeTimeMs: 3000, tilesMissing: 0 },
+      { mainMsPerTile: 100, holeTimeMs: 3200, tilesMissing: 0 },
+      { mainMsPerTile: 110, holeTimeMs: 2800, tilesMissing: 0 },
+    ],
+    'engine-baseline': [
+      { mainMsPerTile: 80, holeTimeMs: 1000, tilesMissing: 0 },
+      { mainMsPerTile: 84, holeTimeMs: 1300, tilesMissing: 0 },
+      { mainMsPerTile: 70, holeTimeMs: 1200, tilesMissing: 0 },
+    ],
+    engine: [
+      { mainMsPerTile: 88, holeTimeMs: 900, tilesMissing: 0 },
+      { mainMsPerTile: 82, holeTimeMs: 1100, tilesMissing: 0 },
+      { mainMsPerTile: 95, holeTimeMs: 1000, tilesMissing: 0 },
+    ],
+  };
+  const runs = [0, 1, 2].flatMap((i) =>
+    (['off', 'engine-baseline', 'engine'] as const).map((variant) =>
+      run({ scenario: 'pan', variant, mode: variant === 'off' ? 'off' : 'engine', run: i, measures: figures[variant][i] }),
+    ),
+  );
+  const [pan] = summariseRuns(runs);
+
+  it('keeps the variants in run order, the baseline as a column of its own', () => {
+    expect(pan.variants.map((v) => v.variant)).toEqual(['off', 'engine-baseline', 'engine']);
+    expect(pan.variants[1].measures.mainMsPerTile).toEqual({ median: 80, min: 70, max: 84, n: 3 });
+  });
+  it('gives engine / engine-baseline as a ratio of medians, the way engine/off is computed', () => {
+    // medians: engine 88 and 1000, engine-baseline 80 and 1200
+    expect(pan.baselineRatios).toEqual({ engine: { mainMsPerTile: 1.1, holeTimeMs: 0.833, tilesMissing: null } });
+    expect(pan.baselineRatios!.engine).toEqual(ratiosTo(pan.variants[2], pan.variants[1]));
+  });
+  it('still gives every engine variant, the baseline included, its ratio to off', () => {
+    expect(pan.ratios.engine).toMatchObject({ mainMsPerTile: 0.88, holeTimeMs: 0.333 });
+    expect(pan.ratios['engine-baseline']).toMatchObject({ mainMsPerTile: 0.8, holeTimeMs: 0.4 });
+  });
+  it('has no baseline ratios when the engine variant is missing', () => {
+    const [only] = summariseRuns(runs.filter((r) => r.variant !== 'engine'));
+    expect(only.baselineRatios).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import { MEASURES, type MeasureKey } from './measures.ts';
 import type { RunResult } from './run-scenario.ts';
+import { BASELINE_COMPARED, BASELINE_VARIANT } from './scenarios.ts';
 
 export interface Stat {
   median: number;
@@ -24,6 +25,9 @@ export interface ScenarioSummary {
   variants: VariantSummary[];
   // engine variant → measure → engine median / off median (null when off's median is 0 or either is missing)
   ratios: Record<string, Partial<Record<MeasureKey, number | null>>>;
+  // Only with --baseline: `engine` → measure → engine median / engine-baseline median (the same build comparison
+  // in one run: below 1 the build under test is better for a lower-is-better measure), null as for `ratios`.
+  baselineRatios?: Record<string, Partial<Record<MeasureKey, number | null>>>;
 }
 
 export function median(values: number[]): number {
@@ -42,6 +46,12 @@ export function stat(values: (number | null | undefined)[]): Stat | undefined {
 export function ratio(engine: number | undefined, off: number | undefined): number | null {
   if (engine === undefined || off === undefined || off === 0) return null;
   return Math.round((engine / off) * 1000) / 1000;
+}
+
+// Every measure `v` has, as v's median over `base`'s (engine/off, engine/engine-baseline).
+export function ratiosTo(v: VariantSummary, base: VariantSummary): Partial<Record<MeasureKey, number | null>> {
+  const keys = Object.keys(v.measures) as MeasureKey[];
+  return Object.fromEntries(keys.map((k) => [k, ratio(v.measures[k]?.median, base.measures[k]?.median)]));
 }
 
 // Runs that errored carry no figures and count only in `errors`; runs that timed out count with their
@@ -78,11 +88,12 @@ export function summariseRuns(runs: RunResult[]): ScenarioSummary[] {
     const off = summaries.find((v) => v.mode === 'off');
     const ratios: ScenarioSummary['ratios'] = {};
     if (off) {
-      for (const v of summaries.filter((s) => s.mode === 'engine')) {
-        const keys = Object.keys(v.measures) as MeasureKey[];
-        ratios[v.variant] = Object.fromEntries(keys.map((k) => [k, ratio(v.measures[k]?.median, off.measures[k]?.median)]));
-      }
+      for (const v of summaries.filter((s) => s.mode === 'engine')) ratios[v.variant] = ratiosTo(v, off);
     }
-    return { scenario, variants: summaries, ratios };
+    const baseline = summaries.find((v) => v.variant === BASELINE_VARIANT.id);
+    const compared = summaries.find((v) => v.variant === BASELINE_COMPARED);
+    // no key at all without a baseline: a default run's JSON stays as it was
+    if (!baseline || !compared) return { scenario, variants: summaries, ratios };
+    return { scenario, variants: summaries, ratios, baselineRatios: { [compared.variant]: ratiosTo(compared, baseline) } };
   });
 }
