@@ -9,14 +9,19 @@
 // the literal token __BASE__ until fillBase(outDir, baseUrl) sets it; fillBase can be called again later.
 //
 //   node node_modules/tsx/dist/cli.mjs tile-server/export-static.ts --out <dir> [--minzoom 0] [--maxzoom 4] [--base-url <url>]
+//
+// With --out <file>.pmtiles the CLI writes one PMTiles v3 archive instead (export-pmtiles.ts), optionally
+// limited to --bbox w,s,e,n.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
+import { exportPmtiles, ExportPmtilesError } from './export-pmtiles.ts';
 import { DATA_MAX_ZOOM, LAYERS } from './layer-catalog.ts';
 import { buildStyle, buildTileJson } from './style.ts';
+import { BboxError, parseBbox } from './tile-bbox.ts';
 import { createTiler, type Tiler } from './tiler.ts';
 
 export const BASE_TOKEN = '__BASE__';
@@ -185,12 +190,17 @@ export function fillBase(outDir: string, baseUrl: string): void {
   writeJson(stylePath, style);
 }
 
-const USAGE = `usage: node node_modules/tsx/dist/cli.mjs tile-server/export-static.ts --out <dir> [options]
+const USAGE = `usage: node node_modules/tsx/dist/cli.mjs tile-server/export-static.ts --out <dir | file.pmtiles> [options]
 
   --out <dir>        where to write tiles/, tiles.json and style.json (tiles/ is replaced)
+  --out <file>.pmtiles
+                     write one PMTiles v3 archive instead (gzip tiles, clustered, run-length encoded)
   --minzoom <n>      first zoom to export (default 0)
   --maxzoom <n>      last zoom to export (default 4; the data goes to ${DATA_MAX_ZOOM}, each zoom ~4× the last)
   --base-url <url>   the URL <dir> will be served at; omitted, the JSON files say ${BASE_TOKEN} until fillBase()
+                     (directory export only)
+  --bbox <w,s,e,n>   only tiles overlapping this box, in degrees; sets the archive's bounds and center
+                     (.pmtiles only; default the whole world)
 `;
 
 function toZoom(flag: string, value: string): number {
@@ -200,15 +210,17 @@ function toZoom(flag: string, value: string): number {
 }
 
 function main(argv: string[]): void {
-  let values: { out?: string; minzoom: string; maxzoom: string; 'base-url'?: string; help?: boolean };
+  let values: { out?: string; minzoom: string; maxzoom: string; 'base-url'?: string; bbox?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
-      args: argv,
+      // A western or southern bbox starts with "-", which parseArgs would take for a flag: join it to --bbox.
+      args: argv.flatMap((arg, i) => (argv[i - 1] === '--bbox' ? [] : arg === '--bbox' && i + 1 < argv.length ? [`--bbox=${argv[i + 1]}`] : [arg])),
       options: {
         out: { type: 'string' },
         minzoom: { type: 'string', default: '0' },
         maxzoom: { type: 'string', default: '4' },
         'base-url': { type: 'string' },
+        bbox: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -224,6 +236,24 @@ function main(argv: string[]): void {
   }
   try {
     if (!values.out) throw new ExportStaticError('--out <dir> is required');
+    if (values.out.endsWith('.pmtiles')) {
+      if (values['base-url'] !== undefined) throw new ExportStaticError('--base-url is for the directory export; a .pmtiles archive names no URL');
+      const result = exportPmtiles({
+        outFile: values.out,
+        minZoom: toZoom('--minzoom', values.minzoom),
+        maxZoom: toZoom('--maxzoom', values.maxzoom),
+        bbox: values.bbox === undefined ? undefined : parseBbox(values.bbox),
+      });
+      const { stats } = result;
+      console.log(
+        `exported z${values.minzoom}–${values.maxzoom} to ${result.outFile}: ${result.tiles} tiles (${result.empty} empty, not stored), ` +
+          `${stats.totalBytes} bytes (tiles ${(result.rawTileBytes / 1e6).toFixed(2)} MB uncompressed), ${stats.tileContents} distinct, ` +
+          `${stats.tileEntries} entries (${stats.runLengthEntries} with run length > 1), ${stats.leafDirectories} leaf directories, ` +
+          `layers ${result.layers.join(', ')}, in ${(result.ms / 1000).toFixed(1)} s`,
+      );
+      return;
+    }
+    if (values.bbox !== undefined) throw new ExportStaticError('--bbox is for .pmtiles archives; the directory export is always the whole world');
     const result = exportStatic({
       outDir: values.out,
       minZoom: toZoom('--minzoom', values.minzoom),
@@ -236,7 +266,7 @@ function main(argv: string[]): void {
         (values['base-url'] ? `; base ${values['base-url']}` : `; base ${BASE_TOKEN} (call fillBase)`),
     );
   } catch (error) {
-    if (!(error instanceof ExportStaticError)) throw error;
+    if (!(error instanceof ExportStaticError || error instanceof ExportPmtilesError || error instanceof BboxError)) throw error;
     console.error(`export-static: ${error.message}\n\n${USAGE}`);
     process.exit(2);
   }
