@@ -71,7 +71,7 @@ test.describe('the cache tiers', () => {
     await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: quota });
     await openMap(page, { hash: view });
     for (const [lng, lat] of elsewhere) {
-      await page.evaluate(([lng, lat]) => window.kestrel.map.jumpTo({ center: [lng, lat], zoom: 6 }), [lng, lat]);
+      await page.evaluate(([lng, lat]) => void window.kestrel.map.jumpTo({ center: [lng, lat], zoom: 6 }), [lng, lat]);
       await page.evaluate(() => window.kestrel.idle());
       const stats = await page.evaluate(() => window.kestrel.stats());
       expect((await page.evaluate(() => window.kestrel.tiles())).inView.errored, JSON.stringify([stats?.failures, stats?.cache.idb])).toBe(0);
@@ -113,7 +113,7 @@ test.describe('the cache tiers', () => {
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Storage.clearDataForOrigin', { origin: new URL(page.url()).origin, storageTypes: 'all' });
     for (const [lng, lat] of elsewhere.slice(0, 3)) {
-      await page.evaluate(([lng, lat]) => window.kestrel.map.jumpTo({ center: [lng, lat], zoom: 5 }), [lng, lat]);
+      await page.evaluate(([lng, lat]) => void window.kestrel.map.jumpTo({ center: [lng, lat], zoom: 5 }), [lng, lat]);
       await page.evaluate(() => window.kestrel.idle());
       const stats = await page.evaluate(() => window.kestrel.stats());
       expect((await page.evaluate(() => window.kestrel.tiles())).inView.errored, JSON.stringify([stats?.failures, stats?.cache.idb])).toBe(0);

@@ -76,7 +76,7 @@ test.describe('the performance overlay against independent measurements', () => 
 
     async function visitViews(page: Page): Promise<void> {
       for (const [i, center] of views.entries()) {
-        await page.evaluate(([center, zoom]) => window.kestrel.map.jumpTo({ center, zoom }), [center, zoom] as const);
+        await page.evaluate(([center, zoom]) => void window.kestrel.map.jumpTo({ center, zoom }), [center, zoom] as const);
         await page.waitForFunction((delivered) => window.kestrel.tiles().delivered >= delivered, i + 1, { polling: 10 });
       }
       await page.evaluate(() => window.kestrel.idle());

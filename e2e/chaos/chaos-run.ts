@@ -254,7 +254,7 @@ export class ChaosRun {
         await this.sample(this.main);
         // Somewhere not yet cached, twice, so the phase writes and the browser has something to refuse.
         for (let i = 0; i < 2; i++) {
-          await page.evaluate((center) => window.kestrel.map.jumpTo({ center, zoom: 6 }), [-150 + this.random() * 300, -40 + this.random() * 80] as [number, number]);
+          await page.evaluate((center) => void window.kestrel.map.jumpTo({ center, zoom: 6 }), [-150 + this.random() * 300, -40 + this.random() * 80] as [number, number]);
           await page.evaluate(() => Promise.race([window.kestrel.idle(), new Promise((r) => setTimeout(r, 3000))]));
         }
         browserFault('tiny quota');
@@ -491,7 +491,7 @@ export class ChaosRun {
     // last page load's first tiles took the main-thread hop (the bridge module loads a moment after MapLibre's
     // workers start, and a small view can be whole before it does).
     await page
-      .evaluate((center) => window.kestrel.map.jumpTo({ center, zoom: 5 }), [-150 + this.random() * 300, -50 + this.random() * 100] as [number, number])
+      .evaluate((center) => void window.kestrel.map.jumpTo({ center, zoom: 5 }), [-150 + this.random() * 300, -50 + this.random() * 100] as [number, number])
       .catch(() => undefined);
     const recoveryMs = await this.recover(page);
     const idle = await page

@@ -29,7 +29,7 @@ test.describe('credentials in URLs', () => {
     await page.evaluate(() => window.kestrel.ready);
     await page.evaluate(() => window.kestrel.idle());
     for (const center of [[-95, 40], [100, 30]] as [number, number][]) {
-      await page.evaluate((c) => window.kestrel.map.jumpTo({ center: c, zoom: 5 }), center);
+      await page.evaluate((c) => void window.kestrel.map.jumpTo({ center: c, zoom: 5 }), center);
       await page.evaluate(() => window.kestrel.idle());
     }
     // the batched IndexedDB writes land a few tens of ms behind the tiles
