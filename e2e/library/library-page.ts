@@ -7,13 +7,13 @@ import { startStaticServer, type StaticServer } from '../static-server.ts';
 
 const repo = process.cwd();
 
-// The library harness served as plain files: the page, MapLibre's ESM build and the package's built dist/ (run
-// `npm run build:lib` first; `npm run test:e2e` does).
-export async function serveLibraryHarness(): Promise<StaticServer & { dir: string }> {
+// A page that loads the library as plain files (the harness here, or examples/plain), served with MapLibre's ESM
+// build and the package's built dist/ under /node_modules/ (run `npm run build:lib` first; `npm run test:e2e` does).
+export async function serveLibraryHarness(pageDir = 'e2e/library/harness'): Promise<StaticServer & { dir: string }> {
   const built = join(repo, 'packages/kestrel/dist/index.mjs');
   if (!existsSync(built)) throw new Error('packages/kestrel/dist is missing: run `npm run build:lib` first');
   const dir = await mkdtemp(join(tmpdir(), 'kestrel-harness-'));
-  await cp(join(repo, 'e2e/library/harness'), dir, { recursive: true });
+  await cp(join(repo, pageDir), dir, { recursive: true });
   await mkdir(join(dir, 'node_modules'));
   await symlink(join(repo, 'node_modules/maplibre-gl'), join(dir, 'node_modules/maplibre-gl'));
   await symlink(join(repo, 'packages/kestrel'), join(dir, 'node_modules/kestrel-maps'));
