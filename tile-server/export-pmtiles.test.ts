@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Compression, TileType, type PMTiles } from 'pmtiles';
@@ -11,21 +10,11 @@ import { inspectArchive, openArchive, readTile, type ArchiveLayout } from './pmt
 import { tileIdToZxy } from './pmtiles/tile-id.ts';
 import { startTileServer, type TileServer } from './tile-server.ts';
 import { createTiler, type Tiler } from './tiler.ts';
+import { rawGet } from './raw-get.ts';
 
 type Json = Record<string, any>;
 
-function get(url: string): Promise<{ status: number; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { headers: { 'Accept-Encoding': 'identity' }, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-const getJson = async (url: string): Promise<Json> => JSON.parse((await get(url)).body.toString()) as Json;
+const getJson = async (url: string): Promise<Json> => JSON.parse((await rawGet(url)).body.toString()) as Json;
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 // Every z/x/y of z0–maxZoom.
@@ -80,7 +69,7 @@ describe('exportPmtiles z0–3 (Natural Earth tiler), read back with the pmtiles
     const archive = openArchive(bytes);
     for (const key of ['0/0/0', '2/1/1', '3/2/3']) {
       const [z, x, y] = key.split('/').map(Number);
-      const reply = await get(`${server.url}/tiles/${key}.pbf`);
+      const reply = await rawGet(`${server.url}/tiles/${key}.pbf`);
       expect(reply.status).toBe(200);
       expect(Buffer.from((await readTile(archive, z, x, y))!).equals(reply.body), key).toBe(true);
     }

@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BASE_TOKEN, ExportStaticError, exportStatic, fillBase, type ExportStaticResult } from './export-static.ts';
 import { startTileServer, type TileServer } from './tile-server.ts';
 import { createTiler, type Tiler } from './tiler.ts';
+import { rawGet } from './raw-get.ts';
 
 type Json = Record<string, any>;
 
@@ -24,18 +24,6 @@ function pbfFiles(dir: string): string[] {
   return out.sort();
 }
 
-// Raw bytes with identity encoding, as a static host would be compared against.
-function get(url: string): Promise<{ status: number; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { headers: { 'Accept-Encoding': 'identity' }, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 describe('exportStatic z0–2 (Natural Earth tiler)', () => {
   let dir: string;
@@ -76,7 +64,7 @@ describe('exportStatic z0–2 (Natural Earth tiler)', () => {
 
   test('tiles equal the tile server’s identity responses', async () => {
     for (const key of ['0/0/0', '1/0/0', '2/1/1', '2/3/2']) {
-      const reply = await get(`${server.url}/tiles/${key}.pbf`);
+      const reply = await rawGet(`${server.url}/tiles/${key}.pbf`);
       expect(reply.status, key).toBe(200);
       expect(Buffer.compare(readFileSync(join(dir, 'tiles', `${key}.pbf`)), reply.body), key).toBe(0);
     }
@@ -100,7 +88,7 @@ describe('exportStatic z0–2 (Natural Earth tiler)', () => {
     expect(style.glyphs).toBeUndefined();
     expect(style.sprite).toBeUndefined();
     expect(JSON.stringify(style)).not.toContain('/tiles/{z}');
-    const served = JSON.parse((await get(`${server.url}/style.json`)).body.toString()) as Json;
+    const served = JSON.parse((await rawGet(`${server.url}/style.json`)).body.toString()) as Json;
     expect(style.layers).toEqual(served.layers);
     expect(style.version).toBe(8);
   });

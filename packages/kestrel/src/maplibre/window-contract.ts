@@ -1,7 +1,7 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { DeliveryAuditReport, EngineStats } from '../contract/engine-api.ts';
 import type { Kestrel } from '../kestrel.ts';
-import { startVitals } from '../overlay/start-vitals.ts';
+import { pageVitals } from '../overlay/start-vitals.ts';
 import { TileTimeline, type TileTimelineSummary } from './tile-timeline.ts';
 import type { BridgeCensus } from './bridge-census.ts';
 import type { EngineHostEvent } from '../client/engine-host.ts';
@@ -64,7 +64,7 @@ export interface WindowContractOptions {
  */
 export function exposeWindowContract(kestrel: Kestrel | null, map: MapLibreMap, options: WindowContractOptions = {}): () => void {
   const timeline = new TileTimeline(map);
-  const vitals = startVitals();
+  const vitals = pageVitals();
   const noEngine = () => Promise.reject(new Error('the engine is off'));
   const target = globalThis as unknown as { kestrel?: KestrelWindowContract };
   const contract: KestrelWindowContract = {

@@ -7,7 +7,7 @@ import type { Budgets } from './budgets.ts';
 import overlayCss from './perf-overlay.css?inline';
 import { PerfOverlay } from './perf-overlay.tsx';
 import { startPageHealth } from './start-page-health.ts';
-import { startVitals } from './start-vitals.ts';
+import { pageVitals } from './start-vitals.ts';
 
 /** Options of {@link KestrelOverlayControl}. */
 export interface OverlayControlOptions {
@@ -42,7 +42,7 @@ export class KestrelOverlayControl implements IControl {
     const container = map.getContainer().ownerDocument.createElement('div');
     container.className = 'kestrel-overlay-control';
     const kestrel = this.kestrel;
-    const vitals = startVitals();
+    const vitals = pageVitals();
     const pageHealth = startPageHealth();
     const layer = this.options.tileSources === false ? undefined : new TileSourcesLayer(map, { tileSources: (tiles) => kestrel.tileSources(tiles), coverage: (bbox, zoom) => kestrel.coverage(bbox, zoom) });
     const root = createRoot(container);

@@ -15,7 +15,7 @@ const WEB_VITALS: VitalReporters = {
 
 const NAMES: readonly VitalName[] = ['LCP', 'INP', 'CLS', 'FCP', 'TTFB'];
 
-// Call once, early (main.tsx), so web-vitals' observers see the first paint. `reportAllChanges` makes LCP, INP and
+// Call once, early, so web-vitals' observers see the first paint (pageVitals() below is the page's one). `reportAllChanges` makes LCP, INP and
 // CLS update live while the user works the map instead of only when the page is hidden, which is what a live
 // overlay needs. web-vitals offers no way to unsubscribe, hence no stop().
 export function startVitals(reporters: VitalReporters = WEB_VITALS): { vitals(): VitalsSnapshot } {
@@ -30,4 +30,13 @@ export function startVitals(reporters: VitalReporters = WEB_VITALS): { vitals():
   }
   // a copy, so a snapshot kept in React state or an export does not change under its holder
   return { vitals: () => ({ ...latest }) };
+}
+
+let page: { vitals(): VitalsSnapshot } | undefined;
+
+// The page's web-vitals, started on first use and shared: the window contract and every overlay control read the
+// same observers (web-vitals cannot unsubscribe, so a second start would add observers for good).
+export function pageVitals(): { vitals(): VitalsSnapshot } {
+  page ??= startVitals();
+  return page;
 }
