@@ -93,4 +93,16 @@ describe('EngineHost', () => {
     await host.engine.request({ id: 'b', url: 'https://t.test/2/0/0.pbf', kind: 'vector' });
     expect(direct).toEqual(['https://t.test/2/0/0.pbf']);
   });
+
+  it('ends a request in flight as aborted when disposed, with no direct fetch and no restart', async () => {
+    const { host, workers, direct } = setup();
+    const answer = host.engine.request({ id: 'a', url: 'https://t.test/1/0/0.pbf', kind: 'vector' });
+    await flushMicrotasks();
+    host.dispose();
+    const result = await answer;
+    expect(result.ok ? 'ok' : result.failure.reason).toBe('aborted');
+    expect(direct).toEqual([]);
+    expect(workers).toHaveLength(1);
+    expect(workers[0].worker.terminated).toBe(true);
+  });
 });

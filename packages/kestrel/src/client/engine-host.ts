@@ -107,11 +107,13 @@ export class EngineHost {
   }
 
   private async request(req: TileRequest): Promise<TileResult> {
-    if (this.disposed) return { ok: false, failure: { reason: 'aborted', message: 'the Kestrel instance was disposed', attempts: 0 } };
+    if (this.disposed) return DISPOSED;
     if (this.state === 'running') {
       const died = this.died.then(() => 'died' as const);
       const answer = await Promise.race([this.current.engine.request(req), died]);
       if (answer !== 'died') return answer;
+      // dispose() also ends the worker: a request it cut short ends there, not as a direct fetch
+      if (this.disposed) return DISPOSED;
     }
     const controller = new AbortController();
     this.direct.set(req.id, controller);
@@ -171,6 +173,8 @@ export class EngineHost {
     this.options.onState?.(state, detail);
   }
 }
+
+const DISPOSED: TileResult = { ok: false, failure: { reason: 'aborted', message: 'the Kestrel instance was disposed', attempts: 0 } };
 
 // MapLibre's own way: one fetch, no cache, no retry. Used only while no engine worker is available.
 async function fetchDirect(url: string, signal: AbortSignal, req?: TileRequest): Promise<TileResult> {
