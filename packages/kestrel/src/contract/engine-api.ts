@@ -78,7 +78,17 @@ export type FailureReason =
   // against the host's breaker
   | 'offline'
   // the asker cancelled (cancel(id) or its AbortSignal), or the scheduler dropped a stale prefetch
-  | 'aborted';
+  | 'aborted'
+  // PMTiles archives (src/engine/pmtiles/): the host answered a byte-range request with the whole file (200), so it
+  // does not serve ranges; refused unread rather than downloading the archive
+  | 'range-ignored'
+  // the host refused the byte range (416): the archive is shorter than its own directories say
+  | 'range-refused'
+  // not a PMTiles v3 archive (wrong magic number or spec version), or its header or directories do not add up
+  // (a truncated upload, a range past the end)
+  | 'archive-invalid'
+  // the archive changed (its ETag) again while a tile was being read from the version that replaced it
+  | 'archive-replaced';
 
 // The error a failed `request` rejects with, as plain data (comlink clones thrown Errors poorly).
 export interface EngineFailure {
@@ -137,6 +147,22 @@ export interface EngineStats {
   // The style, TileJSON, sprites and glyphs, counted apart: every figure above is about tiles. Absent from
   // engines that serve no resources.
   resources?: ResourceStats;
+  // PMTiles archives read through the engine, by archive URL (credential-free). Absent when none was read.
+  archives?: Record<string, ArchiveStats>;
+}
+
+/** One PMTiles archive as the engine reads it. */
+export interface ArchiveStats {
+  // the version being served: the archive's ETag (or Last-Modified and size, when it sends no ETag)
+  version: string;
+  tileType: 'mvt' | 'png' | 'jpeg' | 'webp' | 'avif' | 'unknown';
+  // byte-range requests that reached the host, by what they read: the header (with the root directory),
+  // leaf directories and metadata, tiles
+  rangeRequests: { header: number; directory: number; tile: number };
+  // header and directory reads answered from the engine's tiers instead
+  cachedReads: number;
+  // times the archive was seen to change (a new ETag): the old version's directories and tiles were dropped
+  replaced: number;
 }
 
 export interface ResourceStats {

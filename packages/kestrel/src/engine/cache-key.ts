@@ -1,5 +1,6 @@
 import type { TileCoord } from '../contract/engine-api.ts';
 import { CredentialParams } from './credential-params.ts';
+import { ARCHIVE_SCHEME } from './pmtiles/archive-url.ts';
 
 export interface CacheKeyParts {
   source: string;
@@ -26,6 +27,9 @@ export class CacheKey {
   }
 
   normaliseUrl(raw: string): string {
+    // pmtiles://https://host/a.pmtiles/z/x/y: the archive's URL is the one to clean (a URL parser would take
+    // "https" for the host of the pmtiles: URL and drop the colon after it)
+    if (raw.startsWith(ARCHIVE_SCHEME)) return ARCHIVE_SCHEME + this.normaliseUrl(raw.slice(ARCHIVE_SCHEME.length));
     let url: URL;
     try {
       url = new URL(raw);

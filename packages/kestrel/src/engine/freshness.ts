@@ -9,6 +9,8 @@ export interface FreshnessVerdict {
   revalidationHeaders: Record<string, string>;
   cacheControl?: string;
   expires?: string;
+  // the stored ETag, when the answer had one
+  validator?: string;
 }
 
 // Only the headers that decide freshness and revalidation are kept: the policy object is persisted, and
@@ -61,12 +63,15 @@ export class Freshness {
   verdict(policy: CachePolicy): FreshnessVerdict {
     const { resh, rescc } = policy.toObject();
     const freshness = this.classify(policy, rescc, resh);
-    return {
+    const verdict: FreshnessVerdict = {
       freshness,
       revalidationHeaders: freshness === 'fresh' ? {} : revalidationHeaders(policy),
       cacheControl: headerText(resh['cache-control']),
       expires: headerText(resh.expires),
     };
+    const validator = headerText(resh.etag);
+    if (validator !== undefined) verdict.validator = validator;
+    return verdict;
   }
 
   // A 304 answer: the stored bytes stay, the policy takes the new headers (new Date, max-age, ETag).

@@ -1,7 +1,8 @@
 import type { FailureReason, ResourceKind } from '../contract/engine-api.ts';
 import { abortable } from './abortable.ts';
 import type { BreakerOutcome } from './circuit-breaker.ts';
-import type { AppRequestInit, Clock, Fetcher, FetcherInit } from './ports.ts';
+import type { AppRequestInit, ByteRange, Clock, Fetcher, FetcherInit } from './ports.ts';
+import { checkRangeAnswer } from './range-answer.ts';
 import { classifyStatus, parseRetryAfter } from './retry-policy.ts';
 import { validateTile } from './validate-tile.ts';
 
@@ -22,6 +23,8 @@ export interface NetworkAttemptInput {
   // timeoutMs was cut short by the overall deadline, so running out of it means 'deadline', not 'timeout'
   deadlineBound: boolean;
   maxTileBytes: number;
+  // a byte range of the URL (a PMTiles archive): only a 206 for exactly that range is an answer
+  range?: ByteRange;
 }
 
 export interface HttpAnswer {
@@ -31,6 +34,8 @@ export interface HttpAnswer {
   headers: Record<string, string>;
   bytes: Uint8Array | null;
   latencyMs: number;
+  // for a byte range: the resource's whole size, when the host said (Content-Range)
+  totalBytes?: number;
 }
 
 export interface HttpFailure {
@@ -99,6 +104,7 @@ async function interpret(
   const status = response.status;
   // Opaque says nothing about the host (the browser hid the answer), so it neither trips nor heals the breaker.
   if (response.type === 'opaque') return failure('opaque', 'opaque response (no-cors)', false, elapsed(), 'neutral', false);
+  if (input.range) return interpretRange(response, input.range, input, signal, headers, elapsed);
   const cls = classifyStatus(status);
   // A 200 to a conditional request that carries the validator we sent is the same representation: the host
   // ignored the condition (or the fetcher had to drop it, see workers/fetch-adapter.ts). Treat it as a 304.
@@ -113,12 +119,21 @@ async function interpret(
     const truncated = checked.reason === 'truncated';
     return failure(checked.reason, checked.message, truncated, elapsed(), truncated ? 'failure' : 'success', false, status);
   }
+  return interpretStatus(response, input, headers, elapsed);
+}
+
+// Every answer that carries no body we want: no tile (204/404), not modified, or an error to classify.
+function interpretStatus(response: Response, input: NetworkAttemptInput, headers: Record<string, string>, elapsed: () => number): NetworkAttemptResult {
+  const status = response.status;
+  const cls = classifyStatus(status);
   discard(response);
   if (cls.kind === 'no-tile') return answer('no-tile', status, headers, null, elapsed());
   if (cls.kind === 'not-modified') {
     if (input.conditionalHeaders) return answer('not-modified', status, headers, null, elapsed());
     return failure('http-4xx', 'unexpected 304 to an unconditional request', false, elapsed(), 'success', false, status);
   }
+  // a 2xx with no usable body here: a range answered with neither 206 nor the whole file
+  if (cls.kind === 'ok') return failure('http-4xx', `unexpected HTTP ${status}`, false, elapsed(), 'success', false, status);
   const overload = status === 429 || status === 503;
   const result = failure(
     cls.reason,
@@ -139,6 +154,42 @@ async function interpret(
   return result;
 }
 
+// A byte range is answered by a 206 for that range and nothing else. A 200 is the whole resource: a host that
+// ignores Range would send a whole archive for every tile, so it is refused before its body is read. A 416 says
+// the range lies past the end. Error statuses go through the ordinary classification (retry, breaker, 429s).
+async function interpretRange(
+  response: Response,
+  range: ByteRange,
+  input: NetworkAttemptInput,
+  signal: AbortSignal,
+  headers: Record<string, string>,
+  elapsed: () => number,
+): Promise<NetworkAttemptResult> {
+  const status = response.status;
+  if (status === 200 || status === 416) {
+    discard(response);
+    if (status === 200) return failure('range-ignored', `${hostOf(input.url)} answered a byte-range request with the whole file (HTTP 200): it does not serve byte ranges`, false, elapsed(), 'success', false, status);
+    return failure('range-refused', `HTTP 416: bytes ${range.offset}–${range.offset + range.length - 1} lie past the end of the file (a truncated upload?)`, false, elapsed(), 'success', false, status);
+  }
+  if (status !== 206) return interpretStatus(response, input, headers, elapsed);
+  // a range is read in full, whatever it holds; it is never longer than asked (the archive decides the length)
+  const read = await validateTile(response, { kind: 'resource', maxTileBytes: range.length, signal, raw: true });
+  if (!read.ok) return failure(read.reason, read.message, read.reason === 'truncated', elapsed(), read.reason === 'truncated' ? 'failure' : 'success', false, status);
+  const checked = checkRangeAnswer(range, headers['content-range'], read.bytes.byteLength);
+  if (!checked.ok) return failure('archive-invalid', checked.message, false, elapsed(), 'success', false, status);
+  const result = answer('ok', status, headers, read.bytes, elapsed());
+  if (checked.totalBytes !== undefined) result.totalBytes = checked.totalBytes;
+  return result;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'the host';
+  }
+}
+
 // Only the fields that are set, so a fetcher (and a test reading what it was given) sees no undefined keys.
 function fetcherInit(input: NetworkAttemptInput, signal: AbortSignal): FetcherInit {
   const init: FetcherInit = { signal };
@@ -146,6 +197,7 @@ function fetcherInit(input: NetworkAttemptInput, signal: AbortSignal): FetcherIn
   if (input.app?.appHeaders) init.appHeaders = input.app.appHeaders;
   if (input.app?.credentials) init.credentials = input.app.credentials;
   if (input.fresh) init.fresh = true;
+  if (input.range) init.range = input.range;
   return init;
 }
 

@@ -4,7 +4,7 @@ import type { ConcurrencyController } from './concurrency-controller.ts';
 import { EngineError } from './engine-error.ts';
 import type { EngineStatsRecorder } from './engine-stats.ts';
 import { type HttpAnswer, networkAttempt } from './network-attempt.ts';
-import type { AppRequestInit, Clock, Fetcher, TileCache } from './ports.ts';
+import type { AppRequestInit, ByteRange, Clock, Fetcher, TileCache } from './ports.ts';
 import type { HostPacer } from './host-pacer.ts';
 import type { RetryBudget } from './retry-budget.ts';
 import type { RetryPolicy } from './retry-policy.ts';
@@ -15,6 +15,8 @@ export interface NetworkResult {
   outcome: 'ok' | 'no-tile' | 'not-modified';
   bytes: Uint8Array | null;
   headers: Record<string, string>;
+  // a byte range's resource size, when the host said (Content-Range)
+  totalBytes?: number;
 }
 
 // The engine's shared machinery a task reports to; options are read per attempt so `configure` applies at once.
@@ -48,6 +50,8 @@ export interface NetworkTaskSpec {
   conditional?: Record<string, string>;
   // the app's headers and credentials for this URL (its own, or remembered for its origin): sent, never cached
   app?: AppRequestInit;
+  // a byte range of the URL (a PMTiles archive); the caller stores what it makes of the bytes (no cacheKey)
+  range?: ByteRange;
 }
 
 // One logical fetch as the scheduler runs it, once per attempt: deadline, breaker permit, the HTTP attempt,
@@ -85,6 +89,7 @@ export function networkTask(ctx: NetworkTaskContext, spec: NetworkTaskSpec): Att
       timeoutMs: Math.min(o.retry.attemptTimeoutMs, remaining),
       deadlineBound: remaining < o.retry.attemptTimeoutMs,
       maxTileBytes: o.maxTileBytes,
+      ...(spec.range ? { range: spec.range } : {}),
     });
     const done = clock.now();
     if (result.kind === 'aborted') {
@@ -99,7 +104,9 @@ export function networkTask(ctx: NetworkTaskContext, spec: NetworkTaskSpec): Att
       recorder.c.bytesNetwork += result.bytes?.byteLength ?? 0;
       if (spec.conditional) recorder.c.revalidations[result.outcome === 'not-modified' ? 'notModified' : 'changed']++;
       if (spec.cacheKey !== undefined) writeCache(ctx.cache, spec.cacheKey, spec.url, result, task.purpose);
-      return { value: { outcome: result.outcome, bytes: result.bytes, headers: result.headers } };
+      const value: NetworkResult = { outcome: result.outcome, bytes: result.bytes, headers: result.headers };
+      if (result.totalBytes !== undefined) value.totalBytes = result.totalBytes;
+      return { value };
     }
     // Offline, a network error is the device's, not the host's, and retrying cannot help. The attempt itself was
     // still made: navigator.onLine is false with Wi-Fi off while a tile server on localhost answers.

@@ -23,6 +23,15 @@ export interface FetcherInit extends AppRequestInit {
   // The last answer for this URL had a bad body; bypass any HTTP cache between us and the server, so a stored bad
   // copy cannot be served again (the browser adapter uses `cache: 'reload'`).
   fresh?: boolean;
+  // A byte range of the resource (a PMTiles archive): sent as `Range: bytes=offset-(offset+length-1)`, a
+  // CORS-safelisted header, so cross-origin it costs no preflight.
+  range?: ByteRange;
+}
+
+/** `length` bytes from `offset`. */
+export interface ByteRange {
+  offset: number;
+  length: number;
 }
 
 // A subset of WHATWG fetch. The worker passes `fetch`; tests pass test/controllable-fetcher.
@@ -63,6 +72,8 @@ export interface CachedTile {
   expires?: string;
   // set when this entry was written by prefetch and not yet read by a visible request
   prefetched?: boolean;
+  // the stored answer's ETag: a PMTiles tile is only served while it names the archive version being read
+  validator?: string;
 }
 
 export interface NetworkAnswer {

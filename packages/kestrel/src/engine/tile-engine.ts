@@ -31,6 +31,10 @@ import { checkTileBytes } from './tile-bytes-check.ts';
 import { tilePriority } from './tile-priority.ts';
 import { TileSourceLog } from './tile-source-log.ts';
 import { withTileAddress } from './tile-url.ts';
+import type { RangeAsk, RangeRead } from './pmtiles/archive-source.ts';
+import { ArchiveTiles } from './pmtiles/archive-tiles.ts';
+import { isArchiveUrl } from './pmtiles/archive-url.ts';
+import type { ByteRange } from './ports.ts';
 
 // Re-exported so the worker composes the engine from one module.
 export { defaultEngineOptions } from './engine-options.ts';
@@ -77,6 +81,8 @@ export class TileEngine {
   private readonly auditKeys = new CacheKey();
   // the app's headers per origin, for requests the engine makes by itself (prefetch, offline saves, revalidations)
   private readonly appRequests = new AppRequestMemory();
+  // pmtiles:// sources: archives read by byte ranges through the same scheduler
+  private readonly archives: ArchiveTiles;
 
   constructor(
     private readonly ports: EnginePorts,
@@ -113,6 +119,13 @@ export class TileEngine {
       refusedBodies: new Set(),
       isOnline: ports.isOnline,
     };
+    this.archives = new ArchiveTiles({
+      readRange: (archive, range, ask, signal) => this.readRange(archive, range, ask, signal),
+      cache: ports.cache,
+      isOnline: ports.isOnline,
+      now: () => ports.clock.now(),
+      maxTileBytes: () => this.options.maxTileBytes,
+    });
     this.deferred = new DeferredRevalidations({ clock: ports.clock, isOnline: () => ports.isOnline?.() !== false });
     this.prefetcher = new Prefetcher(
       {
@@ -258,6 +271,8 @@ export class TileEngine {
     });
     snapshot.pacing = this.pacer.snapshot();
     snapshot.hostProtocols = Object.fromEntries(this.protocols);
+    const archives = this.archives.stats();
+    if (Object.keys(archives).length > 0) snapshot.archives = archives;
     return snapshot;
   }
 
@@ -302,6 +317,7 @@ export class TileEngine {
   }
 
   private async pipeline(req: TileRequest, app: AppRequestInit | undefined, signal: AbortSignal): Promise<TileResponse> {
+    if (isArchiveUrl(req.url)) return this.archivePipeline(req, app, signal);
     const purpose = req.purpose ?? 'visible';
     const host = hostOf(req.url);
     const { cache } = this.ports;
@@ -350,6 +366,44 @@ export class TileEngine {
       if (cached && !isAborted(error)) return this.fromCache(cached, req, true);
       throw error;
     }
+  }
+
+  // A pmtiles:// ask: the archive's TileJSON, or a tile read by byte ranges (src/engine/pmtiles/). Its answers are
+  // counted as any tile's: hits per tier, and the prefetch ledger's view of what a visible ask found.
+  private async archivePipeline(req: TileRequest, app: AppRequestInit | undefined, signal: AbortSignal): Promise<TileResponse> {
+    const visibleTile = (req.purpose ?? 'visible') === 'visible' && req.kind !== 'resource';
+    const answer = await this.archives.read(req, app, signal, (key, cached) => {
+      if (visibleTile) this.prefetcher.visibleRequest(key, cached?.tier ?? 'network', cached?.prefetched === true);
+    });
+    this.recorder.c.hits[answer.tier]++;
+    const response = tileResponse(answer.bytes, req, answer.tier, answer.stale);
+    if (answer.prefetched) response.prefetched = true;
+    if (answer.cacheControl !== undefined) response.cacheControl = answer.cacheControl;
+    if (answer.expires !== undefined) response.expires = answer.expires;
+    return response;
+  }
+
+  // One byte range of an archive, scheduled like a tile (class, priority, per-host bound, coalescing) and fetched
+  // with the same timeouts, retries, breaker and budget. A 404 means the archive is not there.
+  private async readRange(archive: string, range: ByteRange, ask: RangeAsk, signal?: AbortSignal): Promise<RangeRead> {
+    const host = hostOf(archive);
+    if (this.breaker(host).rejects(this.ports.clock.now())) {
+      this.recorder.fail('breaker-open');
+      throw EngineError.of('breaker-open', `circuit breaker for ${host} is open`);
+    }
+    const ticket = this.scheduler.schedule(
+      { key: `range\u0000${ask.key}`, host, purpose: ask.purpose, coord: ask.coord },
+      networkTask(this.taskContext, { url: archive, kind: 'resource', host, range, app: ask.app }),
+      signal,
+    );
+    const result = await ticket.promise;
+    if (result.outcome !== 'ok' || !result.bytes) {
+      this.recorder.fail('http-4xx');
+      throw EngineError.of('http-4xx', `${archive}: the host has no file at this address (HTTP 404 or 204)`, 1, 404);
+    }
+    const read: RangeRead = { bytes: result.bytes, headers: result.headers };
+    if (result.totalBytes !== undefined) read.totalBytes = result.totalBytes;
+    return read;
   }
 
   // Stale-while-revalidate: the asker already has its answer; this refreshes the entry for next time. The engine

@@ -1,4 +1,5 @@
 import type { TileCoord, TileRequest } from '../contract/engine-api.ts';
+import { ARCHIVE_SCHEME } from './pmtiles/archive-url.ts';
 
 // MapLibre hands the protocol a URL with the template already filled in, so the tile's address is recovered
 // from the last z/x/y triple in the path (the shape of every XYZ template: /{z}/{x}/{y}[@2x][.ext]).
@@ -16,6 +17,9 @@ export function parseTileCoord(url: string): TileCoord | undefined {
 // The part of a tile URL before its z/x/y: tiles of one source share it, so it names the source in cache keys
 // when the style's source id is not known on this path.
 export function tileSourceOf(url: string): string {
+  // pmtiles://https://host/a.pmtiles/z/x/y: the archive's own URL names the source (a URL parser would read
+  // "https" as the host of the pmtiles: URL)
+  if (url.startsWith(ARCHIVE_SCHEME)) return `pmtiles:${tileSourceOf(url.slice(ARCHIVE_SCHEME.length))}`;
   try {
     const parsed = new URL(url);
     const path = parsed.pathname.replace(TRIPLE, '');

@@ -7,6 +7,8 @@ export interface ValidateOptions {
   maxTileBytes: number;
   // aborts the body read (timeout, cancel); the read then rejects with the signal's reason
   signal?: AbortSignal;
+  // bytes of a larger resource (a byte range of an archive): read with the bound, not judged as a tile
+  raw?: boolean;
 }
 
 export type TileValidation = { ok: true; bytes: Uint8Array } | { ok: false; reason: FailureReason; message: string };
@@ -31,6 +33,7 @@ export async function validateTile(response: Response, options: ValidateOptions)
   if (declared !== undefined && encoding === 'identity' && bytes.byteLength < declared) {
     return fail('truncated', `got ${bytes.byteLength} of ${declared} bytes`);
   }
+  if (options.raw) return { ok: true, bytes };
   const problem = checkTileBytes(bytes, options.kind, response.headers.get('content-type') ?? '');
   return problem ? fail(problem.reason, problem.message) : { ok: true, bytes };
 }

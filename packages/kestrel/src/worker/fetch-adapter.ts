@@ -1,4 +1,4 @@
-import type { Fetcher } from '../engine/ports.ts';
+import type { Fetcher, FetcherInit } from '../engine/ports.ts';
 import { CorsProbe, originOf } from './cors-probe.ts';
 
 type BrowserFetch = (url: string, init: RequestInit) => Promise<Response>;
@@ -48,7 +48,7 @@ export function createFetchAdapter(deps: FetchAdapterDeps): Fetcher {
     const conditional = init.conditionalHeaders !== undefined && Object.keys(init.conditionalHeaders).some((h) => CONDITIONAL.includes(h.toLowerCase()));
     const cache: RequestCache = init.fresh ? 'reload' : crossOrigin && conditional ? 'no-cache' : 'no-store';
     const engineHeaders = crossOrigin ? withoutConditional(init.conditionalHeaders) : init.conditionalHeaders;
-    const headers = merged(init.appHeaders, engineHeaders);
+    const headers = merged(merged(init.appHeaders, engineHeaders), rangeHeader(init.range));
     const request: RequestInit = { signal: init.signal, headers, mode: 'cors', credentials: init.credentials ?? 'omit', cache };
     try {
       const response = await deps.fetch(url, request);
@@ -64,6 +64,11 @@ export function createFetchAdapter(deps: FetchAdapterDeps): Fetcher {
 
 /** The adapter the engine worker uses: the worker's own fetch and origin. */
 export const fetchAdapter: Fetcher = createFetchAdapter({ fetch: (url, init) => fetch(url, init), origin: () => self.location.origin });
+
+// One range (`bytes=first-last`): CORS-safelisted, so a cross-origin archive needs no preflight for it.
+function rangeHeader(range: FetcherInit['range']): Record<string, string> | undefined {
+  return range ? { Range: `bytes=${range.offset}-${range.offset + range.length - 1}` } : undefined;
+}
 
 function withoutConditional(headers: Record<string, string> | undefined): Record<string, string> | undefined {
   if (!headers) return undefined;
