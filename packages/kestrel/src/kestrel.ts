@@ -26,6 +26,7 @@ import { tileProtocol, type MainThreadAsks } from './maplibre/engine-protocol.ts
 import { resourceProtocol } from './maplibre/resource-protocol.ts';
 import { routeThroughEngine, schemesFor, type Schemes } from './maplibre/resource-routing.ts';
 import { retryErroredTiles } from './maplibre/retry-errored-tiles.ts';
+import { reloadReplacedArchives } from './maplibre/archive-reload.ts';
 import { feedSources } from './maplibre/source-feed.ts';
 
 /**
@@ -228,6 +229,7 @@ export function createKestrel(maplibregl: MapLibreModule, options: KestrelOption
           sendSources();
         }),
         retryErroredTiles(map, health.latest),
+        reloadReplacedArchives(map, health.latest),
       ];
       let attached = true;
       const detach = () => {

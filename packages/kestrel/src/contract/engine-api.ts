@@ -163,6 +163,9 @@ export interface ArchiveStats {
   cachedReads: number;
   // times the archive was seen to change (a new ETag): the old version's directories and tiles were dropped
   replaced: number;
+  // why the latest read of this archive failed, when it was the archive's or its host's fault (not a cancellation
+  // or the network): a damaged file, a host that ignores Range…
+  problem?: { reason: FailureReason; message: string };
 }
 
 export interface ResourceStats {

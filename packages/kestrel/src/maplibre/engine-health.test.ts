@@ -38,4 +38,22 @@ suite('engine health notices', () => {
     describe(stats(5, 2, 0), stats(0, 0, 0), notices);
     expect(notices.list().map((n) => n.key).sort()).toEqual(['cors', 'network']);
   });
+
+  it('names an archive whose host ignores Range, and words it for the user', () => {
+    const notices = new NoticeBoard();
+    const now = { ...stats(1, 0, 0), archives: { 'https://cdn.test/world.pmtiles': { replaced: 0, problem: { reason: 'range-ignored', message: 'HTTP 200' } } } };
+    describe(now as unknown as EngineStats, stats(0, 0, 0), notices);
+    const notice = notices.list().find((n) => n.key === 'archive');
+    expect(notice?.text).toMatch(/world\.pmtiles: its host sends the whole file instead of byte ranges/);
+  });
+
+  it('says when an archive was replaced on its host, once, and clears a fixed problem', () => {
+    const notices = new NoticeBoard();
+    const before = { ...stats(0, 0, 0), archives: { 'https://cdn.test/world.pmtiles': { replaced: 0, problem: { reason: 'archive-invalid', message: 'x' } } } };
+    const after = { ...stats(0, 0, 1), archives: { 'https://cdn.test/world.pmtiles': { replaced: 1 } } };
+    describe(before as unknown as EngineStats, undefined, notices);
+    expect(notices.list().map((n) => n.key)).toContain('archive');
+    describe(after as unknown as EngineStats, before as unknown as EngineStats, notices);
+    expect(notices.list().map((n) => n.key)).toEqual(['archive-replaced']);
+  });
 });

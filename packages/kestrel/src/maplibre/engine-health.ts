@@ -40,7 +40,34 @@ export function watchEngineHealth(
 export function describe(stats: EngineStats, previous: EngineStats | undefined, notices: NoticeBoard, online = true): void {
   describeNetwork(stats, previous, notices, online);
   describeStorage(stats, notices);
+  describeArchives(stats, previous, notices);
 }
+
+// PMTiles archives: a host that does not serve byte ranges, a damaged archive, one replaced on its host. Each
+// names the archive and says what happens to its tiles.
+function describeArchives(stats: EngineStats, previous: EngineStats | undefined, notices: NoticeBoard): void {
+  const problems: string[] = [];
+  const replaced: string[] = [];
+  for (const [archive, now] of Object.entries(stats.archives ?? {})) {
+    const name = archive.split(/[?#]/)[0].split('/').pop() ?? archive;
+    if (now.problem) problems.push(`${name}: ${ARCHIVE_PROBLEM_WORDS[now.problem.reason] ?? now.problem.message}`);
+    if (now.replaced > (previous?.archives?.[archive]?.replaced ?? 0)) replaced.push(name);
+  }
+  if (problems.length > 0) notices.show({ key: 'archive', level: 'error', text: `Map data cannot be read (${problems.join('; ')}). Those tiles stay blank.` });
+  else notices.clear('archive');
+  if (replaced.length > 0) {
+    notices.show({ key: 'archive-replaced', level: 'info', text: `The map data was updated on its server (${replaced.join(', ')}): the old version was dropped and the map reloads the new one.` });
+  }
+}
+
+const ARCHIVE_PROBLEM_WORDS: Partial<Record<string, string>> = {
+  'range-ignored': 'its host sends the whole file instead of byte ranges; Kestrel does not download whole archives (allow Range requests on the host)',
+  'range-refused': 'the host refused a byte range past the end of the file (a truncated upload?)',
+  'archive-invalid': 'the file is damaged or not a PMTiles v3 archive',
+  'archive-replaced': 'the file keeps changing on its host while it is read',
+  'http-4xx': 'the host has no file at this address',
+  cors: 'the host does not allow this page to read it (CORS)',
+};
 
 function describeNetwork(stats: EngineStats, previous: EngineStats | undefined, notices: NoticeBoard, online: boolean): void {
   if (!online) {

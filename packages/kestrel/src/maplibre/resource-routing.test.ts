@@ -18,6 +18,12 @@ describe('routeThroughEngine', () => {
     }
   });
 
+  it('takes pmtiles:// sources as the PMTiles Protocol names them: the archive as TileJSON, its tiles as tiles', () => {
+    expect(routeThroughEngine('pmtiles://https://cdn.test/world.pmtiles', 'Source', 'p1')).toEqual({ url: 'kestrel-resource://pmtiles://https://cdn.test/world.pmtiles' });
+    expect(routeThroughEngine('pmtiles://https://cdn.test/world.pmtiles/3/4/2.mvt', 'Tile', 'p1')).toEqual({ url: 'kestrel://p1/pmtiles://https://cdn.test/world.pmtiles/3/4/2.mvt' });
+    expect(routeThroughEngine('pmtiles://file:///world.pmtiles', 'Source')).toBeUndefined();
+  });
+
   it('leaves image sources, unknown resources and untyped requests to MapLibre', () => {
     expect(routeThroughEngine('https://t.test/picture.png', 'Image')).toBeUndefined();
     expect(routeThroughEngine('https://t.test/x', 'Unknown')).toBeUndefined();

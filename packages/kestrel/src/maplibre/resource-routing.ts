@@ -34,6 +34,12 @@ const RESOURCE_TYPES = new Set(['Style', 'Source', 'SpriteJSON', 'SpriteImage', 
 // `kestrel-resource://`. Only absolute http(s) URLs: anything else (data:, blob:, relative) is not the network's.
 // `pageId` names the page's tile channel (src/contract/tile-channel.ts) inside every tile URL.
 export function routeThroughEngine(url: string, resourceType?: string, pageId = 'page', schemes: Schemes = schemesFor()): { url: string } | undefined {
+  // A PMTiles archive (`pmtiles://https://…`, the PMTiles Protocol's convention): its TileJSON and its tiles.
+  if (/^pmtiles:\/\/https?:\/\//i.test(url)) {
+    if (resourceType === 'Tile') return { url: bridgedTileUrl(pageId, url, schemes.tile) };
+    if (resourceType === 'Source') return { url: `${schemes.resource}://${url}` };
+    return undefined;
+  }
   if (!/^https?:\/\//i.test(url)) return undefined;
   if (resourceType === 'Tile') return { url: bridgedTileUrl(pageId, url, schemes.tile) };
   if (resourceType === 'Style') return { url: `${schemes.style}://${url}` };

@@ -21,6 +21,14 @@ function browser() {
 const signal = () => new AbortController().signal;
 
 describe('fetchAdapter', () => {
+  it('asks for a byte range with one Range header (CORS-safelisted: no preflight cross-origin), beside the app’s headers', async () => {
+    const b = browser();
+    const fetcher = createFetchAdapter({ fetch: b.fetch, origin: () => PAGE });
+    await fetcher('http://cdn.test/world.pmtiles', { signal: signal(), range: { offset: 16384, length: 100 }, appHeaders: { 'X-Key': 'k' } });
+    expect(b.calls[0].headers).toEqual({ 'X-Key': 'k', Range: 'bytes=16384-16483' });
+    expect(b.calls[0]).toMatchObject({ cache: 'no-store', mode: 'cors', credentials: 'omit' });
+  });
+
   it('cross-origin, never sends conditional headers (they would need a preflight): the HTTP cache revalidates instead', async () => {
     const b = browser();
     const fetcher = createFetchAdapter({ fetch: b.fetch, origin: () => PAGE });

@@ -1,10 +1,13 @@
-import type { ArchiveStats, TileRequest, Tier } from '../../contract/engine-api.ts';
+import type { ArchiveStats, FailureReason, TileRequest, Tier } from '../../contract/engine-api.ts';
 import { EngineError } from '../engine-error.ts';
 import type { AppRequestInit, CachedTile, TileCache } from '../ports.ts';
 import { checkTileBytes } from '../tile-bytes-check.ts';
 import { Archive } from './archive.ts';
 import type { ReadRange } from './archive-source.ts';
-import { parseArchiveUrl } from './archive-url.ts';
+import { type ArchiveAddress, parseArchiveUrl } from './archive-url.ts';
+
+// Failures that are the archive's or its host's configuration, worth telling the user about by name.
+const ARCHIVE_PROBLEMS: ReadonlySet<FailureReason> = new Set(['archive-invalid', 'archive-replaced', 'range-ignored', 'range-refused', 'http-4xx', 'cors', 'garbage', 'oversized']);
 
 export interface ArchiveTilesDeps {
   readRange: ReadRange;
@@ -51,10 +54,30 @@ export class ArchiveTiles {
     if (!address) throw EngineError.of('archive-invalid', `${req.url} is not a pmtiles:// URL of an http(s) archive`);
     const archive = this.archiveFor(address.archive);
     archive.remember(app);
+    try {
+      const answer = await this.answer(req, address, archive, app, signal, onLookup);
+      if (address.coord && answer.bytes) archive.problem = undefined;
+      return answer;
+    } catch (error) {
+      // the archive's or its host's fault is kept for the page's notice; a cancellation or an outage is not
+      if (error instanceof EngineError && ARCHIVE_PROBLEMS.has(error.reason)) archive.problem = { reason: error.reason, message: error.message };
+      throw error;
+    }
+  }
+
+  private async answer(
+    req: TileRequest,
+    address: ArchiveAddress,
+    archive: Archive,
+    app: AppRequestInit | undefined,
+    signal: AbortSignal,
+    onLookup?: (key: string, cached: CachedTile | undefined) => void,
+  ): Promise<ArchiveAnswer> {
     if (!address.coord) {
       const { json, tier } = await archive.tileJson();
       return { bytes: new TextEncoder().encode(JSON.stringify(json)), tier, stale: false };
     }
+    const coord = address.coord;
     await archive.header();
     this.revalidateIfStale(archive);
     const { cache } = this.deps;
@@ -73,10 +96,10 @@ export class ArchiveTiles {
       if (cached.prefetched) answer.prefetched = true;
       return answer;
     }
-    const tile = await archive.tile(address.coord, { purpose, key, app }, this.deps.maxTileBytes(), signal);
+    const tile = await archive.tile(coord, { purpose, key, app }, this.deps.maxTileBytes(), signal);
     if (tile.bytes) {
       const problem = checkTileBytes(tile.bytes, req.kind);
-      if (problem) throw EngineError.of(problem.reason, `${address.archive} ${address.coord.z}/${address.coord.x}/${address.coord.y}: ${problem.message}`);
+      if (problem) throw EngineError.of(problem.reason, `${address.archive} ${coord.z}/${coord.x}/${coord.y}: ${problem.message}`);
       cache?.put(key, { url: req.url, status: 200, headers: tile.headers, bytes: tile.bytes, purpose });
       archive.wrote(key);
     }

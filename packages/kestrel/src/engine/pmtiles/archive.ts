@@ -51,6 +51,7 @@ const TILE_TYPES: Record<number, ArchiveStats['tileType']> = {
 export class Archive {
   readonly counters: ArchiveCounters = { rangeRequests: { header: 0, directory: 0, tile: 0 }, cachedReads: 0 };
   replacedCount = 0;
+  problem?: ArchiveStats['problem'];
   private parts!: SharedPromiseCache;
   private source!: ArchiveSource;
   private reader!: PMTiles;
@@ -128,6 +129,7 @@ export class Archive {
       rangeRequests: { ...this.counters.rangeRequests },
       cachedReads: this.counters.cachedReads,
       replaced: this.replacedCount,
+      ...(this.problem ? { problem: { ...this.problem } } : {}),
     };
   }
 
