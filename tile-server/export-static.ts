@@ -103,6 +103,19 @@ export function staticStyle(base: string): Record<string, unknown> {
   return style;
 }
 
+/**
+ * The server's style with its vector source read from one PMTiles archive (`pmtiles://<archiveUrl>`, the URL
+ * convention of the PMTiles MapLibre Protocol, which Kestrel's engine reads itself). `base` is where the rest of the
+ * static site is served (its glyphs and sprite, if the style has them).
+ */
+export function archiveStyle(base: string, archiveUrl: string): Record<string, unknown> {
+  const style = staticStyle(base) as Record<string, unknown> & { sources: Record<string, Record<string, unknown>> };
+  for (const [id, source] of Object.entries(style.sources)) {
+    if (source.type === 'vector') style.sources[id] = { type: 'vector', url: `pmtiles://${archiveUrl}` };
+  }
+  return style;
+}
+
 export function staticTileJson(base: string, minZoom: number, maxZoom: number, layers: readonly string[]): Record<string, unknown> {
   const tileJson = buildTileJson(base);
   const center = tileJson.center as [number, number, number];

@@ -46,6 +46,13 @@ export interface NginxScenario {
   /** Tile requests whose `key` query parameter has this value are answered 204 (an empty layer behind its own
    *  key, as hosted tile APIs serve several layers from one path), with the CORS headers of `cors`. */
   emptyForKey?: string;
+  /** Cache-Control on PMTiles archives (`*.pmtiles`, served with byte ranges as nginx serves any file); default
+   *  'max-age=300', what docs/DEPLOY.md recommends. */
+  archiveCacheControl?: string;
+  /** false → `max_ranges 0` on archives: nginx ignores Range and answers 200 with the whole file. Default true. */
+  ranges?: boolean;
+  /** Listen on this port (npm run serve:static); default a free port the OS picks. */
+  port?: number;
 }
 
 export interface AccessLogEntry {
@@ -62,6 +69,8 @@ export interface AccessLogEntry {
   ifModifiedSince: string;
   /** $msec: when nginx logged the request (ms since the epoch, ms resolution). */
   time: number;
+  /** The Range request header as sent; '' when absent. */
+  range: string;
 }
 
 export interface NginxHost {
@@ -80,7 +89,7 @@ const READY_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 5_000;
 const PORT_ATTEMPTS = 3;
 
-const CORS_EXPOSE = 'ETag, Cache-Control, Retry-After, Last-Modified, Expires, Date';
+const CORS_EXPOSE = 'ETag, Cache-Control, Retry-After, Last-Modified, Expires, Date, Content-Range';
 const PREFLIGHT_METHODS = 'GET, HEAD, OPTIONS';
 const PREFLIGHT_HEADERS = 'If-None-Match, If-Modified-Since, Cache-Control, Content-Type, Range';
 const PREFLIGHT_MAX_AGE_S = 600;
@@ -155,7 +164,7 @@ interface Paths {
 
 // Tab-separated; escape=json turns any tab, quote or control byte inside a value into \t, \" … so the separators
 // stay unambiguous, and absent headers log as '' (not '-').
-const LOG_FIELDS = ['$request_method', '$request_uri', '$status', '$body_bytes_sent', '$server_protocol', '$http_if_none_match', '$http_if_modified_since', '$msec'];
+const LOG_FIELDS = ['$request_method', '$request_uri', '$status', '$body_bytes_sent', '$server_protocol', '$http_if_none_match', '$http_if_modified_since', '$msec', '$http_range'];
 
 export function renderNginxConfig(scenario: NginxScenario, root: string, port: number, paths: Paths): string {
   const cors = scenario.cors ?? 'full';
@@ -216,6 +225,11 @@ http {
         application/json json;
         application/x-protobuf pbf;
         image/png png;
+        text/javascript js mjs;
+        text/css css;
+        image/svg+xml svg;
+        application/manifest+json webmanifest;
+        application/wasm wasm;
     }
     default_type application/octet-stream;
 
@@ -243,6 +257,11 @@ ${indent(tls, 8)}
         # Every location repeats its add_header lines: a location's own add_header drops the server's.
         location /tiles/ {
 ${indent([...limit, ...preflight, ...emptyForKey, ...corsHeaders, ...tileCache], 12)}
+        }
+
+        # PMTiles archives: byte ranges (nginx serves them for any static file), a lifetime of their own
+        location ~ \\.pmtiles$ {
+${indent([...(scenario.ranges === false ? ['max_ranges 0;'] : []), ...preflight, ...corsHeaders, `add_header Cache-Control ${quote(scenario.archiveCacheControl ?? 'max-age=300')};`], 12)}
         }
 
         location / {
@@ -296,6 +315,7 @@ export function parseAccessLog(text: string): AccessLogEntry[] {
       ifNoneMatch: f[5],
       ifModifiedSince: f[6],
       time: Math.round(Number(f[7]) * 1000),
+      range: f[8] ?? '',
     });
   }
   return entries;
@@ -384,7 +404,7 @@ export async function startNginx(scenario: NginxScenario): Promise<NginxHost> {
   try {
     if (scenario.http2 || scenario.tls) makeCertificate(paths);
     for (let attempt = 1; ; attempt++) {
-      port = await freePort();
+      port = scenario.port ?? (await freePort());
       writeFileSync(paths.conf, renderNginxConfig(scenario, root, port, paths));
       rmSync(paths.pid, { force: true });
       let stderr = '';
@@ -403,7 +423,7 @@ export async function startNginx(scenario: NginxScenario): Promise<NginxHost> {
         await Promise.race([waitUntilReady(child, port, paths, () => stderr), spawnError]);
         break;
       } catch (error) {
-        if (error instanceof EarlyExit && error.addressInUse && attempt < PORT_ATTEMPTS) continue;
+        if (error instanceof EarlyExit && error.addressInUse && attempt < PORT_ATTEMPTS && scenario.port === undefined) continue;
         throw error;
       }
     }

@@ -13,6 +13,7 @@ import { OfflineAreas } from '../engine/offline-areas.ts';
 import { systemClock } from '../engine/ports.ts';
 import { TileCache } from '../engine/tile-cache.ts';
 import { TileEngine, defaultEngineOptions, toEngineFailure } from '../engine/tile-engine.ts';
+import { isArchiveUrl } from '../engine/pmtiles/archive-url.ts';
 import { fetchAdapter } from './fetch-adapter.ts';
 import { IdbAreaStore } from './idb-area-store.ts';
 import { IdbTileStore } from './idb-tile-store.ts';
@@ -39,7 +40,9 @@ export function buildWorkerEngine(config: WorkerConfig): WorkerEngine {
   // their own so the tile figures (hit ratios, latency percentiles, in-flight bounds) stay about tiles. It is given no
   // sources or camera, so it never prefetches.
   const resources = new TileEngine({ fetcher: fetchAdapter, clock: systemClock, random: Math.random, cache, isOnline: () => self.navigator.onLine });
-  const engineFor = (req: TileRequest) => (req.kind === 'resource' ? resources : engine);
+  // A PMTiles archive's TileJSON is read from the archive's header and metadata: it goes to the tile engine, which
+  // reads the archive's tiles, so one reader per archive sees every version change.
+  const engineFor = (req: TileRequest) => (req.kind === 'resource' && !isArchiveUrl(req.url) ? resources : engine);
   serveTileChannel(engine, new BroadcastChannel(config.tileChannel));
   watchConnection((hint) => engine.setConnection(hint));
   watchHostProtocols((host, protocol) => {
