@@ -5,7 +5,6 @@
 // medians and the ratios (HTTP/2 ÷ HTTP/1.1) go to bench/results/protocols-latest.json.
 // WebGL is software-rendered here (SwiftShader) and the machine has 2 cores: read ratios, not absolute times.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, cpSync } from 'node:fs';
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir, availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,6 +14,7 @@ import { exportStatic, fillBase } from '../tile-server/export-static.ts';
 import { launchBrowser } from './browser.ts';
 import { JOURNEYS, playJourney } from './journeys.ts';
 import { startBenchServers } from './servers.ts';
+import { delayingProxy, type Proxy } from './delaying-proxy.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -28,47 +28,6 @@ const LATENCY_MS = Number(args.latency);
 const VIEWPORT = { width: 1280, height: 960 };
 const HASH = '4/48/8';
 const log = (line: string) => process.stderr.write(`${line}\n`);
-
-interface Proxy {
-  url: string;
-  close(): Promise<void>;
-}
-
-// A TCP proxy that holds every chunk for `delayMs` in each direction, in order: a long, fat link in front of a
-// server on localhost. Being below TLS, it treats HTTP/1.1 and HTTP/2 alike.
-async function delayingProxy(target: URL, delayMs: number): Promise<Proxy> {
-  const sockets = new Set<Socket>();
-  const relay = (from: Socket, to: Socket) => {
-    let chain = Promise.resolve();
-    from.on('data', (chunk) => {
-      from.pause();
-      chain = chain.then(() => new Promise<void>((done) => setTimeout(() => {
-        if (!to.destroyed) to.write(chunk);
-        from.resume();
-        done();
-      }, delayMs)));
-    });
-    from.on('end', () => void chain.then(() => to.end()));
-    from.on('error', () => to.destroy());
-  };
-  const server: Server = createServer((client) => {
-    const upstream = connect(Number(target.port), target.hostname);
-    sockets.add(client).add(upstream);
-    relay(client, upstream);
-    relay(upstream, client);
-    const forget = () => sockets.delete(client) && sockets.delete(upstream);
-    client.on('close', forget);
-  });
-  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
-  const port = (server.address() as { port: number }).port;
-  return {
-    url: `${target.protocol}//127.0.0.1:${port}`,
-    close: () => {
-      for (const socket of sockets) socket.destroy();
-      return new Promise((done) => server.close(() => done()));
-    },
-  };
-}
 
 interface RunFigures {
   coldWholeMs: number;

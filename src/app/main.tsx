@@ -37,6 +37,12 @@ const kestrel = options.engine
     })
   : null;
 if (kestrel) mirrorNotices(kestrel.notices(), kestrel.on.bind(kestrel), notices);
+// Without the engine, a pmtiles:// style is read as an app without Kestrel reads it: the PMTiles MapLibre
+// Protocol (the anchor `npm run bench:pmtiles` compares with). Loaded only then, so it costs the engine's mode nothing.
+if (!kestrel) {
+  const { Protocol } = await import('pmtiles');
+  maplibregl.addProtocol('pmtiles', new Protocol().tile);
+}
 
 // A refused ?style= (javascript:, data:, …) is never handed to MapLibre: the notice says why (watch-style-errors.ts).
 const styleRefused = styleUrlProblem(styleUrl, location.href) !== undefined;

@@ -19,12 +19,20 @@ const common = { configFile: false, root, logLevel: 'warn', plugins: [react()] }
 const output = { outDir, emptyOutDir: false, sourcemap: true, target: 'es2022', minify: true, copyPublicDir: false };
 
 // One file per worker script: a worker (and MapLibre's import of the bridge) cannot share chunks with the page.
+// The worker reads `pmtiles` from its TypeScript source (its published ESM is one pre-minified module that does not
+// tree-shake: the Leaflet layer, the Protocol and FetchSource would all come along) and without fflate
+// (src/engine/pmtiles/no-fflate.ts says why).
+const workerAliases = [
+  { find: /^pmtiles$/, replacement: fileURLToPath(new URL('../../../node_modules/pmtiles/src/index.ts', import.meta.url)) },
+  { find: /^fflate$/, replacement: src('engine/pmtiles/no-fflate.ts') },
+];
 for (const [entry, fileName] of [
   ['worker/engine.worker.ts', 'engine.worker.mjs'],
   ['maplibre/maplibre-bridge.ts', 'maplibre-bridge.mjs'],
 ]) {
   await build({
     ...common,
+    resolve: { alias: workerAliases },
     build: { ...output, lib: { entry: src(entry), formats: ['es'], fileName: () => fileName }, rolldownOptions: { output: { codeSplitting: false } } },
   });
 }

@@ -1,0 +1,42 @@
+import { connect, createServer, type Server, type Socket } from 'node:net';
+
+export interface Proxy {
+  url: string;
+  close(): Promise<void>;
+}
+
+// A TCP proxy that holds every chunk for `delayMs` in each direction, in order: a long, fat link in front of a
+// server on localhost. Being below TLS, it treats HTTP/1.1 and HTTP/2 alike.
+export async function delayingProxy(target: URL, delayMs: number): Promise<Proxy> {
+  const sockets = new Set<Socket>();
+  const relay = (from: Socket, to: Socket) => {
+    let chain = Promise.resolve();
+    from.on('data', (chunk) => {
+      from.pause();
+      chain = chain.then(() => new Promise<void>((done) => setTimeout(() => {
+        if (!to.destroyed) to.write(chunk);
+        from.resume();
+        done();
+      }, delayMs)));
+    });
+    from.on('end', () => void chain.then(() => to.end()));
+    from.on('error', () => to.destroy());
+  };
+  const server: Server = createServer((client) => {
+    const upstream = connect(Number(target.port), target.hostname);
+    sockets.add(client).add(upstream);
+    relay(client, upstream);
+    relay(upstream, client);
+    const forget = () => sockets.delete(client) && sockets.delete(upstream);
+    client.on('close', forget);
+  });
+  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `${target.protocol}//127.0.0.1:${port}`,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((done) => server.close(() => done()));
+    },
+  };
+}
