@@ -22,13 +22,14 @@ function pyramid(label = 'v1', maxZoom = 2): Record<string, Uint8Array> {
 function rig(host: ArchiveHost, { store = new CacheFakeStore(), online = true, options = {} as DeepPartial<EngineOptions> } = {}) {
   const network = { online };
   const cache = new TileCache({ store });
-  const engine = new TileEngine({ fetcher: host.fetch, clock: new FakeClock(), random: seededRandom(1), cache, isOnline: () => network.online }, options);
+  const clock = new FakeClock();
+  const engine = new TileEngine({ fetcher: host.fetch, clock, random: seededRandom(1), cache, isOnline: () => network.online }, options);
   let n = 0;
   const ask = (path: string, extra: Partial<TileRequest> = {}) =>
     engine.request({ id: `r${n++}`, url: `pmtiles://${ARCHIVE}${path}`, kind: path ? 'vector' : 'resource', ...extra });
   const bytesOf = async (path: string) => new Uint8Array((await ask(path)).data ?? new ArrayBuffer(0));
   const failure = (path: string) => ask(path).then(() => undefined, (error: EngineError) => error);
-  return { engine, cache, store, network, ask, bytesOf, failure };
+  return { engine, cache, store, network, clock, ask, bytesOf, failure };
 }
 
 describe('pmtiles:// through the engine', () => {
@@ -222,5 +223,34 @@ describe('archives and hosts that are not what they should be', () => {
     await rig(host, { store }).bytesOf('/1/1/1');
     host.replace(buildArchive(pyramid('v2')));
     expect(await rig(host, { store }).bytesOf('/1/1/1')).toEqual(pyramid('v2')['1/1/1']);
+  });
+});
+
+describe('archive tiles are tiles like any other', () => {
+  it('prefetch reads them ahead of the view, coverage lists them and invalidation drops them', async () => {
+    const tiles = pyramid('v1', 3);
+    const host = new ArchiveHost(buildArchive(tiles));
+    const { engine, cache, ask, clock } = rig(host);
+    engine.setSources([{ id: 'world', kind: 'vector', tiles: [`pmtiles://${ARCHIVE}/{z}/{x}/{y}.mvt`], minzoom: 0, maxzoom: 3, tileSize: 512 }]);
+    engine.setCamera({ center: [10, 45], zoom: 3, bearing: 0, pitch: 0, width: 1024, height: 768, bounds: [-80, 0, 100, 75], time: 0 });
+    // the prefetch ring at rest: no visible ask was made, so whatever is stored came from prefetch
+    await expect
+      .poll(async () => {
+        await clock.advance(250);
+        return (await cache.coverage([-180, -85, 180, 85], 3)).length;
+      }, { timeout: 5000 })
+      .toBeGreaterThan(0);
+    const covered = await cache.coverage([-180, -85, 180, 85], 3);
+    expect((await engine.stats()).prefetch.completed).toBeGreaterThan(0);
+    const { z, x, y } = covered[0].coord;
+    const ranges = host.rangesOf();
+    const answer = await ask(`/${z}/${x}/${y}.mvt`);
+    expect(answer.prefetched).toBe(true);
+    expect(new Uint8Array(answer.data ?? new ArrayBuffer(0))).toEqual(tiles[`${z}/${x}/${y}`]);
+    expect(host.rangesOf()).toBe(ranges);
+    expect(await cache.invalidate([-180, -85, 180, 85], { minZoom: 3, maxZoom: 3 })).toBeGreaterThanOrEqual(covered.length);
+    engine.configure({ prefetch: { enabled: false } });
+    await ask(`/${z}/${x}/${y}.mvt`);
+    expect(host.rangesOf()).toBe(ranges + 1);
   });
 });
