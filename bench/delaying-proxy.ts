@@ -5,21 +5,23 @@ export interface Proxy {
   close(): Promise<void>;
 }
 
-// A TCP proxy that holds every chunk for `delayMs` in each direction, in order: a long, fat link in front of a
-// server on localhost. Being below TLS, it treats HTTP/1.1 and HTTP/2 alike.
+// A TCP proxy that delivers every chunk `delayMs` after it arrived, in each direction, in order: a long link in
+// front of a server on localhost. Chunks in flight overlap, as on a real link (one held per chunk in turn would
+// cost a response cut into two writes, nginx's header then its sendfile body, two delays instead of one). Being
+// below TLS, it treats HTTP/1.1 and HTTP/2 alike.
 export async function delayingProxy(target: URL, delayMs: number): Promise<Proxy> {
   const sockets = new Set<Socket>();
   const relay = (from: Socket, to: Socket) => {
-    let chain = Promise.resolve();
+    let delivered = Promise.resolve();
     from.on('data', (chunk) => {
-      from.pause();
-      chain = chain.then(() => new Promise<void>((done) => setTimeout(() => {
-        if (!to.destroyed) to.write(chunk);
-        from.resume();
-        done();
-      }, delayMs)));
+      const due = Date.now() + delayMs;
+      delivered = delivered
+        .then(() => new Promise<void>((done) => setTimeout(done, Math.max(0, due - Date.now()))))
+        .then(() => {
+          if (!to.destroyed) to.write(chunk);
+        });
     });
-    from.on('end', () => void chain.then(() => to.end()));
+    from.on('end', () => void delivered.then(() => to.end()));
     from.on('error', () => to.destroy());
   };
   const server: Server = createServer((client) => {

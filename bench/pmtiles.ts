@@ -3,6 +3,8 @@
 //   protocol-pmtiles  the same archive through the PMTiles MapLibre Protocol, no engine (`?engine=off`): what an app
 //                     without Kestrel uses;
 //   engine-zxy        z/x/y tiles from our Node tile server, through the engine.
+//   engine-pmtiles-cdn  the same as engine-pmtiles, the archive on another host than the app (as on a CDN or object
+//                     storage): it does not share HTTP/1.1's 6 connections per host with the app's own files.
 // Every host sits behind a TCP proxy that delays each chunk by --latency ms each way. For each variant and run, in
 // a fresh browser profile on disk: a cold load of a 1280×960 view, the scripted pan, then a warm reload.
 // Measured: cold time to the whole view and hole time per tile, pan hole time per tile, the warm reload's requests
@@ -15,7 +17,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BrowserContext, Page } from '@playwright/test';
 import { startNginx } from '../e2e/nginx/nginx-host.ts';
-import { exportStatic } from '../tile-server/export-static.ts';
+import { archiveStyle, exportStatic } from '../tile-server/export-static.ts';
 import { startTileServer } from '../tile-server/tile-server.ts';
 import { ARCHIVE_PATH, buildStaticSite, STYLE_PATH, writeSiteStyle } from '../scripts/static-site.ts';
 import { launchProfile } from './browser.ts';
@@ -28,6 +30,7 @@ const { values: args } = parseArgs({
     latency: { type: 'string', default: '40' },
     maxzoom: { type: 'string', default: '6' },
     out: { type: 'string', default: 'bench/results/pmtiles-latest.json' },
+    variants: { type: 'string', default: 'engine-pmtiles,protocol-pmtiles,engine-zxy,engine-pmtiles-cdn' },
   },
 });
 const RUNS = Number(args.runs);
@@ -37,8 +40,8 @@ const VIEWPORT = { width: 1280, height: 960 };
 const HASH = '4/48/8';
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-type Variant = 'engine-pmtiles' | 'protocol-pmtiles' | 'engine-zxy';
-const VARIANTS: Variant[] = ['engine-pmtiles', 'protocol-pmtiles', 'engine-zxy'];
+type Variant = 'engine-pmtiles' | 'protocol-pmtiles' | 'engine-zxy' | 'engine-pmtiles-cdn';
+const VARIANTS = args.variants!.split(',') as Variant[];
 
 interface RunFigures {
   coldWholeMs: number;
@@ -50,6 +53,8 @@ interface RunFigures {
   // requests for the archive's header, directories and metadata (pmtiles variants; engine: its own count)
   directoryRequests: number | null;
   tiles: number;
+  // the engine's prefetch on the pan: share of prefetched tiles a visible ask used (null without the engine)
+  prefetchHitRatio: number | null;
 }
 
 // What reached the tile host so far: requests and body bytes.
@@ -107,8 +112,9 @@ async function oneRun(url: string, counter: HostCounter, variant: Variant): Prom
       warmWholeMs,
       warmRequests: afterWarm.requests - beforeWarm.requests,
       bytesPerTile: tiles ? (afterPan.bytes - before.bytes) / tiles : 0,
-      directoryRequests: variant === 'engine-pmtiles' && archive ? archive.rangeRequests.header + archive.rangeRequests.directory : null,
+      directoryRequests: variant.startsWith('engine-pmtiles') && archive ? archive.rangeRequests.header + archive.rangeRequests.directory : null,
       tiles,
+      prefetchHitRatio: engineStats ? engineStats.prefetch.hitRatio : null,
     };
   } finally {
     await context?.close();
@@ -125,8 +131,10 @@ const median = (xs: number[]) => {
 function summarise(runs: RunFigures[]): Record<string, number | null> {
   const keys = ['coldWholeMs', 'coldHoleMsPerTile', 'panHoleMsPerTile', 'warmWholeMs', 'warmRequests', 'bytesPerTile', 'tiles'] as const;
   const out: Record<string, number | null> = Object.fromEntries(keys.map((k) => [k, Math.round(median(runs.map((r) => r[k])) * 10) / 10]));
-  const dirs = runs.map((r) => r.directoryRequests).filter((d): d is number => d !== null);
-  out.directoryRequests = dirs.length ? median(dirs) : null;
+  for (const key of ['directoryRequests', 'prefetchHitRatio'] as const) {
+    const known = runs.map((r) => r[key]).filter((d): d is number => d !== null);
+    out[key] = known.length ? Math.round(median(known) * 100) / 100 : null;
+  }
   return out;
 }
 
@@ -154,6 +162,10 @@ async function main(): Promise<void> {
       await nginx.stop();
     });
     writeSiteStyle(site.siteDir, siteProxy.url);
+    // the same nginx behind a second proxy: another origin (port) for the archive only
+    const cdnProxy = await delayingProxy(new URL(nginx.url), LATENCY_MS);
+    cleanups.push(() => cdnProxy.close());
+    writeFileSync(join(site.siteDir, 'data', 'style-cdn.json'), JSON.stringify(archiveStyle(`${siteProxy.url}/data`, `${cdnProxy.url}${ARCHIVE_PATH}`)));
     const tiles = await startTileServer({ port: 0, cacheControl: 'public, max-age=3600', warm: { minZoom: 0, maxZoom: 5 }, log: () => undefined });
     const tileProxy = await delayingProxy(new URL(tiles.url), LATENCY_MS);
     cleanups.push(async () => {
@@ -176,6 +188,7 @@ async function main(): Promise<void> {
     const urls: Record<Variant, { url: string; counter: HostCounter }> = {
       'engine-pmtiles': { url: `${siteProxy.url}/?style=${encodeURIComponent(STYLE_PATH)}#${HASH}`, counter: archiveCounter },
       'protocol-pmtiles': { url: `${siteProxy.url}/?engine=off&style=${encodeURIComponent(STYLE_PATH)}#${HASH}`, counter: archiveCounter },
+      'engine-pmtiles-cdn': { url: `${siteProxy.url}/?style=${encodeURIComponent('/data/style-cdn.json')}#${HASH}`, counter: archiveCounter },
       'engine-zxy': { url: `${siteProxy.url}/?style=${encodeURIComponent(`${tileProxy.url}/style.json`)}#${HASH}`, counter: tileCounter },
     };
 
@@ -192,6 +205,7 @@ async function main(): Promise<void> {
       results[variant] = { median: summarise(runs), runs };
     }
     const ratio = (a: Variant, b: Variant, key: string) => {
+      if (!results[a] || !results[b]) return null;
       const x = results[a].median[key];
       const y = results[b].median[key];
       return x !== null && y !== null && y > 0 ? Math.round((x / y) * 100) / 100 : null;
@@ -216,6 +230,7 @@ async function main(): Promise<void> {
       ratios: {
         engineOverProtocol: Object.fromEntries(keys.map((k) => [k, ratio('engine-pmtiles', 'protocol-pmtiles', k)])),
         enginePmtilesOverZxy: Object.fromEntries(keys.map((k) => [k, ratio('engine-pmtiles', 'engine-zxy', k)])),
+        cdnOverSameHost: Object.fromEntries(keys.map((k) => [k, ratio('engine-pmtiles-cdn', 'engine-pmtiles', k)])),
       },
       results,
     };
