@@ -7,7 +7,7 @@ import { TileCache } from '../engine/tile-cache.ts';
 import { tileRangesInBBox } from '../engine/tile-ranges.ts';
 import { recordCost } from '../engine/tile-store.ts';
 import { IdbAreaStore } from './idb-area-store.ts';
-import { IdbTileStore, type IdbTileStoreOptions } from './idb-tile-store.ts';
+import { IdbTileStore, evictionTarget, type IdbTileStoreOptions } from './idb-tile-store.ts';
 import { SCHEMA_VERSION } from './tile-db-schema.ts';
 
 const COST = recordCost(1000);
@@ -185,7 +185,25 @@ describe('IdbTileStore: budget and quota', () => {
     expect(await store.get('b')).toBeUndefined();
     const stats = store.stats();
     expect(stats.bytes).toBeLessThanOrEqual(stats.budget);
-    expect(stats).toMatchObject({ entries: 4, evictions: 2 });
+    expect(stats).toMatchObject({ entries: 4, evictions: 2, lastEviction: { records: 2 } });
+  });
+
+  it('evicts to a tenth below the budget, but never more than 4 MiB below it, so a batch costs the same at any size', () => {
+    expect(evictionTarget(1000)).toBe(900);
+    expect(evictionTarget(256 * 2 ** 20)).toBe(252 * 2 ** 20);
+  });
+
+  it('applies a budget lowered while it was closed as soon as it opens', async () => {
+    const harness = new CacheIdbHarness();
+    const first = setup({}, harness).store;
+    first.putMany(['a', 'b', 'c', 'd'].map((k, i) => tileRecord(k, 1000, { lastAccess: EPOCH + i })));
+    await first.flush();
+    first.close();
+    const { store, removed } = setup({ budgetBytes: 2 * COST }, harness);
+    await store.ready;
+    await until(() => removed.length > 0, 'the eviction');
+    expect(removed).toEqual(['a', 'b', 'c']);
+    expect(store.stats().bytes).toBeLessThanOrEqual(2 * COST);
   });
 
   it('treats tiles touched since the last flush as recently used when evicting', async () => {

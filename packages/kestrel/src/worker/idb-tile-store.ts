@@ -78,8 +78,16 @@ const HOLDING_CHUNK = 1000;
 
 // Leave a fifth of the origin's quota to everything else the origin stores (and to the browser's slack).
 const QUOTA_SHARE = 0.8;
-// Budget eviction goes below the budget so the next few batches do not each start a cursor walk.
-const EVICT_HEADROOM = 0.9;
+// Budget eviction goes below the budget so the next few batches do not each start a cursor walk: by a tenth of the
+// budget, but never by more than one full write batch (maxBatchBytes' default), so that an eviction, which holds
+// back tile reads while it commits, costs the same at any budget and any store size.
+const EVICT_HEADROOM = 0.1;
+const EVICT_HEADROOM_MAX_BYTES = 4 * 1024 * 1024;
+
+/** Where budget eviction stops: a little below the budget (see EVICT_HEADROOM). */
+export function evictionTarget(budget: number): number {
+  return Math.floor(budget - Math.min(budget * EVICT_HEADROOM, EVICT_HEADROOM_MAX_BYTES));
+}
 // After QuotaExceededError the real ceiling is lower than we thought: free 40 % of what we hold.
 const QUOTA_EVICT_RATIO = 0.6;
 // After a quota refusal the budget is capped at this share of what was stored when the browser refused.
@@ -133,6 +141,7 @@ export class IdbTileStore implements TileStore {
   private firstOpenSettled = false;
   private sharedPins?: () => Promise<ReadonlySet<string>>;
   private evictions = 0;
+  private lastEviction?: { ms: number; records: number };
   private quotaErrors = 0;
   private corruptDropped = 0;
   // tiles of saved offline areas: eviction walks past them
@@ -311,7 +320,7 @@ export class IdbTileStore implements TileStore {
 
   setBudget(bytes: number): void {
     this.configuredBudget = bytes;
-    if (this.totals.bytes > this.budget()) void this.evictTo(Math.floor(this.budget() * EVICT_HEADROOM));
+    if (this.totals.bytes > this.budget()) void this.evictTo(evictionTarget(this.budget()));
   }
 
   stats(): TileStoreStats {
@@ -325,6 +334,7 @@ export class IdbTileStore implements TileStore {
       evictions: this.evictions,
       quotaErrors: this.quotaErrors,
       corruptDropped: this.corruptDropped,
+      ...(this.lastEviction ? { lastEviction: { ...this.lastEviction } } : {}),
     };
   }
 
@@ -480,6 +490,8 @@ export class IdbTileStore implements TileStore {
     if (this.firstOpenSettled) for (const listener of this.attachListeners) listener();
     this.scheduleWrite();
     this.scheduleCheck();
+    // a budget lowered while the store was closed (or opening) applies now, not at the next write
+    if (this.totals.bytes > this.budget()) void this.evictTo(evictionTarget(this.budget()));
   }
 
   /** Where eviction learns the tiles pinned by saved areas in the database (any tab's), beyond `setPinned`. */
@@ -665,7 +677,7 @@ export class IdbTileStore implements TileStore {
       // Replaced records are not subtracted (that needs a read): eviction may start a little early, never late.
       for (const record of batch.values()) incoming += record ? recordCost(record.size) : 0;
       if (incoming > 0 && this.totals.bytes + incoming > this.budget()) {
-        await this.evict(db, Math.floor(this.budget() * EVICT_HEADROOM) - incoming, keys);
+        await this.evict(db, evictionTarget(this.budget()) - incoming, keys);
       }
       await this.commit(db, batch);
     } catch (error) {
@@ -744,6 +756,7 @@ export class IdbTileStore implements TileStore {
     // Other tabs share this database: the tiles their saved areas pin are read from it at each eviction, as this
     // tab's own pins know only the areas it has loaded.
     const shared = (await this.sharedPins?.().catch(() => undefined)) ?? new Set<string>();
+    const started = this.clock.now();
     const tx = settled(db.transaction(['tiles', 'tileBytes', 'meta'], 'readwrite'));
     const totals = this.baseTotals(await tx.objectStore('meta').get(TOTALS_KEY));
     const victims: string[] = [];
@@ -776,6 +789,7 @@ export class IdbTileStore implements TileStore {
     this.totals = totals;
     for (const key of victims) this.touches.delete(key);
     this.evictions += victims.length;
+    this.lastEviction = { ms: Math.round((this.clock.now() - started) * 10) / 10, records: victims.length };
     this.emit(victims);
     return victims.length;
   }
