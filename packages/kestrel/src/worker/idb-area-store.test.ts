@@ -65,6 +65,19 @@ describe('IdbTileStore: pinned tiles', () => {
     expect(store.stats().entries).toBe(3);
   });
 
+  it('moves the pinned tiles it walks past to the recent end, so the next eviction does not step over them again', async () => {
+    const harness = new CacheIdbHarness();
+    const store = tileStore(harness, 10 * COST);
+    store.putMany(['p1', 'p2', 'a', 'b', 'c'].map((k, i) => tileRecord(k, 1000, { lastAccess: EPOCH - 100 + i })));
+    await store.flush();
+    store.setPinned(new Set(['p1', 'p2']));
+    expect(await store.evictTo(4 * COST)).toBe(1);
+    const raw = await harness.rawDb();
+    const order = (await raw.getAllFromIndex('tiles', 'lastAccess')).map((m) => (m as { key: string }).key);
+    raw.close();
+    expect(order).toEqual(['b', 'c', 'p1', 'p2']);
+  });
+
   it('holds eviction until the saved areas have said what is pinned', async () => {
     const store = tileStore(new CacheIdbHarness(), 3 * COST);
     store.putMany(['a', 'b', 'c'].map((k, i) => tileRecord(k, 1000, { lastAccess: EPOCH + i })));

@@ -761,13 +761,16 @@ export class IdbTileStore implements TileStore {
     const totals = this.baseTotals(await tx.objectStore('meta').get(TOTALS_KEY));
     const victims: string[] = [];
     const recentlyUsed: TileMeta[] = [];
+    const pinnedPassed: TileMeta[] = [];
     let cursor = await tx.objectStore('tiles').index('lastAccess').openCursor();
     while (cursor && totals.bytes > target) {
       const meta: unknown = cursor.value;
       const key = cursor.primaryKey;
-      if (!isIntactTileMeta(meta) || this.pinned.has(key) || shared.has(key) || keep.has(key)) {
-        // pinned: saved for offline use, stays until its area is deleted, even if the budget is not met
-        // (a damaged record is the check's to remove)
+      if (!isIntactTileMeta(meta) || keep.has(key)) {
+        // a damaged record is the check's to remove
+      } else if (this.pinned.has(key) || shared.has(key)) {
+        // saved for offline use: stays until its area is deleted, even if the budget is not met
+        pinnedPassed.push(meta);
       } else if (this.touches.has(key)) recentlyUsed.push(meta);
       else {
         victims.push(key);
@@ -784,6 +787,11 @@ export class IdbTileStore implements TileStore {
       ignore(tx.objectStore('tiles').delete(key));
       ignore(tx.objectStore('tileBytes').delete(key));
     }
+    // A saved area's tiles are often the oldest in the store: moved to the recent end once passed, so the next walks
+    // start at evictable tiles instead of stepping over the same thousands of pinned ones each time. (After the walk:
+    // moving them under the live cursor would meet them again.)
+    const now = this.now();
+    for (const meta of pinnedPassed) ignore(tx.objectStore('tiles').put({ ...meta, lastAccess: now }));
     ignore(tx.objectStore('meta').put(totalsRecord(totals)));
     await tx.done;
     this.totals = totals;
