@@ -188,9 +188,9 @@ describe('IdbTileStore: budget and quota', () => {
     expect(stats).toMatchObject({ entries: 4, evictions: 2, lastEviction: { records: 2 } });
   });
 
-  it('evicts to a tenth below the budget, but never more than 4 MiB below it, so a batch costs the same at any size', () => {
+  it('evicts to a tenth below the budget, but never more than 256 KiB below it, so a batch costs the same at any size', () => {
     expect(evictionTarget(1000)).toBe(900);
-    expect(evictionTarget(256 * 2 ** 20)).toBe(252 * 2 ** 20);
+    expect(evictionTarget(256 * 2 ** 20)).toBe(256 * 2 ** 20 - 256 * 1024);
   });
 
   it('applies a budget lowered while it was closed as soon as it opens', async () => {

@@ -78,13 +78,14 @@ const HOLDING_CHUNK = 1000;
 
 // Leave a fifth of the origin's quota to everything else the origin stores (and to the browser's slack).
 const QUOTA_SHARE = 0.8;
-// Budget eviction goes below the budget so the next few batches do not each start a cursor walk: by a tenth of the
-// budget, but never by more than one full write batch (maxBatchBytes' default), so that an eviction, which holds
-// back tile reads while it commits, costs the same at any budget and any store size.
+// Budget eviction goes a little below the budget so the next batch does not start a cursor walk of its own: by a
+// tenth of a small budget, and never by more than 256 KiB (about a hundred tiles), so that an eviction, whose
+// readwrite transaction holds back tile reads while it runs, stays short and costs the same at any budget and any
+// store size (a tenth of the default 256 MiB would be a 25 MiB walk of ~10,000 records).
 const EVICT_HEADROOM = 0.1;
-const EVICT_HEADROOM_MAX_BYTES = 4 * 1024 * 1024;
+const EVICT_HEADROOM_MAX_BYTES = 256 * 1024;
 
-/** Where budget eviction stops: a little below the budget (see EVICT_HEADROOM). */
+/** Where budget eviction stops: a little below the budget (see EVICT_HEADROOM, EVICT_HEADROOM_MAX_BYTES). */
 export function evictionTarget(budget: number): number {
   return Math.floor(budget - Math.min(budget * EVICT_HEADROOM, EVICT_HEADROOM_MAX_BYTES));
 }
