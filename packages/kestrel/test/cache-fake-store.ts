@@ -1,4 +1,5 @@
 import type { TileExtent } from '../src/engine/spatial-index.ts';
+import { inTileRange, type TileRange } from '../src/engine/tile-ranges.ts';
 import { recordCost, type TileRecord, type TileStore, type TileStoreStats } from '../src/engine/tile-store.ts';
 
 // An in-memory TileStore whose reads the test can hold open, so races between a store read and a put or
@@ -54,12 +55,14 @@ export class CacheFakeStore implements TileStore {
     return 0;
   }
 
-  has(key: string): boolean {
-    return this.records.has(key);
+  async holding(keys: readonly string[]): Promise<Set<string>> {
+    return new Set(keys.filter((key) => this.records.has(key)));
   }
 
-  async allExtents(): Promise<TileExtent[]> {
-    return [...this.records.values()].flatMap((r) => (r.coord ? [{ key: r.key, source: r.source, coord: r.coord }] : []));
+  async tilesIn(ranges: readonly TileRange[]): Promise<TileExtent[]> {
+    return [...this.records.values()].flatMap((r) =>
+      r.coord && ranges.some((range) => inTileRange(range, r.coord!)) ? [{ key: r.key, source: r.source, coord: r.coord }] : [],
+    );
   }
 
   onRemoved(listener: (keys: string[]) => void): void {

@@ -187,6 +187,8 @@ export interface CacheStats {
     evictions: number;
     quotaErrors: number;
     corruptDropped: number;
+    // the last LRU eviction: its transaction's duration (walk, deletes, commit) and how many records it removed
+    lastEviction?: { ms: number; records: number };
     // the browser's answer to navigator.storage.persist() (false: the data may be evicted under pressure)
     persisted?: boolean;
   };

@@ -65,13 +65,13 @@ class FakeAreaCache implements AreaCache {
   readonly storedKeys = new Set<string>();
   lose = new Set<string>();
   flushes = 0;
-  ensureStored(key: string): boolean {
+  async ensureStored(key: string): Promise<boolean> {
     if (this.refuse.has(key)) return false;
     this.storedKeys.add(key);
     return true;
   }
-  isStored(key: string): boolean {
-    return this.storedKeys.has(key);
+  async stored(keys: readonly string[]): Promise<Set<string>> {
+    return new Set(keys.filter((key) => this.storedKeys.has(key)));
   }
   async flush(): Promise<void> {
     this.flushes++;

@@ -27,9 +27,9 @@ import { withTileAddress } from './tile-url.ts';
 export interface AreaCache {
   keyFor(req: { url: string; source?: string; coord?: { z: number; x: number; y: number } }): string;
   // the tile is (now) in the persistent tier: copies it there from memory if only memory holds it
-  ensureStored(key: string): boolean;
-  // the tile is in the persistent tier (queued writes count; after `flush`, only what was written)
-  isStored(key: string): boolean;
+  ensureStored(key: string): Promise<boolean>;
+  // which of the keys the persistent tier holds (queued writes count; after `flush`, only what was written)
+  stored(keys: readonly string[]): Promise<Set<string>>;
   // writes every queued tile now, and waits for it (a quota abort drops what it could not write)
   flush(): Promise<void>;
   dropMany(keys: string[]): void;
@@ -257,7 +257,7 @@ export class OfflineAreas {
   }
 
   private async load(): Promise<void> {
-    // Listing waits for the database (and its catalogue): what the store holds can be checked right after. No
+    // Listing waits for the database (and its totals): what the store holds can be checked right after. No
     // flush here: a reload runs while a write waits on it to lift the eviction hold.
     const stored = await this.deps.store.list().catch(() => []);
     const checkable = this.deps.cache.stats().idb.status === 'ok';
@@ -268,7 +268,8 @@ export class OfflineAreas {
       const area = this.build(value);
       // A saved area whose tiles went missing since (site data cleared in part, an older build's eviction) says
       // so and fetches them again, rather than promising an offline map it no longer has.
-      if (value.status === 'done' && checkable) this.recheck(area);
+      if (value.status === 'done' && checkable) await this.recheck(area);
+      if (this.areas.has(value.id)) continue;
       if (value.status === 'queued') area.retry = [...area.failedSet];
       this.areas.set(value.id, area);
     }
@@ -276,8 +277,8 @@ export class OfflineAreas {
     this.pump();
   }
 
-  private recheck(area: Area): void {
-    const lost = this.unstored(area);
+  private async recheck(area: Area): Promise<void> {
+    const lost = await this.unstored(area);
     if (lost.length === 0) return;
     const r = area.record;
     this.countFailed(area, lost);
@@ -372,8 +373,8 @@ export class OfflineAreas {
     const source = this.liveMatch(tile.source) ?? tile.source;
     const req: TileRequest = { id: `offline:${area.record.id}:${index}`, url: areaTileUrl({ source, coord: tile.coord }), kind: source.kind, purpose: 'offline-save' };
     this.deps.request(req, controller.signal).then(
-      (response) => {
-        const stored = this.deps.cache.ensureStored(area.keys[index]);
+      async (response) => {
+        const stored = await this.deps.cache.ensureStored(area.keys[index]).catch(() => false);
         this.settle(area, index, controller, stored ? { bytes: response.data?.byteLength ?? 0 } : { error: NOT_STORED });
       },
       (error: unknown) => this.settle(area, index, controller, { error: describe(error) }, isAborted(error)),
@@ -417,10 +418,10 @@ export class OfflineAreas {
     void this.deps.cache
       .flush()
       .catch(() => undefined)
-      .then(() => {
+      .then(async () => {
+        const lost = await this.unstored(area).catch(() => []);
         area.finishing = false;
         if (this.areas.get(r.id) !== area || r.status !== 'downloading' || area.inFlight.size > 0) return;
-        const lost = this.unstored(area);
         // Counted saved but not on disk (a reload cut its write short, a quota abort dropped it): asked once more
         // in this session, and only then counted failed.
         const again = lost.filter((index) => !area.reasked.has(index));
@@ -449,11 +450,12 @@ export class OfflineAreas {
     }
   }
 
-  // Tiles counted saved that the persistent tier does not hold.
-  private unstored(area: Area): number[] {
+  // Tiles counted saved that the persistent tier does not hold (failed ones are already counted).
+  private async unstored(area: Area): Promise<number[]> {
+    const held = await this.deps.cache.stored(area.keys);
     const lost: number[] = [];
     for (let index = 0; index < area.keys.length; index++) {
-      if (!area.failedSet.has(index) && !this.deps.cache.isStored(area.keys[index])) lost.push(index);
+      if (!area.failedSet.has(index) && !held.has(area.keys[index])) lost.push(index);
     }
     return lost;
   }

@@ -201,17 +201,17 @@ describe('TileCache', () => {
     const outside = { z: 4, x: 2, y: 5 };
     cache.put(key(inside), okAnswer(tileBytes(10)));
     cache.put(key(outside), okAnswer(tileBytes(10)));
-    expect(cache.invalidate([5, 45, 10, 50], { minZoom: 0, maxZoom: 22 })).toBe(1);
+    expect(await cache.invalidate([5, 45, 10, 50], { minZoom: 0, maxZoom: 22 })).toBe(1);
     expect(await cache.get(key(inside))).toBeUndefined();
     expect(store?.records.has(key(inside))).toBe(false);
     expect(await cache.get(key(outside))).toBeDefined();
   });
 
-  it('lists which tiles are cached in a box at one zoom', () => {
+  it('lists which tiles are cached in a box at one zoom', async () => {
     const { cache, key } = setup();
     cache.put(key({ z: 4, x: 8, y: 5 }), okAnswer(tileBytes(10)));
     cache.put(key({ z: 5, x: 16, y: 11 }), okAnswer(tileBytes(10)));
-    expect(cache.coverage([0, 42, 20, 54], 4).map((t) => t.coord)).toEqual([{ z: 4, x: 8, y: 5 }]);
+    expect((await cache.coverage([0, 42, 20, 54], 4)).map((t) => t.coord)).toEqual([{ z: 4, x: 8, y: 5 }]);
   });
 
   it('knows at start-up which tiles the store holds', async () => {
@@ -220,16 +220,16 @@ describe('TileCache', () => {
     store.records.set(key(), storedRecord(key()));
     const { cache } = setup({ store });
     await cache.ready;
-    expect(cache.coverage([0, 42, 20, 54], 4)).toHaveLength(1);
+    expect(await cache.coverage([0, 42, 20, 54], 4)).toHaveLength(1);
   });
 
   it('stops reporting a tile once neither tier holds it', async () => {
     const { cache, store, key } = setup({ memoryBytes: 16 * 1024 });
     cache.put(key(), okAnswer(tileBytes(100)));
     store?.lose([key()]);
-    expect(cache.coverage([0, 42, 20, 54], 4)).toHaveLength(1); // memory still has it
+    expect(await cache.coverage([0, 42, 20, 54], 4)).toHaveLength(1); // memory still has it
     for (let x = 0; x < 20; x++) cache.put(key({ z: 6, x, y: 0 }), okAnswer(tileBytes(100)));
-    expect(cache.coverage([0, 42, 20, 54], 4)).toHaveLength(0);
+    expect(await cache.coverage([0, 42, 20, 54], 4)).toHaveLength(0);
   });
 
   it('#inMemory answers for the memory tier only, and #onEvict hears the keys the LRU pushed out', async () => {
@@ -258,7 +258,7 @@ describe('TileCache', () => {
     await cache.clear();
     expect(await cache.get(key())).toBeUndefined();
     expect(store?.records.size).toBe(0);
-    expect(cache.coverage([-180, -85, 180, 85], 4)).toEqual([]);
+    expect(await cache.coverage([-180, -85, 180, 85], 4)).toEqual([]);
   });
 });
 
@@ -270,9 +270,9 @@ describe('TileCache with resources (style, TileJSON, sprites, glyphs)', () => {
     cache.put(key(), okAnswer(tileBytes(50)));
     expect(await cache.get(styleKey)).toMatchObject({ tier: 'memory', freshness: 'fresh' });
     expect(store?.records.get(styleKey)).toMatchObject({ key: styleKey, coord: undefined });
-    expect(cache.coverage([-180, -85, 180, 85], coord.z).map((extent) => extent.key)).toEqual([key()]);
+    expect((await cache.coverage([-180, -85, 180, 85], coord.z)).map((extent) => extent.key)).toEqual([key()]);
     expect([...cache.tileSizesByZoom().keys()]).toEqual([coord.z]);
-    expect(cache.invalidate([-180, -85, 180, 85], { minZoom: 0, maxZoom: 30 })).toBe(1);
+    expect(await cache.invalidate([-180, -85, 180, 85], { minZoom: 0, maxZoom: 30 })).toBe(1);
     expect(await cache.get(styleKey), 'invalidating a region leaves resources alone').toBeDefined();
   });
 

@@ -8,6 +8,7 @@ import { MemoryTier, type MemoryEntry } from './memory-tier.ts';
 import type { CachedTile, CacheUse, NetworkAnswer, TileCache as TileCachePort } from './ports.ts';
 import { SpatialIndex, type TileExtent, type ZoomRange } from './spatial-index.ts';
 import type { BBox } from './tile-math.ts';
+import { tileRangesInBBox, type TileRange } from './tile-ranges.ts';
 import type { TileRecord, TileStore, TileStoreStats } from './tile-store.ts';
 
 export interface TileCacheOptions {
@@ -30,6 +31,9 @@ interface StoreRead {
   superseded: boolean;
 }
 
+// Deepest zoom a region query looks at (the contract's default maxZoom for invalidation).
+const MAX_TILE_ZOOM = 30;
+
 // Statuses whose body is the tile; other cacheable statuses (204/404/410) are a cached "no tile".
 const BODY_STATUSES = new Set([200, 203]);
 
@@ -45,6 +49,8 @@ export class TileCache implements TileCachePort {
   private readonly memory: MemoryTier;
   private store?: TileStore;
   private unavailable?: string;
+  // Tiles the memory tier holds, by place: bounded by the memory budget. Stored tiles are found through the store's
+  // own index (TileStore.tilesIn), never mirrored here.
   private readonly index = new SpatialIndex();
   private readonly reads = new Map<string, StoreRead>();
   private readonly now: () => number;
@@ -60,14 +66,11 @@ export class TileCache implements TileCachePort {
     this.memory = new MemoryTier({
       maxBytes: options.memoryBytes,
       onEvict: (key) => {
-        if (!this.store?.has(key)) this.index.remove(key);
+        this.index.remove(key);
         for (const listener of this.evictListeners) listener(key);
       },
     });
-    this.store?.onRemoved((keys) => {
-      for (const key of keys) if (!this.memory.has(key)) this.index.remove(key);
-    });
-    this.ready = this.loadIndex();
+    this.ready = this.store?.ready ?? Promise.resolve();
   }
 
   keyFor(req: { url: string; source?: string; coord?: TileCoord }): string {
@@ -116,8 +119,8 @@ export class TileCache implements TileCachePort {
     if (secrets.length > 0) entry.secrets = secrets;
     this.supersede(key);
     const inMemory = this.memory.set(key, entry);
-    if (entry.coord && (inMemory || this.store)) this.index.insert({ key, source: entry.source, coord: entry.coord });
-    else if (!inMemory && !this.store) this.index.remove(key);
+    if (entry.coord && inMemory) this.index.insert({ key, source: entry.source, coord: entry.coord });
+    else this.index.remove(key);
     this.store?.putMany([this.recordOf(key, entry)]);
   }
 
@@ -149,17 +152,28 @@ export class TileCache implements TileCachePort {
   }
 
   // Drops every cached tile overlapping the box within the zoom range from both tiers; returns how many.
-  invalidate(bbox: BBox, zoom: ZoomRange): number {
-    const keys = this.index.search(bbox, zoom).map((extent) => extent.key);
+  async invalidate(bbox: BBox, zoom: ZoomRange): Promise<number> {
+    const found = await this.tilesIn(bbox, zoom);
+    const keys = [...found.keys()];
     this.forget(keys);
     return keys.length;
   }
 
   // Cached tiles (in either tier) overlapping the box at one zoom level.
-  coverage(bbox: BBox, zoom: number): TileExtent[] {
-    return this.index
-      .search(bbox, { minZoom: zoom, maxZoom: zoom })
-      .filter((extent) => this.memory.has(extent.key) || this.store?.has(extent.key));
+  async coverage(bbox: BBox, zoom: number): Promise<TileExtent[]> {
+    return [...(await this.tilesIn(bbox, { minZoom: zoom, maxZoom: zoom })).values()];
+  }
+
+  // Both tiers, each key once: memory's own index, and the store's (asked, not mirrored).
+  private async tilesIn(bbox: BBox, zoom: ZoomRange): Promise<Map<string, TileExtent>> {
+    const found = new Map<string, TileExtent>();
+    const ranges: TileRange[] = [];
+    for (let z = Math.max(0, zoom.minZoom); z <= Math.min(MAX_TILE_ZOOM, zoom.maxZoom); z++) ranges.push(...tileRangesInBBox(bbox, z));
+    const stored = (await this.store?.tilesIn(ranges).catch(() => [])) ?? [];
+    for (const extent of stored) found.set(extent.key, extent);
+    // after the store's answer: a tile put meanwhile is in memory now
+    for (const extent of this.index.search(bbox, zoom)) found.set(extent.key, extent);
+    return found;
   }
 
   configure(options: { memoryBytes?: number; idbBytes?: number; credentialParams?: readonly string[]; secretParams?: readonly string[] }): void {
@@ -198,16 +212,19 @@ export class TileCache implements TileCachePort {
 
   // For saved offline areas: the tile is in the persistent tier (queued writes count). A tile only memory holds
   // (the store evicted it, or refused it while degraded) is written there now.
-  ensureStored(key: string): boolean {
-    if (!this.store) return false;
-    if (this.store.has(key)) return true;
+  async ensureStored(key: string): Promise<boolean> {
+    const store = this.store;
+    if (!store) return false;
+    if ((await store.holding([key])).has(key)) return true;
     const entry = this.memory.peek(key);
-    if (entry) this.store.putMany([this.recordOf(key, entry)]);
-    return this.store.has(key);
+    if (!entry) return false;
+    store.putMany([this.recordOf(key, entry)]);
+    return (await store.holding([key])).has(key);
   }
 
-  isStored(key: string): boolean {
-    return this.store?.has(key) ?? false;
+  // Which of the keys the persistent tier holds (queued writes count).
+  async stored(keys: readonly string[]): Promise<Set<string>> {
+    return (await this.store?.holding(keys).catch(() => undefined)) ?? new Set();
   }
 
   dropMany(keys: string[]): void {
@@ -218,13 +235,15 @@ export class TileCache implements TileCachePort {
     this.store?.setPinned?.(keys);
   }
 
-  // Cached tiles per zoom, counted once whichever tiers hold them.
+  // Cached tiles per zoom: the store's running totals, or while it has none (memory-only, nothing written yet) the
+  // memory tier's. Only means are taken from them, so the store's lag behind memory (a write batch) does not matter.
   tileSizesByZoom(): Map<number, { count: number; bytes: number }> {
     const stored = this.store?.sizesByZoom?.();
-    const sizes = stored ?? new Map<number, { count: number; bytes: number }>();
+    if (stored && stored.size > 0) return stored;
+    const sizes = new Map<number, { count: number; bytes: number }>();
     for (const key of this.memory.keys()) {
       const entry = this.memory.peek(key);
-      if (!entry?.coord || (stored && this.store?.has(key))) continue;
+      if (!entry?.coord) continue;
       const row = sizes.get(entry.coord.z) ?? { count: 0, bytes: 0 };
       row.count++;
       row.bytes += entry.bytes?.byteLength ?? 0;
@@ -328,13 +347,6 @@ export class TileCache implements TileCachePort {
       lastAccess: this.now(),
       prefetched: entry.prefetched,
     };
-  }
-
-  private async loadIndex(): Promise<void> {
-    if (!this.store) return;
-    const extents = await this.store.allExtents().catch(() => []);
-    // Keys dropped while the store was opening must not come back through the start-up snapshot.
-    this.index.load(extents.filter((extent) => this.memory.has(extent.key) || this.store?.has(extent.key)));
   }
 }
 

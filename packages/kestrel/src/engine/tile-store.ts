@@ -1,6 +1,7 @@
 import type { CacheStats, TileCoord } from '../contract/engine-api.ts';
 import type { StoredPolicy } from './freshness.ts';
 import type { TileExtent } from './spatial-index.ts';
+import type { TileRange } from './tile-ranges.ts';
 
 // One cached tile as the persistent store keeps it. Wall-clock epoch ms for times: records outlive the
 // session, so the engine's monotonic clock would not order them.
@@ -40,12 +41,13 @@ export interface TileStore {
   clear(): Promise<void>;
   // Evict least-recently-used records until at most `bytes` are kept; resolves with how many went.
   evictTo(bytes: number): Promise<number>;
-  // Synchronous membership from the store's own bookkeeping (queued writes included).
-  has(key: string): boolean;
-  // Every stored tile with a coordinate, for building the spatial index at start-up.
-  allExtents(): Promise<TileExtent[]>;
-  // Keys that left the store without the cache asking (LRU eviction, a write that failed, a reopen that
-  // found them gone), so the cache can keep its spatial index honest.
+  // Which of the keys the store holds (queued writes count, queued deletes do not). Asked of the store itself: the
+  // worker keeps no per-record list, so memory does not grow with what is stored.
+  holding(keys: readonly string[]): Promise<Set<string>>;
+  // Stored tiles (with a coordinate) in the ranges, queued writes included: region coverage and invalidation.
+  tilesIn(ranges: readonly TileRange[]): Promise<TileExtent[]>;
+  // Keys that left the store without the cache asking (LRU eviction, a write that failed or was refused, a damaged
+  // record removed).
   onRemoved(listener: (keys: string[]) => void): void;
   setBudget(bytes: number): void;
   stats(): TileStoreStats;
@@ -54,7 +56,8 @@ export interface TileStore {
   close(): void;
   // Tiles of saved offline areas: LRU eviction skips them (replaces the previous set). Optional so fakes stay small.
   setPinned?(keys: ReadonlySet<string>): void;
-  // Stored tiles per zoom (count and payload bytes), for estimating what saving an area will take.
+  // Stored tiles per zoom (count and payload bytes), for estimating what saving an area will take; from the running
+  // totals, not a scan.
   sizesByZoom?(): Map<number, { count: number; bytes: number }>;
 }
 

@@ -1,10 +1,9 @@
-import { wrap, type DBSchema, type IDBPDatabase } from 'idb';
-import type { TileCoord } from '../contract/engine-api.ts';
-import type { AreaRecord } from '../engine/offline-area-record.ts';
+import { wrap } from 'idb';
+import { parseCacheKey } from '../engine/cache-key.ts';
 import { systemClock, type Clock } from '../engine/ports.ts';
 import type { TileExtent } from '../engine/spatial-index.ts';
+import { inTileRange, type TileRange } from '../engine/tile-ranges.ts';
 import {
-  RECORD_OVERHEAD_BYTES,
   isIntactTileMeta,
   isIntactTileRecord,
   recordCost,
@@ -14,22 +13,12 @@ import {
   type TileStoreStats,
   type TileStoreStatus,
 } from '../engine/tile-store.ts';
+import { checkStore, type CheckOutcome } from './idb-store-check.ts';
+import { tilesInRanges } from './idb-region-query.ts';
+import { countRecord, emptyTotals, readTotals, totalsRecord, TOTALS_KEY, type StoreTotals } from './store-totals.ts';
+import { SCHEMA_VERSION, upgradeSchema, type KestrelDB } from './tile-db-schema.ts';
 
-// Metadata and bytes live in separate stores: access-time updates, the start-up scan and the eviction
-// walk then read and write a few hundred bytes per tile instead of the tile itself.
-export interface KestrelSchema extends DBSchema {
-  tiles: { key: string; value: TileMeta; indexes: { lastAccess: number; source: string } };
-  // out-of-line key (the tile key); null is a cached "no tile here"
-  tileBytes: { key: string; value: ArrayBuffer | null };
-  // reserved for small facts about the cache as a whole
-  meta: { key: string; value: { key: string; value: unknown } };
-  // offline areas the user saved (workers/idb-area-store.ts); their tiles live in `tiles` like any other
-  savedAreas: { key: string; value: AreaRecord };
-}
-
-export type KestrelDB = IDBPDatabase<KestrelSchema>;
-
-const SCHEMA_VERSION = 1;
+export type { KestrelDB, KestrelSchema } from './tile-db-schema.ts';
 
 export interface IdbTileStoreOptions {
   // undefined: the global `indexedDB`; null: there is none (tests of the memory-only path)
@@ -49,6 +38,11 @@ export interface IdbTileStoreOptions {
   degradeMs?: number;
   maxReopens?: number;
   openTimeoutMs?: number;
+  // the background check (orphans, totals) starts this long after the database opened: after the first view
+  checkDelayMs?: number;
+  // records per chunk of the check, and the pause between chunks
+  checkChunk?: number;
+  checkPauseMs?: number;
 }
 
 export const DEFAULT_IDB_BUDGET_BYTES = 256 * 1024 * 1024;
@@ -69,12 +63,32 @@ const DEFAULTS = {
   degradeMs: 60_000,
   maxReopens: 3,
   openTimeoutMs: 10_000,
+  // A first view settles in a few seconds; the check (a few hundred ms of reads per 10,000 records) waits well past it.
+  checkDelayMs: 20_000,
+  // ~100 kB of metadata per chunk: each readonly transaction stays a few ms, so tile reads never queue behind one.
+  checkChunk: 500,
+  checkPauseMs: 50,
 };
+
+// What a tab waiting on an upgrade that another tab holds back says (stats().detail, shown as a notice).
+const BLOCKED_DETAIL =
+  'the offline cache is being upgraded to a new format, but another tab of this site still has the old one open: close or reload that tab';
+// Keys per readonly transaction when asking which of many keys are stored (a saved area's tiles).
+const HOLDING_CHUNK = 1000;
 
 // Leave a fifth of the origin's quota to everything else the origin stores (and to the browser's slack).
 const QUOTA_SHARE = 0.8;
-// Budget eviction goes below the budget so the next few batches do not each start a cursor walk.
-const EVICT_HEADROOM = 0.9;
+// Budget eviction goes a little below the budget so the next batch does not start a cursor walk of its own: by a
+// tenth of a small budget, and never by more than 256 KiB (about a hundred tiles), so that an eviction, whose
+// readwrite transaction holds back tile reads while it runs, stays short and costs the same at any budget and any
+// store size (a tenth of the default 256 MiB would be a 25 MiB walk of ~10,000 records).
+const EVICT_HEADROOM = 0.1;
+const EVICT_HEADROOM_MAX_BYTES = 256 * 1024;
+
+/** Where budget eviction stops: a little below the budget (see EVICT_HEADROOM, EVICT_HEADROOM_MAX_BYTES). */
+export function evictionTarget(budget: number): number {
+  return Math.floor(budget - Math.min(budget * EVICT_HEADROOM, EVICT_HEADROOM_MAX_BYTES));
+}
 // After QuotaExceededError the real ceiling is lower than we thought: free 40 % of what we hold.
 const QUOTA_EVICT_RATIO = 0.6;
 // After a quota refusal the budget is capped at this share of what was stored when the browser refused.
@@ -84,12 +98,6 @@ const QUOTA_CAP_MARGIN = 0.9;
 const REOPEN_WINDOW_MS = 60_000;
 // Writes queued while the database is not open are capped so a long outage cannot hold tiles twice.
 const MAX_QUEUED_BATCHES = 4;
-
-interface CatalogueEntry {
-  cost: number;
-  source: string;
-  coord?: TileCoord;
-}
 
 // Pending writes by key; null is a queued delete.
 type WriteBatch = Map<string, TileRecord | null>;
@@ -114,8 +122,11 @@ export class IdbTileStore implements TileStore {
   private quotaCap = Infinity;
   // learned from the browser's refusals (writeBatch); forgotten when a degraded period ends, to try again
   private refusalCap = Infinity;
-  private total = 0;
-  private catalogue = new Map<string, CatalogueEntry>();
+  // The totals record as last read or written by this tab (another tab's writes show at its next transaction).
+  private totals: StoreTotals = emptyTotals();
+  private checkTimer?: unknown;
+  // the check of the current connection is running
+  private checking = false;
   private queue: WriteBatch = new Map();
   private queueBytes = 0;
   private inFlight: WriteBatch = new Map();
@@ -131,6 +142,7 @@ export class IdbTileStore implements TileStore {
   private firstOpenSettled = false;
   private sharedPins?: () => Promise<ReadonlySet<string>>;
   private evictions = 0;
+  private lastEviction?: { ms: number; records: number };
   private quotaErrors = 0;
   private corruptDropped = 0;
   // tiles of saved offline areas: eviction walks past them
@@ -196,7 +208,7 @@ export class IdbTileStore implements TileStore {
     for (const record of records) {
       const fits = recordCost(record.size) <= this.budget() && this.queueBytes < this.options.maxBatchBytes * MAX_QUEUED_BATCHES;
       if (this.acceptsWrites() && fits) this.enqueue(record.key, record);
-      else if (!this.has(record.key)) refused.push(record.key);
+      else if (!this.pendingWrite(record.key)) refused.push(record.key);
     }
     this.emit(refused);
     this.scheduleWrite();
@@ -237,13 +249,14 @@ export class IdbTileStore implements TileStore {
     return this.run(async () => {
       const db = await this.readableDb();
       if (db) {
-        const tx = settled(db.transaction(['tiles', 'tileBytes'], 'readwrite'));
+        const tx = settled(db.transaction(['tiles', 'tileBytes', 'meta'], 'readwrite'));
         ignore(tx.objectStore('tiles').clear());
         ignore(tx.objectStore('tileBytes').clear());
+        const totals = { ...emptyTotals(), seq: this.totals.seq + 1 };
+        ignore(tx.objectStore('meta').put(totalsRecord(totals)));
         await tx.done;
+        this.totals = totals;
       }
-      this.catalogue = new Map();
-      this.total = 0;
     }, undefined);
   }
 
@@ -254,21 +267,52 @@ export class IdbTileStore implements TileStore {
     }, 0);
   }
 
-  has(key: string): boolean {
-    const pending = this.pendingWrite(key);
-    return pending === undefined ? this.catalogue.has(key) : pending !== null;
+  /**
+   * Which of the keys the store holds: queued writes count, queued deletes do not, the rest is asked of the database
+   * (a key lookup each, in chunks of short readonly transactions).
+   */
+  async holding(keys: readonly string[]): Promise<Set<string>> {
+    const held = new Set<string>();
+    const ask = keys.filter((key) => this.pendingWrite(key) === undefined);
+    const db = ask.length > 0 ? await this.readableDb().catch(() => undefined) : undefined;
+    try {
+      for (let i = 0; db && i < ask.length; i += HOLDING_CHUNK) {
+        const chunk = ask.slice(i, i + HOLDING_CHUNK);
+        const tiles = settled(db.transaction('tiles', 'readonly')).store;
+        const counts = await Promise.all(chunk.map((key) => tiles.count(key)));
+        chunk.forEach((key, j) => counts[j] > 0 && held.add(key));
+      }
+    } catch (error) {
+      if (db) this.failed(db, error);
+    }
+    // writes queued meanwhile are newer than what was read
+    for (const key of keys) {
+      const pending = this.pendingWrite(key);
+      if (pending) held.add(key);
+      else if (pending === null) held.delete(key);
+    }
+    return held;
   }
 
-  async allExtents(): Promise<TileExtent[]> {
-    await this.opening;
-    const extents: TileExtent[] = [];
-    for (const [key, entry] of this.catalogue) {
-      if (entry.coord && this.has(key)) extents.push({ key, source: entry.source, coord: entry.coord });
+  /** Stored tiles in the ranges (queued writes count), from the database's [z, x, y] index. */
+  async tilesIn(ranges: readonly TileRange[]): Promise<TileExtent[]> {
+    const found = new Map<string, TileExtent>();
+    const db = ranges.length > 0 ? await this.readableDb().catch(() => undefined) : undefined;
+    if (db) {
+      try {
+        const tx = settled(db.transaction('tiles', 'readonly'));
+        for (const { key, coord } of await tilesInRanges(tx.store.index('tile'), ranges)) {
+          found.set(key, { key, source: parseCacheKey(key)?.source ?? '', coord });
+        }
+      } catch (error) {
+        this.failed(db, error);
+      }
     }
-    for (const [key, record] of this.queue) {
-      if (record?.coord && !this.catalogue.has(key)) extents.push({ key, source: record.source, coord: record.coord });
+    for (const [key, record] of [...this.inFlight, ...this.queue]) {
+      if (record === null) found.delete(key);
+      else if (record.coord && ranges.some((range) => inTileRange(range, record.coord!))) found.set(key, { key, source: record.source, coord: record.coord });
     }
-    return extents;
+    return [...found.values()];
   }
 
   onRemoved(listener: (keys: string[]) => void): void {
@@ -277,7 +321,7 @@ export class IdbTileStore implements TileStore {
 
   setBudget(bytes: number): void {
     this.configuredBudget = bytes;
-    if (this.total > this.budget()) void this.evictTo(Math.floor(this.budget() * EVICT_HEADROOM));
+    if (this.totals.bytes > this.budget()) void this.evictTo(evictionTarget(this.budget()));
   }
 
   stats(): TileStoreStats {
@@ -285,12 +329,13 @@ export class IdbTileStore implements TileStore {
     return {
       status: this.status,
       detail: this.detail,
-      bytes: this.total,
-      entries: this.catalogue.size,
+      bytes: this.totals.bytes,
+      entries: this.totals.count,
       budget: this.budget(),
       evictions: this.evictions,
       quotaErrors: this.quotaErrors,
       corruptDropped: this.corruptDropped,
+      ...(this.lastEviction ? { lastEviction: { ...this.lastEviction } } : {}),
     };
   }
 
@@ -305,16 +350,58 @@ export class IdbTileStore implements TileStore {
     this.evictionHold = Promise.all([previous, until.catch(() => undefined)]);
   }
 
+  // From the totals record: committed tiles only (the next write adds what is queued).
   sizesByZoom(): Map<number, { count: number; bytes: number }> {
-    const sizes = new Map<number, { count: number; bytes: number }>();
-    for (const [key, entry] of this.catalogue) {
-      if (!entry.coord || this.pendingWrite(key) === null) continue;
-      const row = sizes.get(entry.coord.z) ?? { count: 0, bytes: 0 };
-      row.count++;
-      row.bytes += entry.cost - RECORD_OVERHEAD_BYTES;
-      sizes.set(entry.coord.z, row);
+    return new Map(Object.entries(this.totals.byZoom).map(([z, row]) => [Number(z), { ...row }]));
+  }
+
+  /**
+   * One pass of the background check (idb-store-check.ts), now. It runs by itself `checkDelayMs` after each open;
+   * tests and tools call it directly. Resolves undefined when there is no database or a pass is already running.
+   */
+  async check(): Promise<CheckOutcome | undefined> {
+    const db = await this.readableDb().catch(() => undefined);
+    if (!db || this.checking) return undefined;
+    this.checking = true;
+    try {
+      const outcome = await checkStore(db, { chunk: this.options.checkChunk, between: () => this.betweenChunks(db) });
+      if (this.db !== db || !outcome.totals) return outcome;
+      // Queued through the store's one-at-a-time chain, so no write's own totals update is overwritten.
+      await this.run(async () => {
+        const fresh = await this.readStoredTotals(db);
+        if (fresh) this.totals = fresh;
+      }, undefined);
+      this.corruptDropped += outcome.dropped.length;
+      this.emit(outcome.dropped);
+      return outcome;
+    } catch (error) {
+      this.failed(db, error);
+      return undefined;
+    } finally {
+      this.checking = false;
     }
-    return sizes;
+  }
+
+  // Yields between chunks, and waits while tiles are being read: the check never competes with a tile.
+  private async betweenChunks(db: KestrelDB): Promise<boolean> {
+    do {
+      await new Promise<void>((resolve) => this.clock.setTimeout(resolve, this.options.checkPauseMs));
+      if (this.closed || this.db !== db) return false;
+    } while (this.reads.size > 0);
+    return true;
+  }
+
+  private scheduleCheck(): void {
+    if (this.checkTimer !== undefined) this.clock.clearTimeout(this.checkTimer);
+    this.checkTimer = this.clock.setTimeout(() => {
+      this.checkTimer = undefined;
+      void this.check();
+    }, this.options.checkDelayMs);
+  }
+
+  private async readStoredTotals(db: KestrelDB): Promise<StoreTotals | undefined> {
+    const tx = settled(db.transaction('meta', 'readonly'));
+    return readTotals(await tx.store.get(TOTALS_KEY));
   }
 
   // The open connection (after the first open settles), for the other stores of this database; undefined while
@@ -332,6 +419,7 @@ export class IdbTileStore implements TileStore {
 
   close(): void {
     this.closed = true;
+    if (this.checkTimer !== undefined) this.clock.clearTimeout(this.checkTimer);
     this.cancelWriteTimer();
     this.cancelTouchTimer();
     this.db?.close();
@@ -347,7 +435,7 @@ export class IdbTileStore implements TileStore {
       if (this.status === 'reopening') return this.retryReopen(`indexedDB.open threw ${describe(error)}`);
       return this.unavailable(`indexedDB.open threw ${describe(error)}`);
     }
-    request.addEventListener('upgradeneeded', (event) => upgrade(wrap(request.result) as unknown as KestrelDB, event.oldVersion));
+    request.addEventListener('upgradeneeded', (event) => upgradeSchema(request.result, request.transaction!, event.oldVersion));
     const opened = (wrap(request) as unknown as Promise<KestrelDB>).then(
       (db) => this.attach(db),
       (error: unknown) => {
@@ -365,6 +453,12 @@ export class IdbTileStore implements TileStore {
         if (this.status === 'opening' || this.status === 'reopening') this.unavailable('opening the database timed out (blocked by another tab?)');
         resolve();
       }, this.options.openTimeoutMs);
+      // An upgrade another tab holds back (it has the old version open and does not close it) may wait for as long as
+      // that tab lives: memory-only now, with a notice saying why; the open goes on, and attaches when the tab lets go.
+      request.addEventListener('blocked', () => {
+        if (this.status === 'opening' || this.status === 'reopening') this.unavailable(BLOCKED_DETAIL);
+        resolve();
+      });
     });
     await Promise.race([opened, timedOut]);
     this.clock.clearTimeout(timer);
@@ -379,7 +473,11 @@ export class IdbTileStore implements TileStore {
     this.db = db;
     await this.readQuota();
     try {
-      await this.rebuildCatalogue(db);
+      // One record, not a scan: opening costs the same whatever the store holds.
+      const totals = await this.readStoredTotals(db);
+      this.totals = totals ?? { ...emptyTotals(), seq: -1 };
+      // No totals (another program's database, a record damaged): the check counts them now rather than later.
+      if (!totals && this.db === db) void this.check();
     } catch (error) {
       if (this.db === db) this.unavailable(`could not read the database: ${describe(error)}`);
       return;
@@ -392,6 +490,9 @@ export class IdbTileStore implements TileStore {
     // The first open is what everyone awaits at start-up (`ready`, `database()`): only later attaches are told.
     if (this.firstOpenSettled) for (const listener of this.attachListeners) listener();
     this.scheduleWrite();
+    this.scheduleCheck();
+    // a budget lowered while the store was closed (or opening) applies now, not at the next write
+    if (this.totals.bytes > this.budget()) void this.evictTo(evictionTarget(this.budget()));
   }
 
   /** Where eviction learns the tiles pinned by saved areas in the database (any tab's), beyond `setPinned`. */
@@ -414,41 +515,6 @@ export class IdbTileStore implements TileStore {
     } catch {
       // no estimate: the configured budget stands
     }
-  }
-
-  // The running byte total and key catalogue are rebuilt from metadata alone; records whose parts do
-  // not match (metadata without bytes, bytes without metadata, a malformed value) are deleted.
-  private async rebuildCatalogue(db: KestrelDB): Promise<void> {
-    const tx = settled(db.transaction(['tiles', 'tileBytes'], 'readonly'));
-    const [keys, metas, byteKeys] = await Promise.all([
-      tx.objectStore('tiles').getAllKeys(),
-      tx.objectStore('tiles').getAll(),
-      tx.objectStore('tileBytes').getAllKeys(),
-    ]);
-    const previous = this.catalogue;
-    const withBytes = new Set<IDBValidKey>(byteKeys);
-    const broken: IDBValidKey[] = [];
-    this.catalogue = new Map();
-    this.total = 0;
-    keys.forEach((key, i) => {
-      const meta: unknown = metas[i];
-      const hasBytes = withBytes.delete(key);
-      if (!hasBytes || !isIntactTileMeta(meta) || meta.key !== key) return void broken.push(key);
-      this.catalogue.set(meta.key, { cost: recordCost(meta.size), source: meta.source, coord: meta.coord });
-      this.total += recordCost(meta.size);
-    });
-    const orphans = [...withBytes];
-    if (broken.length + orphans.length > 0) {
-      const cleanup = settled(db.transaction(['tiles', 'tileBytes'], 'readwrite'));
-      for (const key of [...broken, ...orphans]) {
-        ignore(cleanup.objectStore('tiles').delete(key as string));
-        ignore(cleanup.objectStore('tileBytes').delete(key as string));
-      }
-      await cleanup.done;
-      this.corruptDropped += broken.length + orphans.length;
-    }
-    // After a reopen: tiles that vanished meanwhile (site data cleared, another tab deleted the database).
-    this.emit([...previous.keys()].filter((key) => !this.catalogue.has(key)));
   }
 
   private startOpen(): Promise<void> {
@@ -503,10 +569,7 @@ export class IdbTileStore implements TileStore {
     this.abandon(this.queue);
     this.queue = new Map();
     this.queueBytes = 0;
-    const lost = [...this.catalogue.keys()];
-    this.catalogue = new Map();
-    this.total = 0;
-    this.emit(lost);
+    this.totals = emptyTotals();
   }
 
   // Memory-only for a while. With the database still open (quota) reads go on; without it (repeated
@@ -582,7 +645,7 @@ export class IdbTileStore implements TileStore {
     }
   }
 
-  // Store operations run one at a time, so the byte total and catalogue always match what committed.
+  // Store operations run one at a time, so the totals this tab holds always match what it committed.
   private run<T>(op: () => Promise<T>, fallback: T): Promise<T> {
     const result = this.chain.then(op).catch((error: unknown) => {
       this.detail = `unexpected store error: ${describe(error)}`;
@@ -612,9 +675,10 @@ export class IdbTileStore implements TileStore {
     const keys = new Set(batch.keys());
     try {
       let incoming = 0;
-      for (const [key, record] of batch) incoming += (record ? recordCost(record.size) : 0) - (this.catalogue.get(key)?.cost ?? 0);
-      if (incoming > 0 && this.total + incoming > this.budget()) {
-        await this.evict(db, Math.floor(this.budget() * EVICT_HEADROOM) - incoming, keys);
+      // Replaced records are not subtracted (that needs a read): eviction may start a little early, never late.
+      for (const record of batch.values()) incoming += record ? recordCost(record.size) : 0;
+      if (incoming > 0 && this.totals.bytes + incoming > this.budget()) {
+        await this.evict(db, evictionTarget(this.budget()) - incoming, keys);
       }
       await this.commit(db, batch);
     } catch (error) {
@@ -622,7 +686,7 @@ export class IdbTileStore implements TileStore {
       this.quotaErrors++;
       // The browser refused to grow past what was stored: the budget learns that (with a margin), or the store
       // would fill to the same size again and cycle refuse → evict → refuse.
-      const refusedAt = this.total;
+      const refusedAt = this.totals.bytes;
       const evictTarget = Math.floor(QUOTA_EVICT_RATIO * Math.min(this.budget(), refusedAt));
       if (refusedAt > 0) this.refusalCap = Math.min(this.refusalCap, Math.floor(QUOTA_CAP_MARGIN * refusedAt));
       if (retried) {
@@ -648,74 +712,93 @@ export class IdbTileStore implements TileStore {
     this.detail = `a write failed: ${describe(error)}`;
   }
 
+  // The records and the totals record change in one transaction: the totals are right after any crash or abort.
   private async commit(db: KestrelDB, batch: WriteBatch): Promise<void> {
-    const tx = settled(db.transaction(['tiles', 'tileBytes'], 'readwrite'));
+    const tx = settled(db.transaction(['tiles', 'tileBytes', 'meta'], 'readwrite'));
     const tiles = tx.objectStore('tiles');
     const bytes = tx.objectStore('tileBytes');
-    for (const [key, record] of batch) {
+    const keys = [...batch.keys()];
+    // The records replaced, for the totals (metadata only: a few hundred bytes each).
+    const [raw, previous] = await Promise.all([tx.objectStore('meta').get(TOTALS_KEY), Promise.all(keys.map((key) => tiles.get(key)))]);
+    const totals = this.baseTotals(raw);
+    keys.forEach((key, i) => {
+      const old: unknown = previous[i];
+      if (isIntactTileMeta(old)) countRecord(totals, old, -1);
+      const record = batch.get(key);
       if (record) {
         const { bytes: body, ...meta } = record;
         ignore(tiles.put(meta));
         ignore(bytes.put(body, key));
+        countRecord(totals, meta, 1);
       } else {
         ignore(tiles.delete(key));
         ignore(bytes.delete(key));
       }
-    }
+    });
+    ignore(tx.objectStore('meta').put(totalsRecord(totals)));
     // The outcome is the transaction's: Chromium lets each put succeed and aborts the commit on quota.
     await tx.done;
-    for (const [key, record] of batch) {
-      this.total -= this.catalogue.get(key)?.cost ?? 0;
-      if (record) {
-        this.catalogue.set(key, { cost: recordCost(record.size), source: record.source, coord: record.coord });
-        this.total += recordCost(record.size);
-      } else {
-        this.catalogue.delete(key);
-      }
-    }
+    this.totals = totals;
   }
 
-  // Least recently used first, along the lastAccess index. Keys are collected during the walk and deleted
-  // after it (deleting under a live cursor is legal but makes the walk order harder to reason about).
-  // Tiles touched since the last flush carry an old lastAccess on disk but are in use: they go last.
+  // The totals to update inside a write transaction: the stored record (other tabs write it too), one seq further.
+  private baseTotals(raw: unknown): StoreTotals {
+    const stored = readTotals(raw) ?? { ...this.totals, byZoom: structuredClone(this.totals.byZoom) };
+    return { ...stored, seq: stored.seq + 1 };
+  }
+
+  // Least recently used first, along the lastAccess index: the walk reads only the oldest records, so a batch costs
+  // the same whatever the store holds. Keys are collected during the walk and deleted after it (deleting under a
+  // live cursor is legal but makes the walk order harder to reason about). Tiles touched since the last flush carry
+  // an old lastAccess on disk but are in use: they go last.
   private async evict(db: KestrelDB, target: number, keep: Set<string>): Promise<number> {
-    if (this.total <= target) return 0;
+    if (this.totals.bytes <= target) return 0;
     await this.evictionHold;
     // Other tabs share this database: the tiles their saved areas pin are read from it at each eviction, as this
     // tab's own pins know only the areas it has loaded.
     const shared = (await this.sharedPins?.().catch(() => undefined)) ?? new Set<string>();
-    const tx = settled(db.transaction(['tiles', 'tileBytes'], 'readwrite'));
+    const started = this.clock.now();
+    const tx = settled(db.transaction(['tiles', 'tileBytes', 'meta'], 'readwrite'));
+    const totals = this.baseTotals(await tx.objectStore('meta').get(TOTALS_KEY));
     const victims: string[] = [];
-    const recentlyUsed: string[] = [];
-    let remaining = this.total;
+    const recentlyUsed: TileMeta[] = [];
+    const pinnedPassed: TileMeta[] = [];
     let cursor = await tx.objectStore('tiles').index('lastAccess').openCursor();
-    while (cursor && remaining > target) {
+    while (cursor && totals.bytes > target) {
+      const meta: unknown = cursor.value;
       const key = cursor.primaryKey;
-      if (this.pinned.has(key) || shared.has(key)) {
+      if (!isIntactTileMeta(meta) || keep.has(key)) {
+        // a damaged record is the check's to remove
+      } else if (this.pinned.has(key) || shared.has(key)) {
         // saved for offline use: stays until its area is deleted, even if the budget is not met
-      } else if (this.touches.has(key)) recentlyUsed.push(key);
-      else if (!keep.has(key)) {
+        pinnedPassed.push(meta);
+      } else if (this.touches.has(key)) recentlyUsed.push(meta);
+      else {
         victims.push(key);
-        remaining -= this.catalogue.get(key)?.cost ?? 0;
+        countRecord(totals, meta, -1);
       }
       cursor = await cursor.continue();
     }
-    for (const key of recentlyUsed) {
-      if (remaining <= target) break;
-      victims.push(key);
-      remaining -= this.catalogue.get(key)?.cost ?? 0;
+    for (const meta of recentlyUsed) {
+      if (totals.bytes <= target) break;
+      victims.push(meta.key);
+      countRecord(totals, meta, -1);
     }
     for (const key of victims) {
       ignore(tx.objectStore('tiles').delete(key));
       ignore(tx.objectStore('tileBytes').delete(key));
     }
+    // A saved area's tiles are often the oldest in the store: moved to the recent end once passed, so the next walks
+    // start at evictable tiles instead of stepping over the same thousands of pinned ones each time. (After the walk:
+    // moving them under the live cursor would meet them again.)
+    const now = this.now();
+    for (const meta of pinnedPassed) ignore(tx.objectStore('tiles').put({ ...meta, lastAccess: now }));
+    ignore(tx.objectStore('meta').put(totalsRecord(totals)));
     await tx.done;
-    for (const key of victims) {
-      this.total -= this.catalogue.get(key)?.cost ?? 0;
-      this.catalogue.delete(key);
-      this.touches.delete(key);
-    }
+    this.totals = totals;
+    for (const key of victims) this.touches.delete(key);
     this.evictions += victims.length;
+    this.lastEviction = { ms: Math.round((this.clock.now() - started) * 10) / 10, records: victims.length };
     this.emit(victims);
     return victims.length;
   }
@@ -750,7 +833,7 @@ export class IdbTileStore implements TileStore {
   }
 
   private abandon(batch: WriteBatch): void {
-    this.emit([...batch].filter(([key, record]) => record !== null && !this.catalogue.has(key)).map(([key]) => key));
+    this.emit([...batch].filter(([, record]) => record !== null).map(([key]) => key));
   }
 
   private emit(keys: string[]): void {
@@ -772,18 +855,6 @@ export class IdbTileStore implements TileStore {
   private cancelTouchTimer(): void {
     if (this.touchTimer !== undefined) this.clock.clearTimeout(this.touchTimer);
     this.touchTimer = undefined;
-  }
-}
-
-// Each step brings the schema from version n-1 to n; a new database runs them all.
-function upgrade(db: KestrelDB, oldVersion: number): void {
-  if (oldVersion < 1) {
-    const tiles = db.createObjectStore('tiles', { keyPath: 'key' });
-    tiles.createIndex('lastAccess', 'lastAccess');
-    tiles.createIndex('source', 'source');
-    db.createObjectStore('tileBytes');
-    db.createObjectStore('meta', { keyPath: 'key' });
-    db.createObjectStore('savedAreas', { keyPath: 'id' });
   }
 }
 

@@ -118,7 +118,7 @@ export function buildWorkerEngine(config: WorkerConfig): WorkerEngine {
       return cache.invalidate(bbox, { minZoom: zoom?.minZoom ?? 0, maxZoom: zoom?.maxZoom ?? 30 });
     },
     async coverage(bbox, zoom) {
-      return [...new Set(cache.coverage(bbox, zoom).map(({ coord: c }) => `${c.z}/${c.x}/${c.y}`))];
+      return [...new Set((await cache.coverage(bbox, zoom)).map(({ coord: c }) => `${c.z}/${c.x}/${c.y}`))];
     },
     async tileSources(tiles) {
       return engine.tileSources(tiles);
