@@ -6,6 +6,7 @@ import { feature, mesh } from 'topojson-client';
 import type { GeometryCollection, GeometryObject, Topology } from 'topojson-specification';
 import { repairGeometry } from './antimeridian.ts';
 import { countryTones } from './country-tones.ts';
+import { labelPoints } from './label-points.ts';
 import { ADMIN_LEVEL, placeRank, type WorldResolution } from './layer-catalog.ts';
 
 export interface WorldLayers {
@@ -146,4 +147,20 @@ export function loadPlaces(minPopulation: number): Feature[] {
       properties: { name: c.name, population: c.population, rank: placeRank(c.population) },
       geometry: { type: 'Point', coordinates: [c.lon, c.lat] },
     }));
+}
+
+export interface LabelLayers {
+  countries: Feature[];
+  states: Feature[];
+}
+
+// From the 50m countries (every country, cheap) so a label stays put while the tiles switch resolution.
+export function loadLabels(): LabelLayers {
+  const world = readTopology('world-atlas/countries-50m.json');
+  const states = readTopology('us-atlas/states-10m.json');
+  const named = (f: Feature) => ({ name: String(f.properties?.name ?? '') });
+  return {
+    countries: labelPoints(featuresOf(world, 'countries', named)),
+    states: labelPoints(featuresOf(states, 'states', named)),
+  };
 }

@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { createConnectionLimiter } from './connection-limiter.ts';
 import { decideFault } from './fault-decision.ts';
+import { createGlyphHandler, GLYPH_PATH } from './glyph-handler.ts';
+import { createGlyphStore, type GlyphStore } from './glyph-store.ts';
 import { FaultDocumentError, parseFaultDocument, type FaultDocument } from './faults.ts';
 import { BodyTooLargeError, CORS_HEADERS, preflightHeaders, readBody, sendError, sendJson } from './http-responses.ts';
 import { requestOrigin } from './request-origin.ts';
@@ -31,6 +33,8 @@ export interface TileServerOptions {
   requireHeader?: RequiredHeader;
   // Port for tests: a fake tiler instead of the Natural Earth one.
   tiler?: Tiler;
+  // Glyph ranges for /fonts/; by default generated from the bundled Noto Sans on first request and kept on disk.
+  glyphs?: GlyphStore;
   log?: (line: string) => void;
 }
 
@@ -105,6 +109,13 @@ export async function startTileServer(options: TileServerOptions = {}): Promise<
     maxZoom: tiler.maxZoom,
     requiredHeader: () => required,
     log,
+  });
+
+  const handleGlyphs = createGlyphHandler({
+    store: options.glyphs ?? createGlyphStore(),
+    stats,
+    cacheControl: options.cacheControl ?? DEFAULT_CACHE_CONTROL,
+    lastModified,
   });
 
   function setFaults(doc: unknown): FaultDocument {
@@ -184,6 +195,11 @@ export async function startTileServer(options: TileServerOptions = {}): Promise<
     const tile = TILE_PATH.exec(path);
     if (tile) {
       if (allow(['GET', 'HEAD'])) handleTile(req, res, Number(tile[1]), Number(tile[2]), Number(tile[3]));
+      return;
+    }
+    const glyphs = GLYPH_PATH.exec(path);
+    if (glyphs) {
+      if (allow(['GET', 'HEAD'])) handleGlyphs(req, res, glyphs[1]!, glyphs[2]!);
       return;
     }
     const hash = TILEHASH_PATH.exec(path);
