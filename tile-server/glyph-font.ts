@@ -12,10 +12,11 @@ export const FONT_STACK = 'Noto Sans Regular';
 // not CJK, Arabic, Hebrew, Devanagari, Thai or any other script (README, "Labels").
 export const FONT_SUBSETS = ['latin', 'latin-ext', 'vietnamese', 'greek', 'greek-ext', 'cyrillic', 'cyrillic-ext'] as const;
 
-/** A glyph's outline in pixels at the glyph PBF size, and its advance. */
+/** A glyph's outline in pixels at the glyph PBF size, its advance, and its font's ascender (whole pixels). */
 export interface GlyphOutline {
   rings: Ring[];
   advance: number;
+  ascender: number;
 }
 
 /** Noto Sans as one lookup over its subsets. */
@@ -52,6 +53,7 @@ export function loadGlyphFont(): GlyphFont {
       return {
         rings: outlineRings(glyph.getPath(0, 0, GLYPH_SIZE).commands),
         advance: ((glyph.advanceWidth ?? 0) * GLYPH_SIZE) / font.unitsPerEm,
+        ascender: Math.round((font.ascender * GLYPH_SIZE) / font.unitsPerEm),
       };
     },
   };

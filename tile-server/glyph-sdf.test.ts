@@ -16,6 +16,10 @@ describe('sdfGlyph', () => {
     expect(g.bitmap).toHaveLength((10 + 6) * (10 + 6));
   });
 
+  test('measures top from the ascender line when given one (fontnik’s and MapLibre’s convention)', () => {
+    expect(sdfGlyph(65, square, 14, 26)).toMatchObject({ top: 10 - 26, left: 2, width: 10, height: 10 });
+  });
+
   test('encodes inside as high, outside as low, the outline near 191', () => {
     const g = sdfGlyph(65, square, 14);
     const centre = at(g, 3 + 5, 3 + 5);

@@ -126,9 +126,12 @@ function distanceToOutline(e: Float64Array, px: number, py: number): number {
 
 /**
  * The SDF glyph for one code point: `rings` in pixels at {@link GLYPH_SIZE} (y down, pen at the origin), `advance`
- * in pixels. A glyph with no outline (a space) has zero size and no bitmap.
+ * in pixels. `top` is measured from the font's ascender line, not the baseline (a capital's top is about −9), as
+ * fontnik writes it and MapLibre's shaping expects: it puts the baseline 17 px below the line's origin and then
+ * centres a 24 px line, so a top taken from the baseline would draw every label one ascender too high. A glyph with
+ * no outline (a space) has zero size and no bitmap.
  */
-export function sdfGlyph(id: number, rings: readonly Ring[], advance: number): SdfGlyph {
+export function sdfGlyph(id: number, rings: readonly Ring[], advance: number, ascender = 0): SdfGlyph {
   const base = { id, advance: Math.round(advance) };
   let minX = Number.POSITIVE_INFINITY;
   let minY = Number.POSITIVE_INFINITY;
@@ -170,5 +173,5 @@ export function sdfGlyph(id: number, rings: readonly Ring[], advance: number): S
       bitmap[row * w + col] = Math.max(0, Math.min(255, Math.round(value)));
     }
   }
-  return { ...base, width, height, left, top, bitmap };
+  return { ...base, width, height, left, top: top - ascender, bitmap };
 }

@@ -23,7 +23,7 @@ function countingFont(): GlyphFont & { asked: number } {
     codePoints: [65, 0x416],
     outline(cp: number) {
       font.asked++;
-      return cp === 65 || cp === 0x416 ? { rings: square, advance: 9 } : undefined;
+      return cp === 65 || cp === 0x416 ? { rings: square, advance: 9, ascender: 26 } : undefined;
     },
   };
   return font;

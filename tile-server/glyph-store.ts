@@ -9,7 +9,7 @@ import { sdfGlyph } from './glyph-sdf.ts';
 export const MAX_GLYPH_CODE_POINT = 0xffff;
 
 // Bump when the SDF or the encoding changes, so a cache made by older code is not served.
-const GENERATION = 'v1';
+const GENERATION = 'v2';
 
 /** Where generated ranges are kept between runs: gitignored, made on first use. */
 export const DEFAULT_GLYPH_CACHE_DIR = fileURLToPath(new URL(`../.cache/glyphs/${GENERATION}`, import.meta.url));
@@ -51,7 +51,7 @@ export function createGlyphStore(options: GlyphStoreOptions = {}): GlyphStore {
     const glyphs = [];
     for (let cp = start; cp < start + GLYPH_RANGE_SIZE; cp++) {
       const outline = f.outline(cp);
-      if (outline) glyphs.push(sdfGlyph(cp, outline.rings, outline.advance));
+      if (outline) glyphs.push(sdfGlyph(cp, outline.rings, outline.advance, outline.ascender));
     }
     return encodeGlyphRange(FONT_STACK, start, glyphs);
   }

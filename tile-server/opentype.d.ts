@@ -19,6 +19,7 @@ declare module 'opentype.js' {
   }
   interface Font {
     unitsPerEm: number;
+    ascender: number;
     tables: { cmap: { glyphIndexMap: Record<string, number> } };
     glyphs: { get(index: number): Glyph };
   }

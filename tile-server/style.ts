@@ -61,10 +61,9 @@ function labelLayers(source: string): Record<string, unknown>[] {
         'text-size': ['interpolate', ['linear'], ['zoom'], 2, ['match', RANK, 1, 13, 2, 12, 11], 8, ['match', RANK, 1, 19, 2, 18, 3, 17, 4, 16, 5, 15, 6, 14, 13]],
         // Bigger places are placed first where names collide.
         'symbol-sort-key': RANK,
-        // Beside the dot, on whichever side has room.
-        'text-variable-anchor': ['top', 'bottom', 'left', 'right'],
-        'text-radial-offset': 0.6,
-        'text-justify': 'auto',
+        // Below the dot, clear of it.
+        'text-anchor': 'top',
+        'text-offset': [0, 0.4],
         'text-max-width': 8,
       },
       paint: { 'text-color': '#1f1b1e', ...HALO },
