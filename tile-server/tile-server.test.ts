@@ -393,6 +393,22 @@ describe('startTileServer over real data', () => {
 });
 
 describe('startTileServer options', () => {
+  test('serves the place search index at /places.tsv with CORS, building it once', async () => {
+    let builds = 0;
+    const server = await startTileServer({ port: 0, tiler: fakeTiler, log: () => {}, placeIndex: () => `#kestrel-places v1\n${++builds}\n` });
+    try {
+      const first = await request(`${server.url}/places.tsv`);
+      expect(first.status).toBe(200);
+      expect(first.headers['content-type']).toBe('text/tab-separated-values; charset=utf-8');
+      expect(first.headers['access-control-allow-origin']).toBe('*');
+      expect(first.body.toString()).toBe('#kestrel-places v1\n1\n');
+      expect((await request(`${server.url}/places.tsv`)).body.toString()).toBe('#kestrel-places v1\n1\n');
+      expect(builds).toBe(1);
+    } finally {
+      await server.close();
+    }
+  });
+
   test('uses the configured Cache-Control for tiles', async () => {
     const server = await startTileServer({ tiler: fakeTiler, cacheControl: 'no-cache', log: () => {} });
     try {

@@ -8,6 +8,7 @@ import { FaultDocumentError, parseFaultDocument, type FaultDocument } from './fa
 import { BodyTooLargeError, CORS_HEADERS, preflightHeaders, readBody, sendError, sendJson } from './http-responses.ts';
 import { requestOrigin } from './request-origin.ts';
 import { carriesRequiredHeader, parseRequiredHeader, RequiredHeaderError, unauthorizedAnswer, type RequiredHeader } from './required-header.ts';
+import { buildPlaceIndex } from './place-index.ts';
 import { createServerStats, type ServerStatsSnapshot } from './server-stats.ts';
 import { buildStyle, buildTileJson } from './style.ts';
 import { createTileHandler, isTileInRange } from './tile-handler.ts';
@@ -35,6 +36,8 @@ export interface TileServerOptions {
   tiler?: Tiler;
   // Glyph ranges for /fonts/; by default generated from the bundled Noto Sans on first request and kept on disk.
   glyphs?: GlyphStore;
+  // The search index for /places.tsv; by default built from the data on first request (~3 s) and kept in memory.
+  placeIndex?: () => string;
   log?: (line: string) => void;
 }
 
@@ -117,6 +120,9 @@ export async function startTileServer(options: TileServerOptions = {}): Promise<
     cacheControl: options.cacheControl ?? DEFAULT_CACHE_CONTROL,
     lastModified,
   });
+
+  let placeIndex: Buffer | undefined;
+  const placeIndexBody = () => (placeIndex ??= Buffer.from((options.placeIndex ?? buildPlaceIndex)()));
 
   function setFaults(doc: unknown): FaultDocument {
     faults = parseFaultDocument(doc);
@@ -220,6 +226,19 @@ export async function startTileServer(options: TileServerOptions = {}): Promise<
         return;
       case '/style.json':
         if (allow(['GET', 'HEAD']) && authorized(req, res)) sendJson(res, 200, buildStyle(requestOrigin(req, fallbackOrigin)), { 'Cache-Control': 'no-cache' });
+        return;
+      case '/places.tsv':
+        if (allow(['GET', 'HEAD'])) {
+          const body = placeIndexBody();
+          res.writeHead(200, {
+            ...CORS_HEADERS,
+            'Content-Type': 'text/tab-separated-values; charset=utf-8',
+            'Content-Length': body.length,
+            'Cache-Control': options.cacheControl ?? DEFAULT_CACHE_CONTROL,
+            'Last-Modified': lastModified.toUTCString(),
+          });
+          res.end(method === 'HEAD' ? undefined : body);
+        }
         return;
       case '/tiles.json':
         if (allow(['GET', 'HEAD']) && authorized(req, res)) sendJson(res, 200, buildTileJson(requestOrigin(req, fallbackOrigin)), { 'Cache-Control': 'no-cache' });
