@@ -88,8 +88,11 @@ export function PlaceSearchBox({ source, locale }: PlaceSearchBoxProps) {
     } else if (e.key === 'Escape') {
       // Handled here: the page-wide Escape (dialogs) must not also act on it.
       e.stopPropagation();
-      if (expanded) setOpen(false);
-      else setQuery('');
+      if (expanded) {
+        // A search input clears itself on Escape; the first Escape only closes the list.
+        e.preventDefault();
+        setOpen(false);
+      } else setQuery('');
       setActive(-1);
     }
   };
