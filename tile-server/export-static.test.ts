@@ -77,20 +77,30 @@ describe('exportStatic z0–2 (Natural Earth tiler)', () => {
     expect(tileJson).toMatchObject({ minzoom: 0, maxzoom: 2, scheme: 'xyz' });
     expect(tileJson.center[2]).toBe(2);
     // No US states before z3: only layers that occur in the written tiles are listed.
-    expect(tileJson.vector_layers.map((l: Json) => l.id)).toEqual(['land', 'countries', 'boundaries', 'places']);
-    expect(result.layers).toEqual(['land', 'countries', 'boundaries', 'places']);
+    expect(tileJson.vector_layers.map((l: Json) => l.id)).toEqual(['land', 'countries', 'boundaries', 'places', 'country_labels']);
+    expect(result.layers).toEqual(['land', 'countries', 'boundaries', 'places', 'country_labels']);
     for (const layer of tileJson.vector_layers) expect(layer).toMatchObject({ minzoom: 0, maxzoom: 2 });
   });
 
-  test('style.json is the server’s style with its source pointing at tiles.json (no inline tiles, glyphs or sprite)', async () => {
+  test('style.json is the server’s style with its source pointing at tiles.json and its glyphs at the export’s fonts/ (no inline tiles, no sprite)', async () => {
     const style = readJson(join(dir, 'style.json'));
     expect(style.sources).toEqual({ kestrel: { type: 'vector', url: `${BASE_TOKEN}/tiles.json` } });
-    expect(style.glyphs).toBeUndefined();
+    expect(style.glyphs).toBe(`${BASE_TOKEN}/fonts/{fontstack}/{range}.pbf`);
     expect(style.sprite).toBeUndefined();
     expect(JSON.stringify(style)).not.toContain('/tiles/{z}');
     const served = JSON.parse((await rawGet(`${server.url}/style.json`)).body.toString()) as Json;
     expect(style.layers).toEqual(served.layers);
     expect(style.version).toBe(8);
+  });
+
+  test('writes all 256 glyph ranges under fonts/, byte for byte what the server answers', async () => {
+    const files = pbfFiles(join(dir, 'fonts'));
+    expect(files).toHaveLength(256);
+    expect(result.glyphRanges).toBe(256);
+    for (const range of ['0-255', '1024-1279', '19968-20223']) {
+      const served = await rawGet(`${server.url}/fonts/Noto%20Sans%20Regular/${range}.pbf`);
+      expect(Buffer.compare(readFileSync(join(dir, 'fonts', 'Noto Sans Regular', `${range}.pbf`)), served.body), range).toBe(0);
+    }
   });
 
   test('fillBase points both files at a base, and can re-point them', () => {
@@ -100,7 +110,9 @@ describe('exportStatic z0–2 (Natural Earth tiler)', () => {
       fillBase(copy, 'http://127.0.0.1:4321/');
       expect(readJson(join(copy, 'tiles.json')).tiles).toEqual(['http://127.0.0.1:4321/tiles/{z}/{x}/{y}.pbf']);
       expect(readJson(join(copy, 'style.json')).sources.kestrel.url).toBe('http://127.0.0.1:4321/tiles.json');
+      expect(readJson(join(copy, 'style.json')).glyphs).toBe('http://127.0.0.1:4321/fonts/{fontstack}/{range}.pbf');
       fillBase(copy, 'https://cdn.example.com/maps/tiles');
+      expect(readJson(join(copy, 'style.json')).glyphs).toBe('https://cdn.example.com/maps/tiles/fonts/{fontstack}/{range}.pbf');
       expect(readJson(join(copy, 'tiles.json')).tiles).toEqual(['https://cdn.example.com/maps/tiles/tiles/{z}/{x}/{y}.pbf']);
       expect(readJson(join(copy, 'style.json')).sources.kestrel.url).toBe('https://cdn.example.com/maps/tiles/tiles.json');
       const { tiles: _a, ...restFilled } = readJson(join(copy, 'tiles.json'));

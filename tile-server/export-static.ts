@@ -4,6 +4,10 @@
 //                                 (tiles the server answers 204 are not written: a static host says 404)
 //   <out>/tiles.json              TileJSON 3.0.0, tiles: ["<base>/tiles/{z}/{x}/{y}.pbf"]
 //   <out>/style.json              GET /style.json with its vector source as {"url": "<base>/tiles.json"}
+//   <out>/fonts/{fontstack}/{range}.pbf
+//                                 every glyph range 0-255 … 65280-65535 of the style's font stack, byte for byte
+//                                 what GET /fonts/… answers (ranges the font has no glyph in are small, empty PBFs,
+//                                 so a name in another script costs the map no 404)
 //
 // <base> is the URL the directory will be served at. Unknown at export time (a test's nginx port, say), it is
 // the literal token __BASE__ until fillBase(outDir, baseUrl) sets it; fillBase can be called again later.
@@ -19,8 +23,10 @@ import { parseArgs } from 'node:util';
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
 import { exportPmtiles, ExportPmtilesError } from './export-pmtiles.ts';
+import { rangeName, GLYPH_RANGE_SIZE } from './glyph-pbf.ts';
+import { createGlyphStore, MAX_GLYPH_CODE_POINT, type GlyphStore } from './glyph-store.ts';
 import { DATA_MAX_ZOOM, LAYERS } from './layer-catalog.ts';
-import { buildStyle, buildTileJson } from './style.ts';
+import { buildStyle, buildTileJson, GLYPHS_SUFFIX } from './style.ts';
 import { BboxError, parseBbox } from './tile-bbox.ts';
 import { createTiler, type Tiler } from './tiler.ts';
 
@@ -37,6 +43,8 @@ export interface ExportStaticOptions {
   baseUrl?: string;
   // The tiler to cut with; a fresh Natural Earth one (as the server builds) by default.
   tiler?: Tiler;
+  // Glyph ranges to write under fonts/; the server's (bundled Noto Sans, disk-cached) by default.
+  glyphs?: GlyphStore;
 }
 
 export interface ExportStaticResult {
@@ -48,6 +56,9 @@ export interface ExportStaticResult {
   bytes: number;
   // Source layers that occur in at least one written tile.
   layers: string[];
+  // Glyph range files written under fonts/, and their total size.
+  glyphRanges: number;
+  glyphBytes: number;
   ms: number;
 }
 
@@ -81,22 +92,20 @@ function* strings(value: unknown, path: string): Generator<[string, string]> {
   else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) yield* strings(v, `${path}.${k}`);
 }
 
-// The server's style with every vector source pointing at <base>/tiles.json. buildStyle() has no glyphs and no
-// sprite today (no symbol layers); should it gain them on the server, they are dropped here rather than left
-// pointing at a Node server the static host does not have, and anything else still naming the server fails the
-// export instead of shipping a style that half works.
+// The server's style with every vector source pointing at <base>/tiles.json and its glyphs at <base>/fonts/, both
+// written by the export. A sprite on the server (there is none) would be dropped rather than left pointing at a Node
+// server the static host does not have, and anything else still naming the server fails the export instead of
+// shipping a style that half works.
 export function staticStyle(base: string): Record<string, unknown> {
   const style = buildStyle(base) as Record<string, unknown> & { sources: Record<string, Record<string, unknown>> };
-  for (const key of ['glyphs', 'sprite'] as const) {
-    if (JSON.stringify(style[key] ?? '').includes(base)) delete style[key];
-  }
+  if (JSON.stringify(style.sprite ?? '').includes(base)) delete style.sprite;
   for (const [id, source] of Object.entries(style.sources)) {
     if (source.type !== 'vector') continue;
     // With a url, MapLibre takes tiles, zooms, bounds and attribution from the TileJSON.
     style.sources[id] = { type: 'vector', url: `${base}${TILEJSON_SUFFIX}` };
   }
   for (const [path, text] of strings(style, 'style')) {
-    if (text.includes(base) && !/^style\.sources\.[^.]+\.url$/.test(path)) {
+    if (text.includes(base) && !/^style\.sources\.[^.]+\.url$/.test(path) && path !== 'style.glyphs') {
       throw new ExportStaticError(`${path} still points at the tile server (${text}); the static export cannot serve it`);
     }
   }
@@ -133,6 +142,24 @@ export function staticTileJson(base: string, minZoom: number, maxZoom: number, l
       fields: l.fields,
     })),
   };
+}
+
+// Every range MapLibre could ask for, so a static host never answers a glyph request 404.
+function writeGlyphs(outDir: string, store: GlyphStore): { ranges: number; bytes: number } {
+  const fontsDir = join(outDir, 'fonts');
+  rmSync(fontsDir, { recursive: true, force: true });
+  let ranges = 0;
+  let bytes = 0;
+  for (const fontstack of store.fontstacks) {
+    mkdirSync(join(fontsDir, fontstack), { recursive: true });
+    for (let start = 0; start <= MAX_GLYPH_CODE_POINT; start += GLYPH_RANGE_SIZE) {
+      const body = store.range(fontstack, start)!;
+      writeFileSync(join(fontsDir, fontstack, `${rangeName(start)}.pbf`), body);
+      ranges++;
+      bytes += body.length;
+    }
+  }
+  return { ranges, bytes };
 }
 
 function writeJson(path: string, value: unknown): void {
@@ -182,8 +209,9 @@ export function exportStatic(options: ExportStaticOptions): ExportStaticResult {
   const layerList = LAYERS.map((l) => l.id as string).filter((id) => layers.has(id));
   writeJson(join(outDir, 'tiles.json'), staticTileJson(BASE_TOKEN, options.minZoom, options.maxZoom, layerList));
   writeJson(join(outDir, 'style.json'), staticStyle(BASE_TOKEN));
+  const glyphs = writeGlyphs(outDir, options.glyphs ?? createGlyphStore());
   if (base !== undefined) fillBase(outDir, base);
-  return { outDir, tiles, empty, bytes, layers: layerList, ms: performance.now() - started };
+  return { outDir, tiles, empty, bytes, layers: layerList, glyphRanges: glyphs.ranges, glyphBytes: glyphs.bytes, ms: performance.now() - started };
 }
 
 // Points an export's tiles.json and style.json at baseUrl, in place. Works on a fresh export (__BASE__) and on
@@ -196,16 +224,17 @@ export function fillBase(outDir: string, baseUrl: string): void {
   writeJson(tileJsonPath, tileJson);
 
   const stylePath = join(outDir, 'style.json');
-  const style = JSON.parse(readFileSync(stylePath, 'utf8')) as { sources?: Record<string, Record<string, unknown>> };
+  const style = JSON.parse(readFileSync(stylePath, 'utf8')) as { sources?: Record<string, Record<string, unknown>>; glyphs?: string };
   for (const source of Object.values(style.sources ?? {})) {
     if (source.type === 'vector' && typeof source.url === 'string' && source.url.endsWith(TILEJSON_SUFFIX)) source.url = `${base}${TILEJSON_SUFFIX}`;
   }
+  if (typeof style.glyphs === 'string' && style.glyphs.endsWith(GLYPHS_SUFFIX)) style.glyphs = `${base}${GLYPHS_SUFFIX}`;
   writeJson(stylePath, style);
 }
 
 const USAGE = `usage: node node_modules/tsx/dist/cli.mjs tile-server/export-static.ts --out <dir | file.pmtiles> [options]
 
-  --out <dir>        where to write tiles/, tiles.json and style.json (tiles/ is replaced)
+  --out <dir>        where to write tiles/, fonts/, tiles.json and style.json (tiles/ and fonts/ are replaced)
   --out <file>.pmtiles
                      write one PMTiles v3 archive instead (gzip tiles, clustered, run-length encoded)
   --minzoom <n>      first zoom to export (default 0)
@@ -275,7 +304,8 @@ function main(argv: string[]): void {
     });
     console.log(
       `exported z${values.minzoom}–${values.maxzoom} to ${result.outDir}: ${result.tiles} tiles (${result.empty} empty, not written), ` +
-        `${(result.bytes / 1e6).toFixed(2)} MB, layers ${result.layers.join(', ')}, in ${(result.ms / 1000).toFixed(1)} s` +
+        `${(result.bytes / 1e6).toFixed(2)} MB, layers ${result.layers.join(', ')}, ${result.glyphRanges} glyph ranges ` +
+        `(${(result.glyphBytes / 1e6).toFixed(2)} MB), in ${(result.ms / 1000).toFixed(1)} s` +
         (values['base-url'] ? `; base ${values['base-url']}` : `; base ${BASE_TOKEN} (call fillBase)`),
     );
   } catch (error) {

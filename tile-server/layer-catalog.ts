@@ -9,7 +9,7 @@ export const TILE_BUFFER = 64;
 // As in OpenStreetMap / OpenMapTiles, so styles written for those read these borders the same way.
 export const ADMIN_LEVEL = { country: 2, state: 4, county: 6 } as const;
 
-export type LayerId = 'land' | 'countries' | 'boundaries' | 'states' | 'counties' | 'places';
+export type LayerId = 'land' | 'countries' | 'boundaries' | 'states' | 'counties' | 'places' | 'country_labels' | 'state_labels';
 
 export interface LayerInfo {
   id: LayerId;
@@ -44,6 +44,20 @@ export const LAYERS: readonly LayerInfo[] = [
     maxzoom: DATA_MAX_ZOOM,
     fields: { name: 'String', population: 'Number', rank: 'Number: 1 (≥10M) … 7 (<50k)' },
   },
+  {
+    id: 'country_labels',
+    description: 'One point per country where its name reads best (inside its largest part), for labels',
+    minzoom: 0,
+    maxzoom: DATA_MAX_ZOOM,
+    fields: { name: 'String', rank: 'Number: 1 (≥3M km²) … 6 (<20k km²)' },
+  },
+  {
+    id: 'state_labels',
+    description: 'One point per US state where its name reads best, for labels',
+    minzoom: 3,
+    maxzoom: DATA_MAX_ZOOM,
+    fields: { name: 'String', rank: 'Number: 1 (≥3M km²) … 6 (<20k km²)' },
+  },
 ];
 
 export const LAYER_MIN_ZOOM: Record<LayerId, number> = Object.fromEntries(LAYERS.map((l) => [l.id, l.minzoom])) as Record<LayerId, number>;
@@ -70,4 +84,10 @@ export function placesMaxRank(z: number): number {
   if (z <= 2) return 2;
   if (z >= 7) return 7;
   return z; // z3 → rank ≤3 (≥1M) … z6 → rank ≤6 (≥50k)
+}
+
+// Country names by area rank: z0–1 the largest (rank ≤2, ~30), then one rank more per zoom; all from z5. Keeps
+// the z0 tile's names to what fits a world view and leaves collision handling little to throw away.
+export function countryLabelsMaxRank(z: number): number {
+  return Math.min(6, Math.max(2, z + 1));
 }

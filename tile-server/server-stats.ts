@@ -20,6 +20,8 @@ export interface ServerStatsSnapshot {
   queued: number;
   // Body bytes written for tile responses, as sent (gzipped when the response was).
   bytesSent: number;
+  // Glyph range requests by range name ("0-255"), all font stacks together; not in `requests` (tiles only).
+  byGlyphRange: Record<string, number>;
   // ms since the server started, at the time of this snapshot.
   now: number;
 }
@@ -36,6 +38,7 @@ export interface ServerStats {
   // a request was answered 401 for lack of the required header
   unauthorized(): void;
   bytes(n: number): void;
+  glyphRange(range: string): void;
   snapshot(queued: number): ServerStatsSnapshot;
   // Counts start again from zero; maxInFlight restarts at the requests still open.
   reset(): void;
@@ -62,6 +65,7 @@ export function createServerStats(now: () => number): ServerStats {
   let inFlight = 0;
   let maxInFlight = 0;
   let bytesSent = 0;
+  let byGlyphRange: Record<string, number> = {};
 
   return {
     arrived(tileKey) {
@@ -93,6 +97,9 @@ export function createServerStats(now: () => number): ServerStats {
     bytes(n) {
       bytesSent += n;
     },
+    glyphRange(range) {
+      bump(byGlyphRange, range);
+    },
     snapshot(queued) {
       return {
         requests,
@@ -106,6 +113,7 @@ export function createServerStats(now: () => number): ServerStats {
         maxInFlight,
         queued,
         bytesSent,
+        byGlyphRange: { ...byGlyphRange },
         now: tenths(now()),
       };
     },
@@ -119,6 +127,7 @@ export function createServerStats(now: () => number): ServerStats {
       faultsInjected = {};
       unauthorized = 0;
       bytesSent = 0;
+      byGlyphRange = {};
       maxInFlight = inFlight;
     },
   };

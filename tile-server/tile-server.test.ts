@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { decodeTile } from './decode-tile.ts';
 import { OVERSIZE_BYTES } from './tile-handler.ts';
-import { startTileServer, type TileServer } from './tile-server.ts';
+import { DEFAULT_CACHE_CONTROL, startTileServer, type TileServer } from './tile-server.ts';
 import type { Tiler } from './tiler.ts';
 
 interface Reply {
@@ -154,6 +154,29 @@ describe('startTileServer over real data', () => {
     test('/style.json builds its tile URL from the Host header', async () => {
       const style = await json<{ sources: { kestrel: { tiles: string[] } } }>(url('/style.json'), { headers: { Host: 'maps.local:9999' } });
       expect(style.sources.kestrel.tiles).toEqual(['http://maps.local:9999/tiles/{z}/{x}/{y}.pbf']);
+    });
+
+    test('serves glyph ranges of the style’s font stack with CORS and cache headers, counted by range', async () => {
+      server.resetStats();
+      const res = await request(url('/fonts/Noto%20Sans%20Regular/0-255.pbf'));
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toBe('application/x-protobuf');
+      expect(res.headers['access-control-allow-origin']).toBe('*');
+      expect(res.headers['cache-control']).toBe(DEFAULT_CACHE_CONTROL);
+      expect(res.body.includes(Buffer.from('Noto Sans Regular'))).toBe(true);
+      const again = await request(url('/fonts/Noto%20Sans%20Regular/0-255.pbf'), { headers: { 'If-None-Match': String(res.headers.etag) } });
+      expect(again.status).toBe(304);
+      // A range the font has no glyph in is a small, valid PBF rather than a 404 (MapLibre would log an error).
+      const cjk = await request(url('/fonts/Noto%20Sans%20Regular/19968-20223.pbf'));
+      expect(cjk.status).toBe(200);
+      expect(cjk.body.length).toBeLessThan(64);
+      expect(server.stats().byGlyphRange).toEqual({ '0-255': 2, '19968-20223': 1 });
+      expect(server.stats().requests).toBe(0);
+    });
+
+    test('answers 404 for a font stack it does not have or a range that is not a whole 256', async () => {
+      expect((await request(url('/fonts/Comic%20Sans%20MS/0-255.pbf'))).status).toBe(404);
+      expect((await request(url('/fonts/Noto%20Sans%20Regular/1-256.pbf'))).status).toBe(404);
     });
 
     test('/tiles.json honours X-Forwarded-Proto and X-Forwarded-Host', async () => {
@@ -370,6 +393,22 @@ describe('startTileServer over real data', () => {
 });
 
 describe('startTileServer options', () => {
+  test('serves the place search index at /places.tsv with CORS, building it once', async () => {
+    let builds = 0;
+    const server = await startTileServer({ port: 0, tiler: fakeTiler, log: () => {}, placeIndex: () => `#kestrel-places v1\n${++builds}\n` });
+    try {
+      const first = await request(`${server.url}/places.tsv`);
+      expect(first.status).toBe(200);
+      expect(first.headers['content-type']).toBe('text/tab-separated-values; charset=utf-8');
+      expect(first.headers['access-control-allow-origin']).toBe('*');
+      expect(first.body.toString()).toBe('#kestrel-places v1\n1\n');
+      expect((await request(`${server.url}/places.tsv`)).body.toString()).toBe('#kestrel-places v1\n1\n');
+      expect(builds).toBe(1);
+    } finally {
+      await server.close();
+    }
+  });
+
   test('uses the configured Cache-Control for tiles', async () => {
     const server = await startTileServer({ tiler: fakeTiler, cacheControl: 'no-cache', log: () => {} });
     try {

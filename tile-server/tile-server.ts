@@ -2,10 +2,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { createConnectionLimiter } from './connection-limiter.ts';
 import { decideFault } from './fault-decision.ts';
+import { createGlyphHandler, GLYPH_PATH } from './glyph-handler.ts';
+import { createGlyphStore, type GlyphStore } from './glyph-store.ts';
 import { FaultDocumentError, parseFaultDocument, type FaultDocument } from './faults.ts';
 import { BodyTooLargeError, CORS_HEADERS, preflightHeaders, readBody, sendError, sendJson } from './http-responses.ts';
 import { requestOrigin } from './request-origin.ts';
 import { carriesRequiredHeader, parseRequiredHeader, RequiredHeaderError, unauthorizedAnswer, type RequiredHeader } from './required-header.ts';
+import { buildPlaceIndex } from './place-index.ts';
 import { createServerStats, type ServerStatsSnapshot } from './server-stats.ts';
 import { buildStyle, buildTileJson } from './style.ts';
 import { createTileHandler, isTileInRange } from './tile-handler.ts';
@@ -31,6 +34,10 @@ export interface TileServerOptions {
   requireHeader?: RequiredHeader;
   // Port for tests: a fake tiler instead of the Natural Earth one.
   tiler?: Tiler;
+  // Glyph ranges for /fonts/; by default generated from the bundled Noto Sans on first request and kept on disk.
+  glyphs?: GlyphStore;
+  // The search index for /places.tsv; by default built from the data on first request (~3 s) and kept in memory.
+  placeIndex?: () => string;
   log?: (line: string) => void;
 }
 
@@ -106,6 +113,16 @@ export async function startTileServer(options: TileServerOptions = {}): Promise<
     requiredHeader: () => required,
     log,
   });
+
+  const handleGlyphs = createGlyphHandler({
+    store: options.glyphs ?? createGlyphStore(),
+    stats,
+    cacheControl: options.cacheControl ?? DEFAULT_CACHE_CONTROL,
+    lastModified,
+  });
+
+  let placeIndex: Buffer | undefined;
+  const placeIndexBody = () => (placeIndex ??= Buffer.from((options.placeIndex ?? buildPlaceIndex)()));
 
   function setFaults(doc: unknown): FaultDocument {
     faults = parseFaultDocument(doc);
@@ -186,6 +203,11 @@ export async function startTileServer(options: TileServerOptions = {}): Promise<
       if (allow(['GET', 'HEAD'])) handleTile(req, res, Number(tile[1]), Number(tile[2]), Number(tile[3]));
       return;
     }
+    const glyphs = GLYPH_PATH.exec(path);
+    if (glyphs) {
+      if (allow(['GET', 'HEAD'])) handleGlyphs(req, res, glyphs[1]!, glyphs[2]!);
+      return;
+    }
     const hash = TILEHASH_PATH.exec(path);
     if (hash) {
       if (!allow(['GET'])) return;
@@ -204,6 +226,19 @@ export async function startTileServer(options: TileServerOptions = {}): Promise<
         return;
       case '/style.json':
         if (allow(['GET', 'HEAD']) && authorized(req, res)) sendJson(res, 200, buildStyle(requestOrigin(req, fallbackOrigin)), { 'Cache-Control': 'no-cache' });
+        return;
+      case '/places.tsv':
+        if (allow(['GET', 'HEAD'])) {
+          const body = placeIndexBody();
+          res.writeHead(200, {
+            ...CORS_HEADERS,
+            'Content-Type': 'text/tab-separated-values; charset=utf-8',
+            'Content-Length': body.length,
+            'Cache-Control': options.cacheControl ?? DEFAULT_CACHE_CONTROL,
+            'Last-Modified': lastModified.toUTCString(),
+          });
+          res.end(method === 'HEAD' ? undefined : body);
+        }
         return;
       case '/tiles.json':
         if (allow(['GET', 'HEAD']) && authorized(req, res)) sendJson(res, 200, buildTileJson(requestOrigin(req, fallbackOrigin)), { 'Cache-Control': 'no-cache' });

@@ -25,9 +25,9 @@ const SOUTH_PACIFIC_Z3 = [3, 1, 5] as const; // open ocean
 const SOUTH_PACIFIC_Z4 = [4, 0, 9] as const;
 
 describe('createTiler', () => {
-  test('cuts a z0 tile with land, countries, boundaries and places, and no US layers', () => {
+  test('cuts a z0 tile with land, countries, boundaries, places and country labels, and no US layers', () => {
     const layers = layersOf(0, 0, 0);
-    expect(Object.keys(layers).sort()).toEqual(['boundaries', 'countries', 'land', 'places']);
+    expect(Object.keys(layers).sort()).toEqual(['boundaries', 'countries', 'country_labels', 'land', 'places']);
     for (const layer of Object.values(layers)) {
       expect(layer.extent).toBe(TILE_EXTENT);
       expect(layer.version).toBe(2);
@@ -46,6 +46,25 @@ describe('createTiler', () => {
     const tokyo = layers.places.features.find((f) => f.properties.name === 'Tokyo');
     expect(tokyo?.properties.population).toBeGreaterThan(5e6);
     expect(tokyo?.properties.rank).toBeLessThanOrEqual(2);
+  });
+
+  test('carries one label point per country, inside it, with its name and area rank; small countries from deeper zooms', () => {
+    const z0 = layersOf(0, 0, 0).country_labels!.features;
+    expect(new Set(z0.map((f) => f.type))).toEqual(new Set([1]));
+    const names = z0.map((f) => f.properties.name);
+    expect(names).toContain('Brazil');
+    expect(names).not.toContain('Luxembourg');
+    expect(z0.find((f) => f.properties.name === 'Russia')?.properties.rank).toBe(1);
+    expect(Math.max(...z0.map((f) => Number(f.properties.rank)))).toBeLessThanOrEqual(2);
+    // Luxembourg at z5: tile 5/16/10 covers it (≈6°E, 49.7°N).
+    const lux = layersOf(5, 16, 10).country_labels?.features.find((f) => f.properties.name === 'Luxembourg');
+    expect(lux?.properties.rank).toBe(6);
+  });
+
+  test('carries US state label points from z3, with names', () => {
+    expect(layersOf(2, 0, 1).state_labels).toBeUndefined();
+    const z6 = layersOf(...US_Z6).state_labels!.features.map((f) => f.properties.name);
+    expect(z6).toContain('Kansas');
   });
 
   test('adds US states from z3 and counties from z6', () => {

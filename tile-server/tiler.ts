@@ -2,11 +2,12 @@
 import type { Feature } from 'geojson';
 import GeoJSONVT, { type LegacyFeature } from 'geojson-vt';
 import vtpbf from 'vt-pbf';
-import { loadCounties, loadPlaces, loadStates, loadWorld } from './data-sources.ts';
+import { loadCounties, loadLabels, loadPlaces, loadStates, loadWorld } from './data-sources.ts';
 import {
   DATA_MAX_ZOOM,
   LAYER_MIN_ZOOM,
   PLACES_MIN_POPULATION,
+  countryLabelsMaxRank,
   TILE_BUFFER,
   TILE_EXTENT,
   placesMaxRank,
@@ -30,7 +31,7 @@ export interface Tiler {
   preload(): void;
 }
 
-type SourceId = `world-${WorldResolution}` | 'states' | 'counties' | 'places';
+type SourceId = `world-${WorldResolution}` | 'states' | 'counties' | 'places' | 'labels';
 type Indexes = Partial<Record<LayerId, GeoJSONVT>>;
 
 function buildIndex(features: Feature[], indexMaxZoom: number): GeoJSONVT {
@@ -66,10 +67,14 @@ function loadSource(id: SourceId): Indexes {
     }
     case 'places':
       return { places: buildIndex(loadPlaces(PLACES_MIN_POPULATION), 5) };
+    case 'labels': {
+      const labels = loadLabels();
+      return { country_labels: buildIndex(labels.countries, 3), state_labels: buildIndex(labels.states, 3) };
+    }
   }
 }
 
-const ALL_SOURCES: readonly SourceId[] = ['world-110m', 'world-50m', 'world-10m', 'states', 'counties', 'places'];
+const ALL_SOURCES: readonly SourceId[] = ['world-110m', 'world-50m', 'world-10m', 'states', 'counties', 'places', 'labels'];
 
 export function createTiler(options: TilerOptions = {}): Tiler {
   const maxIndexTiles = options.maxIndexTiles ?? 20_000;
@@ -109,7 +114,9 @@ export function createTiler(options: TilerOptions = {}): Tiler {
         boundaries: [...layerTile(world, 'boundaries', z, x, y)],
       };
       // US state and county borders join the country borders in one layer, told apart by admin_level.
+      layers.country_labels = layerTile('labels', 'country_labels', z, x, y).filter((f) => Number(f.tags?.rank) <= countryLabelsMaxRank(z));
       if (z >= LAYER_MIN_ZOOM.states) {
+        layers.state_labels = layerTile('labels', 'state_labels', z, x, y);
         layers.states = layerTile('states', 'states', z, x, y);
         layers.boundaries!.push(...layerTile('states', 'boundaries', z, x, y));
       }

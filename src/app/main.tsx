@@ -5,11 +5,13 @@ import { createKestrel, exposeWindowContract, NoticeBoard, whenIdle, type Notice
 import { KestrelOverlayControl } from 'kestrel-maps/overlay';
 import { App } from './app.tsx';
 import { createMap } from './map/create-map.ts';
+import { scaleUnitFor } from './map/scale-unit.ts';
 import { resolveStyleUrl, styleUrlProblem } from './map/style-url.ts';
 import { watchStyleErrors } from './map/watch-style-errors.ts';
 import { startAppShell } from './app-shell.ts';
 import { watchOfflineStatus } from './offline-status.ts';
 import { mapViewSource } from './offline/index.ts';
+import { placeIndexLoader, type Place } from './search/index.ts';
 import { readUrlOptions } from './url-options.ts';
 import './app.css';
 
@@ -46,7 +48,12 @@ if (!kestrel) {
 
 // A refused ?style= (javascript:, data:, …) is never handed to MapLibre: the notice says why (watch-style-errors.ts).
 const styleRefused = styleUrlProblem(styleUrl, location.href) !== undefined;
-const map = createMap({ container: mapContainer, styleUrl: styleRefused ? undefined : styleUrl, transformRequest: kestrel?.transformRequest() });
+const map = createMap({
+  container: mapContainer,
+  styleUrl: styleRefused ? undefined : styleUrl,
+  transformRequest: kestrel?.transformRequest(),
+  scaleUnit: scaleUnitFor(navigator.language),
+});
 kestrel?.attach(map);
 if (kestrel) map.addControl(new KestrelOverlayControl(kestrel, { open: options.perf }), 'top-left');
 const ready = watchStyleErrors(map, styleUrl, notices);
@@ -57,9 +64,17 @@ startAppShell(notices, ready.then(() => whenIdle(map)));
 watchOfflineStatus({ notices, online: () => navigator.onLine, events: window, listAreas: kestrel ? () => kestrel.areas.list() : undefined });
 exposeWindowContract(kestrel, map, { version: __KESTREL_BUILD__, ready });
 
+// The search index is a static file of the app (built by vite.config.ts, precached by the service worker): search
+// needs no server at query time. Choosing a place flies there; Kestrel's camera feed tells the engine the
+// destination, so the tiles there load during the flight.
+const search = {
+  load: placeIndexLoader(new URL(`${import.meta.env.BASE_URL}places.tsv`, location.href).href),
+  choose: (place: Place) => map.flyTo({ center: place.lngLat, zoom: place.zoom, essential: true }),
+};
+
 createRoot(uiContainer).render(
   <StrictMode>
-    <App notices={notices} offline={kestrel ? { areas: kestrel.areas, view: mapViewSource(map) } : undefined} />
+    <App notices={notices} offline={kestrel ? { areas: kestrel.areas, view: mapViewSource(map) } : undefined} search={search} />
   </StrictMode>,
 );
 

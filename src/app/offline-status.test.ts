@@ -25,6 +25,11 @@ describe('offlineNotice', () => {
     const areas = [area('A'), area('B'), area('C'), area('D'), area('E', 'downloading'), area('F', 'failed')];
     expect(offlineNotice(false, areas)?.text).toContain('4 saved areas available (A, B, C and 1 more)');
   });
+
+  it('writes its counts in the reader’s locale', () => {
+    const many = Array.from({ length: 1203 }, (_, i) => area(`Area ${i}`));
+    expect(offlineNotice(false, many, 'de-DE')?.text).toContain('1.203 saved areas available (Area 0, Area 1, Area 2 and 1.200 more)');
+  });
 });
 
 describe('watchOfflineStatus', () => {

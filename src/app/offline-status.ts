@@ -6,14 +6,16 @@ export const OFFLINE_NOTICE = 'offline';
 const NAMES_SHOWN = 3;
 
 // What the user needs to know with no network: the map still works from the caches, and where it works best.
-// Online, there is no offline notice; a tile server that does not answer is engine-health.ts's notice.
-export function offlineNotice(online: boolean, areas: readonly SavedArea[]): Notice | undefined {
+// Online, there is no offline notice; a tile server that does not answer is engine-health.ts's notice. Counts are
+// written in the reader's locale (the browser's unless `locale` names one).
+export function offlineNotice(online: boolean, areas: readonly SavedArea[], locale?: string): Notice | undefined {
   if (online) return undefined;
   const saved = areas.filter((area) => area.status === 'done').map((area) => area.name);
   let where = 'Places you have visited are available.';
   if (saved.length > 0) {
-    const names = saved.slice(0, NAMES_SHOWN).join(', ') + (saved.length > NAMES_SHOWN ? ` and ${saved.length - NAMES_SHOWN} more` : '');
-    where = `${saved.length} saved ${saved.length === 1 ? 'area' : 'areas'} available (${names}), and places you have visited.`;
+    const count = new Intl.NumberFormat(locale);
+    const names = saved.slice(0, NAMES_SHOWN).join(', ') + (saved.length > NAMES_SHOWN ? ` and ${count.format(saved.length - NAMES_SHOWN)} more` : '');
+    where = `${count.format(saved.length)} saved ${saved.length === 1 ? 'area' : 'areas'} available (${names}), and places you have visited.`;
   }
   return { key: OFFLINE_NOTICE, level: 'warn', text: `Offline — showing the cached map. ${where}` };
 }

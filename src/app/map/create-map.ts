@@ -10,9 +10,11 @@ export interface CreateMapOptions {
   // undefined: no style at all (a refused ?style= address is never handed to MapLibre)
   styleUrl: string | undefined;
   transformRequest?: maplibregl.RequestTransformFunction;
+  // Miles and feet where the reader's locale expects them (scale-unit.ts).
+  scaleUnit?: 'imperial' | 'metric';
 }
 
-export function createMap({ container, styleUrl, transformRequest }: CreateMapOptions): maplibregl.Map {
+export function createMap({ container, styleUrl, transformRequest, scaleUnit = 'metric' }: CreateMapOptions): maplibregl.Map {
   const map = new maplibregl.Map({
     container,
     style: styleUrl,
@@ -22,6 +24,6 @@ export function createMap({ container, styleUrl, transformRequest }: CreateMapOp
     transformRequest,
   });
   map.addControl(new maplibregl.NavigationControl({ visualizePitch: true }), 'top-right');
-  map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
+  map.addControl(new maplibregl.ScaleControl({ unit: scaleUnit }), 'bottom-left');
   return map;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultAreaName, defaultZoomRange, editZoomRange, formatBytes, formatKm2, savedPercent } from './offline-format.ts';
+import { defaultAreaName, defaultZoomRange, editZoomRange, formatBytes, formatCount, formatKm2, formatPercentWhole, savedPercent } from './offline-format.ts';
 
 describe('offline formatting', () => {
   it('formats bytes in decimal units, as the engine states its limits', () => {
@@ -16,6 +16,17 @@ describe('offline formatting', () => {
 
   it('names an area after its centre and zoom', () => {
     expect(defaultAreaName([-95.1234, 45.5], 5.7)).toBe('45.50°N 95.12°W, z5');
+  });
+
+  it('writes every number in the reader’s locale', () => {
+    expect(formatBytes(1_500, 'de-DE')).toBe('1,5 kB');
+    expect(formatCount(12_345, 'de-DE')).toBe('12.345');
+    expect(formatCount(12_345, 'fr-FR')).toBe('12\u202f345');
+    expect(formatKm2(12_364.2, 'de-DE')).toBe('12.364 km²');
+    expect(formatKm2(2.345, 'de-DE')).toBe('2,3 km²');
+    expect(defaultAreaName([-95.1234, 45.5], 5.7, 'de-DE')).toBe('45,50°N 95,12°W, z5');
+    expect(formatPercentWhole(42, 'en-US')).toBe('42%');
+    expect(formatPercentWhole(42, 'de-DE')).toBe('42\u00a0%');
   });
 });
 

@@ -1,5 +1,5 @@
 import type { SavedArea } from 'kestrel-maps';
-import { formatBytes, formatCount, savedPercent, statusText } from './offline-format.ts';
+import { formatBytes, formatCount, formatPercentWhole, savedPercent, statusText } from './offline-format.ts';
 
 export type AreaAction = 'pause' | 'resume' | 'cancel' | 'delete';
 
@@ -33,7 +33,7 @@ export function SavedAreaRow({ area, onAction }: SavedAreaRowProps) {
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={percent}
-        aria-valuetext={`${percent}% (${formatCount(area.done)} of ${formatCount(area.total)} tiles)`}
+        aria-valuetext={`${formatPercentWhole(percent)} (${formatCount(area.done)} of ${formatCount(area.total)} tiles)`}
         data-testid="offline-area-progress"
       >
         <div className="kof-progress-fill" style={{ width: `${percent}%` }} />

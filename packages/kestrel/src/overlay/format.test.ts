@@ -83,3 +83,21 @@ describe('formatCount, formatScore, formatFps, formatWindow', () => {
     expect(formatWindow(null)).toBe(DASH);
   });
 });
+
+describe('in the reader’s locale', () => {
+  it('groups and marks decimals as the locale does, units unchanged', () => {
+    expect(formatCount(1_234_567, 'de-DE')).toBe('1.234.567');
+    expect(formatCount(1_234_567, 'en-IN')).toBe('12,34,567');
+    expect(formatMs(12.5, 'de-DE')).toBe('12,5 ms');
+    expect(formatMs(2_500, 'fr-FR')).toBe('2,5 s');
+    expect(formatBytes(1536, 'de-DE')).toBe('1,5 KiB');
+    expect(formatScore(0.1, 'de-DE')).toBe('0,100');
+    expect(formatWindow({ maxSamples: 1000, maxAgeMs: 60_000 }, 'de-DE')).toBe('1.000 samples · 60 s');
+  });
+
+  it('writes percentages the locale’s way (a space before % in German and French)', () => {
+    expect(formatPercent(0.125, 'en-US')).toBe('12.5%');
+    expect(formatPercent(0.125, 'de-DE')).toBe('12,5\u00a0%');
+    expect(formatPercent(0.9996, 'de-DE')).toBe('99,9\u00a0%');
+  });
+});
