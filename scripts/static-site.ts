@@ -4,11 +4,12 @@
 //
 //   site/                 a copy of dist/
 //   site/data/kestrel.pmtiles
+//   site/data/fonts/{fontstack}/{range}.pbf  the style's glyphs (labels), every range
 //   site/data/style.json  written by writeSiteStyle() once the site's URL is known
 import { cpSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { exportPmtiles } from '../tile-server/export-pmtiles.ts';
-import { archiveStyle } from '../tile-server/export-static.ts';
+import { archiveStyle, writeGlyphs } from '../tile-server/export-static.ts';
 
 export const ARCHIVE_PATH = '/data/kestrel.pmtiles';
 export const STYLE_PATH = '/data/style.json';
@@ -38,6 +39,7 @@ export function buildStaticSite(options: StaticSiteOptions): StaticSite {
   cpSync(distDir, siteDir, { recursive: true });
   const archiveFile = join(siteDir, ARCHIVE_PATH);
   mkdirSync(join(siteDir, 'data'), { recursive: true });
+  writeGlyphs(join(siteDir, 'data'));
   if (options.archive && existsSync(options.archive)) {
     cpSync(options.archive, archiveFile);
     return { siteDir, archiveFile, archiveBytes: statSync(archiveFile).size, tiles: 0, exportMs: 0 };

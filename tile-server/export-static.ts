@@ -145,7 +145,7 @@ export function staticTileJson(base: string, minZoom: number, maxZoom: number, l
 }
 
 // Every range MapLibre could ask for, so a static host never answers a glyph request 404.
-function writeGlyphs(outDir: string, store: GlyphStore): { ranges: number; bytes: number } {
+export function writeGlyphs(outDir: string, store: GlyphStore = createGlyphStore()): { ranges: number; bytes: number } {
   const fontsDir = join(outDir, 'fonts');
   rmSync(fontsDir, { recursive: true, force: true });
   let ranges = 0;

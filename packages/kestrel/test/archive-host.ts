@@ -44,6 +44,11 @@ export class ArchiveHost {
     for (const go of this.held.splice(0)) go();
   }
 
+  /** Lets the oldest held answer go (`hold` stays as it is). */
+  releaseOne(): void {
+    this.held.shift()?.();
+  }
+
   rangesOf(predicate: (range: ByteRange) => boolean = () => true): number {
     return this.requests.filter((r) => r.range && predicate(r.range)).length;
   }

@@ -89,7 +89,7 @@ export class ArchiveSource implements Source {
     counters.rangeRequests.directory++;
     const read = await this.deps.readRange(this.archive, { offset, length }, ask, signal);
     const got = archiveVersion(read);
-    if (version && got !== version) throw new EtagMismatch(`${this.archive} changed from ${version} to ${got}`);
+    if (version && got !== version) throw new VersionChanged(this.archive, version, got);
     if (read.bytes.byteLength < length) throw truncated(this.archive, offset + length, read);
     if (key !== undefined) {
       cache?.put(key, { url: this.archive, status: 200, headers: { 'cache-control': IMMUTABLE, etag: version }, bytes: read.bytes });
@@ -136,6 +136,17 @@ export class ArchiveSource implements Source {
     }
     this.firstReadTier = 'network';
     return { data: ownBuffer(read.bytes), etag: version };
+  }
+}
+
+/** A range answered from another version of the archive than the one it was asked for (a new upload). */
+export class VersionChanged extends EtagMismatch {
+  constructor(
+    archive: string,
+    readonly from: string,
+    readonly to: string,
+  ) {
+    super(`${archive} changed from ${from} to ${to}`);
   }
 }
 

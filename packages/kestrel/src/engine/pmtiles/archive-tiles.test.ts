@@ -216,6 +216,28 @@ describe('archives and hosts that are not what they should be', () => {
     expect(stats?.version).toBe('"v2"');
   });
 
+  it('reads in flight across a replacement: the archive is replaced once, and every tile comes from the new version', async () => {
+    const host = new ArchiveHost(buildArchive(pyramid('v1')));
+    const { ask, engine } = rig(host);
+    await ask('');
+    host.hold = true;
+    const asks = ['2/0/0', '2/1/1', '2/2/2', '2/3/3'].map((z) => ask(`/${z}`).then((r) => [z, new Uint8Array(r.data ?? new ArrayBuffer(0))] as const));
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+    await settle();
+    host.replace(buildArchive(pyramid('v2')));
+    // the first answer shows the new version, and the archive starts over from its new header…
+    host.hold = false;
+    host.releaseOne();
+    await settle();
+    // …then the reads that were asked from the old version come back one by one, naming the new one too
+    for (let i = 0; i < 3; i++) {
+      host.releaseOne();
+      await settle();
+    }
+    for (const [z, bytes] of await Promise.all(asks)) expect(bytes).toEqual(pyramid('v2')[z]);
+    expect((await engine.stats()).archives?.[ARCHIVE]?.replaced).toBe(1);
+  });
+
   it('a tile stored from an older version in an earlier session is never served', async () => {
     const store = new CacheFakeStore();
     const host = new ArchiveHost(buildArchive(pyramid('v1')));

@@ -2,7 +2,7 @@ import { Compression, EtagMismatch, findTile, type Header, PMTiles, SharedPromis
 import type { ArchiveStats, RequestPurpose, Tier, TileCoord } from '../../contract/engine-api.ts';
 import { EngineError } from '../engine-error.ts';
 import type { AppRequestInit, TileCache } from '../ports.ts';
-import { ArchiveSource, type ArchiveCounters, archiveVersion, FIRST_READ_BYTES, invalid, type ReadRange, truncated } from './archive-source.ts';
+import { ArchiveSource, type ArchiveCounters, archiveVersion, FIRST_READ_BYTES, invalid, type ReadRange, truncated, VersionChanged } from './archive-source.ts';
 import { ARCHIVE_SCHEME } from './archive-url.ts';
 
 export interface ArchiveDeps {
@@ -107,7 +107,7 @@ export class Archive {
         // Replaced while this tile was being read. Once is a new version; twice in one ask, a host whose copies
         // disagree (a CDN in the middle of a purge): say so rather than loop.
         if (attempt > 1) throw EngineError.of('archive-replaced', `${this.url} changed again while a tile was read from its new version`);
-        await this.replaced(error.message);
+        await this.replaced(error instanceof VersionChanged ? error.from : undefined);
       }
     }
   }
@@ -148,7 +148,7 @@ export class Archive {
       if (key !== undefined) this.deps.cache?.refreshed(key, { ...read.headers, etag: now });
       return false;
     }
-    await this.replaced(`${this.url} changed from ${before} to ${now}`);
+    await this.replaced(before);
     return true;
   }
 
@@ -186,7 +186,7 @@ export class Archive {
     const read = await this.deps.readRange(this.url, { offset, length }, { part: 'tile', purpose: ask.purpose, coord, key: ask.key, app: ask.app ?? this.app }, signal);
     const version = header.etag ?? '';
     const got = archiveVersion(read);
-    if (got !== version) throw new EtagMismatch(`${this.url} changed from ${version} to ${got}`);
+    if (got !== version) throw new VersionChanged(this.url, version, got);
     if (read.bytes.byteLength < length) throw truncated(this.url, offset + length, read);
     const bytes = await decompress(read.bytes, header.tileCompression, this.url);
     const headers: Record<string, string> = { etag: version };
@@ -195,10 +195,13 @@ export class Archive {
   }
 
   // A new version: forget the old one's header and directories (memory and tiers) and the tiles stored from it.
-  private replaced(why: string): Promise<void> {
+  // `from`: the version the read that saw the change was made from. A read that started before a replacement and
+  // answered after it was handled names a version already gone: it only asks again (from the new version).
+  private replaced(from: string | undefined): Promise<void> {
     if (this.replacing) return this.replacing;
+    if (from !== undefined && this.known !== undefined && this.known.etag !== from) return Promise.resolve();
     this.replacing = (async () => {
-      const from = this.known?.etag ?? '';
+      const was = this.known?.etag ?? '';
       const { cache } = this.deps;
       const firstKey = this.source.firstReadKey;
       if (firstKey !== undefined) cache?.drop(firstKey);
@@ -207,7 +210,7 @@ export class Archive {
       this.fresh();
       this.replacedCount++;
       const header = await this.header().catch(() => undefined);
-      this.deps.onReplaced?.(this.url, from, header?.etag ?? why);
+      this.deps.onReplaced?.(this.url, was, header?.etag ?? '');
     })().finally(() => {
       this.replacing = undefined;
     });
