@@ -1,6 +1,6 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
-export interface Proxy {
+export interface DelayingProxy {
   url: string;
   close(): Promise<void>;
 }
@@ -9,7 +9,7 @@ export interface Proxy {
 // front of a server on localhost. Chunks in flight overlap, as on a real link (one held per chunk in turn would
 // cost a response cut into two writes, nginx's header then its sendfile body, two delays instead of one). Being
 // below TLS, it treats HTTP/1.1 and HTTP/2 alike.
-export async function delayingProxy(target: URL, delayMs: number): Promise<Proxy> {
+export async function delayingProxy(target: URL, delayMs: number): Promise<DelayingProxy> {
   const sockets = new Set<Socket>();
   const relay = (from: Socket, to: Socket) => {
     let delivered = Promise.resolve();

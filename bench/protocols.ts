@@ -14,7 +14,7 @@ import { exportStatic, fillBase } from '../tile-server/export-static.ts';
 import { launchBrowser } from './browser.ts';
 import { JOURNEYS, playJourney } from './journeys.ts';
 import { startBenchServers } from './servers.ts';
-import { delayingProxy, type Proxy } from './delaying-proxy.ts';
+import { delayingProxy, type DelayingProxy } from './delaying-proxy.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -47,7 +47,7 @@ async function whole(page: Page, timeoutMs = 60_000): Promise<void> {
   }, undefined, { timeout: timeoutMs, polling: 100 });
 }
 
-async function oneRun(browser: Browser, appUrl: string, host: NginxHost, proxy: Proxy, engine: boolean): Promise<RunFigures> {
+async function oneRun(browser: Browser, appUrl: string, host: NginxHost, proxy: DelayingProxy, engine: boolean): Promise<RunFigures> {
   const context = await browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block', ignoreHTTPSErrors: true });
   try {
     const page = await context.newPage();
