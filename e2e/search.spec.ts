@@ -35,7 +35,7 @@ test.describe('place search', () => {
     const listbox = page.getByRole('listbox', { name: 'Search places' });
     expect(await listbox.getAttribute('id')).toBe(listboxId);
     const options = listbox.getByRole('option');
-    // Zürich (341k) before Zurich, Kansas, and the city's own districts: diacritic-insensitive, ranked by population.
+    // Zürich (341k) first, before the smaller Zurichs: diacritic-insensitive, ranked by population.
     await expect(options.first()).toContainText('Zürich');
     await expect(options.first()).toContainText('Switzerland');
     expect(await options.count()).toBeGreaterThan(1);

@@ -109,6 +109,8 @@ export interface City {
   name: string;
   // ISO 3166-1 alpha-2
   country: string;
+  // GeoNames feature code: PPL, PPLA (seat of a first-order division), PPLC (capital), PPLX (section of a place)…
+  featureCode: string;
   population: number;
   lon: number;
   lat: number;
@@ -127,6 +129,7 @@ export function decodeCities(buf: Uint8Array): City[] {
       // compare unequal to the composed form.
       if (tag === 2) c.name = p.readString().normalize('NFC');
       else if (tag === 3) c.country = p.readString();
+      else if (tag === 7) c.featureCode = p.readString();
       else if (tag === 9) c.population = p.readVarint();
       else if (tag === 10) {
         lastLon += p.readSVarint();
@@ -136,7 +139,7 @@ export function decodeCities(buf: Uint8Array): City[] {
         c.lat = lastLat / 1e5;
       }
       // Fields we do not read are skipped by the reader.
-    }, { name: '', country: '', population: 0, lon: 0, lat: 0 });
+    }, { name: '', country: '', featureCode: '', population: 0, lon: 0, lat: 0 });
     cities.push(city);
   }
   return cities;

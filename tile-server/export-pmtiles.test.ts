@@ -170,7 +170,7 @@ describe('exportPmtiles z0–3 (Natural Earth tiler), read back with the pmtiles
 describe('tiles:export CLI with a .pmtiles --out', () => {
   const cli = ['node_modules/tsx/dist/cli.mjs', 'tile-server/export-static.ts'];
 
-  test('writes an archive for z0–1 and a --bbox; refuses --bbox for a directory and --base-url for an archive (exit 2)', async () => {
+  test('writes an archive for z0–1 and a --bbox, with the glyph ranges beside it; refuses --bbox for a directory and --base-url for an archive (exit 2)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kestrel-pmtiles-cli-'));
     try {
       const file = join(dir, 'new-folder', 'out.pmtiles');
@@ -179,6 +179,9 @@ describe('tiles:export CLI with a .pmtiles --out', () => {
       const header = await openArchive(readFileSync(file)).getHeader();
       expect(header).toMatchObject({ specVersion: 3, minZoom: 0, maxZoom: 1, minLat: -85, maxLat: 85 });
       expect(existsSync(join(dir, 'tiles'))).toBe(false);
+      // the style's glyph ranges beside the archive, for a style that points its glyphs there
+      expect(existsSync(join(dir, 'new-folder', 'fonts', 'Noto Sans Regular', '0-255.pbf'))).toBe(true);
+      expect(out).toMatch(/256 glyph ranges/);
       const fails = (args: string[]) => {
         try {
           execFileSync(process.execPath, [...cli, ...args], { stdio: 'pipe' });

@@ -15,9 +15,10 @@
 //   node node_modules/tsx/dist/cli.mjs tile-server/export-static.ts --out <dir> [--minzoom 0] [--maxzoom 4] [--base-url <url>]
 //
 // With --out <file>.pmtiles the CLI writes one PMTiles v3 archive instead (export-pmtiles.ts), optionally
-// limited to --bbox w,s,e,n.
+// limited to --bbox w,s,e,n, and the glyph ranges in fonts/ beside it (a style for the archive points its
+// `glyphs` there).
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { VectorTile } from '@mapbox/vector-tile';
@@ -144,7 +145,11 @@ export function staticTileJson(base: string, minZoom: number, maxZoom: number, l
   };
 }
 
-// Every range MapLibre could ask for, so a static host never answers a glyph request 404.
+/**
+ * Writes `<outDir>/fonts/{fontstack}/{start}-{end}.pbf`: every range MapLibre could ask for, so a static host never
+ * answers a glyph request 404 (fonts/ is replaced). The directory export calls it; so does a PMTiles export, beside
+ * the archive, for the style that will use it.
+ */
 export function writeGlyphs(outDir: string, store: GlyphStore = createGlyphStore()): { ranges: number; bytes: number } {
   const fontsDir = join(outDir, 'fonts');
   rmSync(fontsDir, { recursive: true, force: true });
@@ -236,7 +241,8 @@ const USAGE = `usage: node node_modules/tsx/dist/cli.mjs tile-server/export-stat
 
   --out <dir>        where to write tiles/, fonts/, tiles.json and style.json (tiles/ and fonts/ are replaced)
   --out <file>.pmtiles
-                     write one PMTiles v3 archive instead (gzip tiles, clustered, run-length encoded)
+                     write one PMTiles v3 archive instead (gzip tiles, clustered, run-length encoded), and the
+                     glyph ranges in fonts/ beside it
   --minzoom <n>      first zoom to export (default 0)
   --maxzoom <n>      last zoom to export (default 4; the data goes to ${DATA_MAX_ZOOM}, each zoom ~4× the last)
   --base-url <url>   the URL <dir> will be served at; omitted, the JSON files say ${BASE_TOKEN} until fillBase()
@@ -287,11 +293,13 @@ function main(argv: string[]): void {
         bbox: values.bbox === undefined ? undefined : parseBbox(values.bbox),
       });
       const { stats } = result;
+      const glyphs = writeGlyphs(dirname(resolve(values.out)));
       console.log(
         `exported z${values.minzoom}–${values.maxzoom} to ${result.outFile}: ${result.tiles} tiles (${result.empty} empty, not stored), ` +
           `${stats.totalBytes} bytes (tiles ${(result.rawTileBytes / 1e6).toFixed(2)} MB uncompressed), ${stats.tileContents} distinct, ` +
           `${stats.tileEntries} entries (${stats.runLengthEntries} with run length > 1), ${stats.leafDirectories} leaf directories, ` +
-          `layers ${result.layers.join(', ')}, in ${(result.ms / 1000).toFixed(1)} s`,
+          `layers ${result.layers.join(', ')}, in ${(result.ms / 1000).toFixed(1)} s; ${glyphs.ranges} glyph ranges ` +
+          `(${(glyphs.bytes / 1e6).toFixed(2)} MB) in ${join(dirname(resolve(values.out)), 'fonts')}`,
       );
       return;
     }

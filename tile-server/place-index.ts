@@ -27,7 +27,8 @@ export function buildPlaceIndex(cities: readonly City[] = loadCities(), countrie
     const rank = Number(c.properties?.rank);
     lines.push(['c', clean(String(c.properties?.name)), '', '', round2(lon!), round2(lat!), COUNTRY_ZOOM[rank - 1] ?? 6].join('\t'));
   }
-  const places = cities.filter((c) => c.name && Math.abs(c.lat) <= 85.05).sort((a, b) => b.population - a.population);
+  // Sections of a place (GeoNames PPLX: "Zürich (Kreis 11)", "Sector 3") would crowd the place itself out of a short list.
+  const places = cities.filter((c) => c.name && c.featureCode !== 'PPLX' && Math.abs(c.lat) <= 85.05).sort((a, b) => b.population - a.population);
   // Places carry no zoom column: the viewer picks one from the population.
   for (const p of places) lines.push(['p', clean(p.name), p.country, p.population, round2(p.lon), round2(p.lat)].join('\t'));
   return `${lines.join('\n')}\n`;

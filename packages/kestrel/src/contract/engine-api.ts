@@ -267,7 +267,16 @@ export interface CameraSnapshot {
   bounds: [number, number, number, number];
   time: number;
   // the known destination of a flyTo/easeTo in progress
-  destination?: { center: [number, number]; zoom: number; durationMs: number };
+  destination?: CameraDestination;
+}
+
+// Where a flyTo/easeTo ends and when. `fly`: a flyTo's start and curve, so the engine can follow its zoom-out arc
+// (the in-between views are at far lower zooms than either end on a long flight).
+export interface CameraDestination {
+  center: [number, number];
+  zoom: number;
+  durationMs: number;
+  fly?: { from: [number, number]; fromZoom: number; curve: number };
 }
 
 // A tiled source of the current style, as MapLibre resolved it (TileJSON already read), so the engine can build

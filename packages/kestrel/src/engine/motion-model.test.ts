@@ -254,6 +254,29 @@ describe('MotionModel prediction', () => {
     expect(Math.abs(lngLatToWorld(first.center[0], first.center[1]).x - onTime.x) / PX).toBeLessThan(1);
   });
 
+  it('follows a flyTo’s zoom-out arc: half way from the US to Zürich the predicted views are at a low zoom', () => {
+    const model = new MotionModel();
+    const start = lngLatToWorld(-95, 40);
+    const zurich = lngLatToWorld(8.55, 47.37);
+    const destination = { center: [8.55, 47.37] as [number, number], zoom: 11, durationMs: 4960, fly: { from: [-95, 40] as [number, number], fromZoom: 4, curve: 1.42 } };
+    // The camera as MapLibre moves it is not needed here: the arc comes from the flight's start and end.
+    model.update(snap(0, start, { zoom: 4, destination }));
+    model.update(snap(500, start, { zoom: 3, destination }));
+    const early = model.predict(500, 100)!;
+    expect(early.path.length).toBeGreaterThan(0);
+    // under a second in: crossing towards the Atlantic near z3, below both ends (a straight line in zoom: z5)
+    for (const v of early.path) {
+      expect(v.zoom, `${v.inMs} ms ahead`).toBeLessThan(3.5);
+      expect(v.zoom, `${v.inMs} ms ahead`).toBeLessThan(4 + (7 * (500 + v.inMs)) / 4960 - 1.5);
+    }
+    const late = model.predict(3500, 100)!;
+    for (const v of late.path) {
+      expect(v.zoom).toBeGreaterThan(9);
+      expect(Math.abs(lngLatToWorld(v.center[0], v.center[1]).x - zurich.x)).toBeLessThan(0.001);
+    }
+    expect(late.destination!.zoom).toBe(11);
+  });
+
   it('arrives at the same time when each snapshot restates the remaining duration', () => {
     const model = new MotionModel();
     for (const t of every(100, 1000)) {

@@ -1,4 +1,5 @@
 import type { CameraSnapshot } from '../contract/engine-api.ts';
+import { flyToCurve, type FlyToCurve } from './fly-to-curve.ts';
 import {
   lngLatToWorld,
   normalizeLongitude,
@@ -90,6 +91,8 @@ interface Flight {
   key: string;
   destination: NonNullable<CameraSnapshot['destination']>;
   startedAt: number;
+  // a flyTo's arc (absent for easeTo, which moves in a straight line)
+  curve?: FlyToCurve;
 }
 
 function atRest(): Velocity {
@@ -225,16 +228,26 @@ export class MotionModel {
     const remaining = Math.max(0, end - now);
     const dest = lngLatToWorld(flight.destination.center[0], flight.destination.center[1]);
     const target = { x: last.world.x + wrapDelta(dest.x - last.world.x), y: dest.y };
-    // Linear in mercator and in zoom, as easeTo moves. flyTo's zoom-out arc is ignored: its in-between views are
-    // really at lower zooms, so these ask for more detail than will show; the planner ranks the destination first
-    // and caps the rest.
-    const span = end - last.time;
-    const at = (time: number) => (span <= 0 ? 1 : clamp((time - last.time) / span, 0, 1));
     const path: PredictedView[] = [];
-    for (const inMs of stepTimes(Math.min(horizonMs, remaining))) {
-      const f = at(now + inMs);
-      const position = { x: lerp(last.world.x, target.x, f), y: lerp(last.world.y, target.y, f) };
-      path.push(viewAt(last.view, position, lerp(last.view.zoom, flight.destination.zoom, f), inMs));
+    const curve = flight.curve;
+    if (curve) {
+      // A flyTo follows MapLibre's zoom-out arc (fly-to-curve.ts): on a long flight the in-between views are at far
+      // lower zooms than either end, so a straight line in zoom would ask for detail that never shows.
+      const duration = flight.destination.durationMs;
+      for (const inMs of stepTimes(Math.min(horizonMs, remaining))) {
+        const p = curve.at(duration <= 0 ? 1 : (now + inMs - flight.startedAt) / duration);
+        const position = { x: last.world.x + wrapDelta(p.world.x - last.world.x), y: p.world.y };
+        path.push(viewAt(last.view, position, p.zoom, inMs));
+      }
+    } else {
+      // Linear in mercator and in zoom, as easeTo moves.
+      const span = end - last.time;
+      const at = (time: number) => (span <= 0 ? 1 : clamp((time - last.time) / span, 0, 1));
+      for (const inMs of stepTimes(Math.min(horizonMs, remaining))) {
+        const f = at(now + inMs);
+        const position = { x: lerp(last.world.x, target.x, f), y: lerp(last.world.y, target.y, f) };
+        path.push(viewAt(last.view, position, lerp(last.view.zoom, flight.destination.zoom, f), inMs));
+      }
     }
     const destination = viewAt(last.view, target, flight.destination.zoom, remaining);
     return { moving: remaining > 0, horizonMs, zoomRate: 0, current: last.view, path, destination };
@@ -249,7 +262,19 @@ export class MotionModel {
       return;
     }
     const key = `${d.center[0]},${d.center[1]},${d.zoom},${d.durationMs}`;
-    if (this.flight?.key !== key) this.flight = { key, destination: d, startedAt: snapshot.time };
+    if (this.flight?.key === key) return;
+    this.flight = { key, destination: d, startedAt: snapshot.time };
+    if (d.fly) {
+      // The flight's own start (where flyTo was called), the short way round the antimeridian as MapLibre flies.
+      const from = lngLatToWorld(d.fly.from[0], d.fly.from[1]);
+      const to = lngLatToWorld(d.center[0], d.center[1]);
+      this.flight.curve = flyToCurve(
+        { world: from, zoom: d.fly.fromZoom },
+        { world: { x: from.x + wrapDelta(to.x - from.x), y: to.y }, zoom: d.zoom },
+        { width: snapshot.width, height: snapshot.height },
+        { curve: d.fly.curve, durationMs: d.durationMs },
+      );
+    }
   }
 
   // The turn rate comes from how the smoothed velocity's heading changes, not from raw per-event headings:

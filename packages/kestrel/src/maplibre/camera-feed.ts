@@ -1,5 +1,7 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import type { CameraSnapshot } from '../contract/engine-api.ts';
+import type { CameraDestination, CameraSnapshot } from '../contract/engine-api.ts';
+import { FLY_TO_DEFAULT_CURVE, FLY_TO_DEFAULT_SPEED, flyToCurve } from '../engine/fly-to-curve.ts';
+import { lngLatToWorld } from '../engine/tile-math.ts';
 
 // How often the worker hears about the camera while it moves. The motion model smooths over ~300 ms, so 10 Hz
 // is plenty, and it keeps the main thread's part to one small postMessage per 100 ms (no planning here).
@@ -55,7 +57,8 @@ export function feedCamera(map: MapLibreMap, send: (camera: CameraSnapshot) => v
     const wrapper = ((options: Parameters<MapLibreMap['flyTo']>[0], eventData?: unknown) => {
       if (!detached && (options.center !== undefined || options.zoom !== undefined)) {
         const c = options.center ? toLngLat(options.center) : map.getCenter();
-        destination = { center: [c.lng, c.lat], zoom: options.zoom ?? map.getZoom(), durationMs: options.duration ?? 1500 };
+        const target = { center: [c.lng, c.lat] as [number, number], zoom: options.zoom ?? map.getZoom() };
+        destination = name === 'flyTo' ? flyDestination(map, target, options) : { ...target, durationMs: options.duration ?? 1500 };
       }
       return original(options, eventData as never);
     }) as MapLibreMap[typeof name];
@@ -80,6 +83,27 @@ export function feedCamera(map: MapLibreMap, send: (camera: CameraSnapshot) => v
     if (timer) clearTimeout(timer);
     for (const restore of restores) restore();
   };
+}
+
+// A flyTo's destination with the duration MapLibre will take (it derives one from the path's length when none is
+// given: 5 s from the US at z4 to Zürich at z11, not the 1.5 s assumed before) and the start and curve of its arc.
+function flyDestination(map: MapLibreMap, target: { center: [number, number]; zoom: number }, options: Parameters<MapLibreMap['flyTo']>[0]): CameraDestination {
+  const start = map.getCenter();
+  const curve = options.curve ?? FLY_TO_DEFAULT_CURVE;
+  const fly = { from: [start.lng, start.lat] as [number, number], fromZoom: map.getZoom(), curve };
+  let durationMs = options.duration;
+  if (durationMs === undefined) {
+    const canvas = map.getCanvas();
+    const speed = options.screenSpeed !== undefined ? options.screenSpeed / curve : (options.speed ?? FLY_TO_DEFAULT_SPEED);
+    durationMs = flyToCurve(
+      { world: lngLatToWorld(fly.from[0], fly.from[1]), zoom: fly.fromZoom },
+      { world: lngLatToWorld(target.center[0], target.center[1]), zoom: target.zoom },
+      { width: canvas.clientWidth, height: canvas.clientHeight },
+      { curve, speed },
+    ).durationMs;
+    if (options.maxDuration !== undefined && durationMs > options.maxDuration) durationMs = 0;
+  }
+  return { ...target, durationMs, fly };
 }
 
 function toLngLat(center: NonNullable<Parameters<MapLibreMap['flyTo']>[0]['center']>): { lng: number; lat: number } {
