@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from '@playwright/test';
@@ -11,7 +11,8 @@ import { JsHeaps } from './js-heaps.ts';
 import { formatScaleTable, type ScaleRow } from './scale-report.ts';
 import { startBenchServers, type BenchServers } from './servers.ts';
 
-// `npm run bench:scale [-- --app DIR] [--sizes 1000,10000,100000] [--reloads 3] [--save-tiles 10000] [--out DIR]`
+// `npm run bench:scale [-- --app DIR] [--sizes 1000,10000,100000] [--reloads 7] [--save-tiles 10000] [--out DIR]`
+// `npm run bench:scale -- --table bench/results/scale-latest.json` prints the table of an earlier run again.
 //
 // Does the IndexedDB tier cost the same at any size? For each store size N, in a fresh Chromium profile (real
 // IndexedDB on disk): load a view, fill the store to N extra records, then measure warm reloads of the view, the
@@ -427,6 +428,8 @@ function rows(results: SizeResult[]): ScaleRow[] {
   const MiB = 2 ** 20;
   return [
     { measure: 'warm reload to the whole view, median', unit: 'ms', bySize: by((r) => median(r.reloads.map((x) => x.ms))), goal: { kind: 'ratio', max: 1.1 } },
+    // the issue's own method (fastest of the reloads): less exposed to other jobs on a shared machine
+    { measure: 'warm reload to the whole view, fastest', unit: 'ms', bySize: by((r) => Math.min(...r.reloads.map((x) => x.ms))), goal: { kind: 'ratio', max: 1.1 } },
     { measure: 'IndexedDB hit p50, median of reloads', unit: 'ms', bySize: by((r) => median(r.reloads.map((x) => x.idb.p50))) },
     { measure: 'IndexedDB hit p95, median of reloads', unit: 'ms', bySize: by((r) => median(r.reloads.map((x) => x.idb.p95))), goal: { kind: 'ratio', max: 1.2 } },
     { measure: 'engine worker JS heap after GC', unit: 'MiB', bySize: by((r) => (r.heap ? r.heap.usedBytes / MiB : null)), goal: { kind: 'difference', max: 10 } },
@@ -438,6 +441,13 @@ function rows(results: SizeResult[]): ScaleRow[] {
 }
 
 async function main(): Promise<void> {
+  // `--table <scale.json>`: the table again from a run's results, without running it
+  const again = arg('table');
+  if (again) {
+    const run = JSON.parse(readFileSync(again, 'utf8')) as { settings: { sizes: number[] }; wallS: number; results: SizeResult[] };
+    console.log(`${formatScaleTable(rows(run.results), run.settings.sizes)}\n\nwall time ${Math.floor(run.wallS / 60)} min ${run.wallS % 60} s`);
+    return;
+  }
   const wallStarted = Date.now();
   const root = resolve(import.meta.dirname, '..');
   const app = arg('app');
