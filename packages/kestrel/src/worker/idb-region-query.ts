@@ -4,6 +4,7 @@ import type { KestrelSchema } from './tile-db-schema.ts';
 
 type TileIndex = IDBPIndex<KestrelSchema, ['tiles'], 'tiles', 'tile', 'readonly'>;
 
+/** A stored tile found by place: its key and where it is. */
 export interface StoredTileAt {
   key: string;
   coord: { z: number; x: number; y: number };
