@@ -7,13 +7,13 @@ import {
   isIntactTileMeta,
   isIntactTileRecord,
   recordCost,
-  type TileMeta,
   type TileRecord,
   type TileStore,
   type TileStoreStats,
   type TileStoreStatus,
 } from '../engine/tile-store.ts';
 import { checkStore, type CheckOutcome } from './idb-store-check.ts';
+import { evictLeastRecent } from './idb-lru-walk.ts';
 import { tilesInRanges } from './idb-region-query.ts';
 import { countRecord, emptyTotals, readTotals, totalsRecord, TOTALS_KEY, type StoreTotals } from './store-totals.ts';
 import { SCHEMA_VERSION, upgradeSchema, type KestrelDB } from './tile-db-schema.ts';
@@ -747,10 +747,8 @@ export class IdbTileStore implements TileStore {
     return { ...stored, seq: stored.seq + 1 };
   }
 
-  // Least recently used first, along the lastAccess index: the walk reads only the oldest records, so a batch costs
-  // the same whatever the store holds. Keys are collected during the walk and deleted after it (deleting under a
-  // live cursor is legal but makes the walk order harder to reason about). Tiles touched since the last flush carry
-  // an old lastAccess on disk but are in use: they go last.
+  // Least recently used first (idb-lru-walk.ts): a batch costs the same whatever the store holds. The totals change in
+  // the same transaction as the deletions.
   private async evict(db: KestrelDB, target: number, keep: Set<string>): Promise<number> {
     if (this.totals.bytes <= target) return 0;
     await this.evictionHold;
@@ -760,39 +758,13 @@ export class IdbTileStore implements TileStore {
     const started = this.clock.now();
     const tx = settled(db.transaction(['tiles', 'tileBytes', 'meta'], 'readwrite'));
     const totals = this.baseTotals(await tx.objectStore('meta').get(TOTALS_KEY));
-    const victims: string[] = [];
-    const recentlyUsed: TileMeta[] = [];
-    const pinnedPassed: TileMeta[] = [];
-    let cursor = await tx.objectStore('tiles').index('lastAccess').openCursor();
-    while (cursor && totals.bytes > target) {
-      const meta: unknown = cursor.value;
-      const key = cursor.primaryKey;
-      if (!isIntactTileMeta(meta) || keep.has(key)) {
-        // a damaged record is the check's to remove
-      } else if (this.pinned.has(key) || shared.has(key)) {
-        // saved for offline use: stays until its area is deleted, even if the budget is not met
-        pinnedPassed.push(meta);
-      } else if (this.touches.has(key)) recentlyUsed.push(meta);
-      else {
-        victims.push(key);
-        countRecord(totals, meta, -1);
-      }
-      cursor = await cursor.continue();
-    }
-    for (const meta of recentlyUsed) {
-      if (totals.bytes <= target) break;
-      victims.push(meta.key);
-      countRecord(totals, meta, -1);
-    }
-    for (const key of victims) {
-      ignore(tx.objectStore('tiles').delete(key));
-      ignore(tx.objectStore('tileBytes').delete(key));
-    }
-    // A saved area's tiles are often the oldest in the store: moved to the recent end once passed, so the next walks
-    // start at evictable tiles instead of stepping over the same thousands of pinned ones each time. (After the walk:
-    // moving them under the live cursor would meet them again.)
-    const now = this.now();
-    for (const meta of pinnedPassed) ignore(tx.objectStore('tiles').put({ ...meta, lastAccess: now }));
+    const victims = await evictLeastRecent(tx, totals, {
+      target,
+      keep,
+      pinned: (key) => this.pinned.has(key) || shared.has(key),
+      recentlyUsed: (key) => this.touches.has(key),
+      now: this.now(),
+    });
     ignore(tx.objectStore('meta').put(totalsRecord(totals)));
     await tx.done;
     this.totals = totals;
