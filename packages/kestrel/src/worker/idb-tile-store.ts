@@ -718,22 +718,36 @@ export class IdbTileStore implements TileStore {
     const tiles = tx.objectStore('tiles');
     const bytes = tx.objectStore('tileBytes');
     const keys = [...batch.keys()];
-    // The records replaced, for the totals (metadata only: a few hundred bytes each).
-    const [raw, previous] = await Promise.all([tx.objectStore('meta').get(TOTALS_KEY), Promise.all(keys.map((key) => tiles.get(key)))]);
-    const totals = this.baseTotals(raw);
-    keys.forEach((key, i) => {
-      const old: unknown = previous[i];
-      if (isIntactTileMeta(old)) countRecord(totals, old, -1);
+    // Each key's old record is read just before it is replaced (requests run in order), all issued at once: the writes
+    // do not wait for a round trip, and the totals learn what each write replaced (metadata only, a few hundred bytes).
+    const totalsRead = tx.objectStore('meta').get(TOTALS_KEY);
+    const replaced = keys.map((key) => {
+      const old = tiles.get(key);
       const record = batch.get(key);
       if (record) {
         const { bytes: body, ...meta } = record;
         ignore(tiles.put(meta));
         ignore(bytes.put(body, key));
-        countRecord(totals, meta, 1);
       } else {
         ignore(tiles.delete(key));
         ignore(bytes.delete(key));
       }
+      return old;
+    });
+    let reads: [unknown, unknown[]];
+    try {
+      reads = await Promise.all([totalsRead, Promise.all(replaced)]);
+    } catch (error) {
+      // an aborted transaction fails its reads too: the transaction's own error (quota, closing) is the one to act on
+      await tx.done;
+      throw error;
+    }
+    const totals = this.baseTotals(reads[0]);
+    keys.forEach((key, i) => {
+      const old = reads[1][i];
+      if (isIntactTileMeta(old)) countRecord(totals, old, -1);
+      const record = batch.get(key);
+      if (record) countRecord(totals, record, 1);
     });
     ignore(tx.objectStore('meta').put(totalsRecord(totals)));
     // The outcome is the transaction's: Chromium lets each put succeed and aborts the commit on quota.
