@@ -17,6 +17,8 @@ export interface LruWalkRules {
   recentlyUsed: (key: string) => boolean;
   // wall-clock ms, for pinned tiles moved to the recent end
   now: number;
+  // false: delete only, write nothing (a transaction that writes is refused at the quota)
+  movePinned?: boolean;
 }
 
 /**
@@ -58,7 +60,7 @@ export async function evictLeastRecent(tx: EvictionTransaction, totals: StoreTot
   // A saved area's tiles are often the oldest in the store: moved to the recent end once passed, so the next walks
   // start at evictable tiles instead of stepping over the same thousands of pinned ones each time. (After the walk:
   // moving them under the live cursor would meet them again.)
-  for (const meta of pinnedPassed) ignore(tx.objectStore('tiles').put({ ...meta, lastAccess: rules.now }));
+  if (rules.movePinned !== false) for (const meta of pinnedPassed) ignore(tx.objectStore('tiles').put({ ...meta, lastAccess: rules.now }));
   return victims;
 }
 

@@ -259,6 +259,27 @@ describe('IdbTileStore: budget and quota', () => {
     expect(store.stats().bytes).toBeLessThan(refusedAt);
   });
 
+  it('frees space at the quota, where the browser refuses any transaction that writes: the deletions go alone, the totals follow', async () => {
+    const { store, harness, removed } = setup();
+    store.putMany(['a', 'b', 'c', 'd'].map((k, i) => tileRecord(k, 1000, { lastAccess: EPOCH + i })));
+    await store.flush();
+    harness.atQuota = true;
+    expect(await store.evictTo(2 * COST)).toBe(2);
+    expect(removed).toEqual(['a', 'b']);
+    const raw = await harness.rawDb();
+    expect(await raw.getAllKeys('tiles'), 'the database itself').toEqual(['c', 'd']);
+    const stale = ((await raw.get('meta', 'totals')) as { value: { count: number } }).value;
+    raw.close();
+    expect(stale.count, 'the totals could not be written at the quota').toBe(4);
+    expect(store.stats()).toMatchObject({ entries: 2, bytes: 2 * COST });
+    // room again: the background check finds the stale totals (nothing else changed them) and recounts
+    harness.atQuota = false;
+    expect(await store.check()).toMatchObject({ corrected: true });
+    const after = await harness.rawDb();
+    expect(((await after.get('meta', 'totals')) as { value: { count: number } }).value.count).toBe(2);
+    after.close();
+  });
+
   it('goes memory-only for a while when the retry hits the quota too, then recovers', async () => {
     const { store, harness, clock, removed } = setup({ degradeMs: 60_000 });
     store.putMany([tileRecord('a', 1000)]);

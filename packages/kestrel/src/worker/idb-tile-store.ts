@@ -13,7 +13,7 @@ import {
   type TileStoreStatus,
 } from '../engine/tile-store.ts';
 import { checkStore, type CheckOutcome } from './idb-store-check.ts';
-import { evictLeastRecent } from './idb-lru-walk.ts';
+import { evictLeastRecent, type LruWalkRules } from './idb-lru-walk.ts';
 import { tilesInRanges } from './idb-region-query.ts';
 import { countRecord, emptyTotals, readTotals, totalsRecord, TOTALS_KEY, type StoreTotals } from './store-totals.ts';
 import { SCHEMA_VERSION, upgradeSchema, type KestrelDB } from './tile-db-schema.ts';
@@ -770,23 +770,53 @@ export class IdbTileStore implements TileStore {
     // tab's own pins know only the areas it has loaded.
     const shared = (await this.sharedPins?.().catch(() => undefined)) ?? new Set<string>();
     const started = this.clock.now();
-    const tx = settled(db.transaction(['tiles', 'tileBytes', 'meta'], 'readwrite'));
-    const totals = this.baseTotals(await tx.objectStore('meta').get(TOTALS_KEY));
-    const victims = await evictLeastRecent(tx, totals, {
+    const rules = {
       target,
       keep,
-      pinned: (key) => this.pinned.has(key) || shared.has(key),
-      recentlyUsed: (key) => this.touches.has(key),
+      pinned: (key: string) => this.pinned.has(key) || shared.has(key),
+      recentlyUsed: (key: string) => this.touches.has(key),
       now: this.now(),
-    });
-    ignore(tx.objectStore('meta').put(totalsRecord(totals)));
-    await tx.done;
-    this.totals = totals;
+    };
+    let victims: string[];
+    try {
+      victims = await this.evictWithTotals(db, rules);
+    } catch (error) {
+      if (!isQuotaError(error)) throw error;
+      // At the quota, Chromium refuses any transaction that writes, even one that frees far more than it writes (the
+      // totals record): the deletions then go alone, and the totals follow once there is room (if that fails too, the
+      // background check recounts them: the sequence number did not move).
+      victims = await this.evictDeletesOnly(db, rules);
+    }
     for (const key of victims) this.touches.delete(key);
     this.evictions += victims.length;
     this.lastEviction = { ms: Math.round((this.clock.now() - started) * 10) / 10, records: victims.length };
     this.emit(victims);
     return victims.length;
+  }
+
+  private async evictWithTotals(db: KestrelDB, rules: LruWalkRules): Promise<string[]> {
+    const tx = settled(db.transaction(['tiles', 'tileBytes', 'meta'], 'readwrite'));
+    const totals = this.baseTotals(await tx.objectStore('meta').get(TOTALS_KEY));
+    const victims = await evictLeastRecent(tx, totals, rules);
+    ignore(tx.objectStore('meta').put(totalsRecord(totals)));
+    await tx.done;
+    this.totals = totals;
+    return victims;
+  }
+
+  private async evictDeletesOnly(db: KestrelDB, rules: LruWalkRules): Promise<string[]> {
+    const tx = settled(db.transaction(['tiles', 'tileBytes', 'meta'], 'readwrite'));
+    const totals = this.baseTotals(await tx.objectStore('meta').get(TOTALS_KEY));
+    const victims = await evictLeastRecent(tx, totals, { ...rules, movePinned: false });
+    await tx.done;
+    this.totals = totals;
+    try {
+      const after = settled(db.transaction('meta', 'readwrite'));
+      await Promise.all([after.store.put(totalsRecord(totals)), after.done]);
+    } catch (error) {
+      if (!isQuotaError(error)) this.failed(db, error);
+    }
+    return victims;
   }
 
   // One transaction for all access times gathered since the last flush.
