@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from '@playwright/test';
@@ -9,9 +9,10 @@ import { evictionTarget } from '../packages/kestrel/src/worker/idb-tile-store.ts
 import { launchProfile } from './browser.ts';
 import { JsHeaps } from './js-heaps.ts';
 import { formatScaleTable, type ScaleRow } from './scale-report.ts';
-import { startBenchServers } from './servers.ts';
+import { startBenchServers, type BenchServers } from './servers.ts';
 
-// `npm run bench:scale [-- --app DIR] [--sizes 1000,10000,100000] [--reloads 3] [--save-tiles 10000] [--out DIR]`
+// `npm run bench:scale [-- --app DIR] [--sizes 1000,10000,100000] [--reloads 7] [--save-tiles 10000] [--out DIR]`
+// `npm run bench:scale -- --table bench/results/scale-latest.json` prints the table of an earlier run again.
 //
 // Does the IndexedDB tier cost the same at any size? For each store size N, in a fresh Chromium profile (real
 // IndexedDB on disk): load a view, fill the store to N extra records, then measure warm reloads of the view, the
@@ -168,8 +169,10 @@ async function fillStore(args: { count: number; targetBytes: number; fill: typeo
   return { templateBytes: template.size };
 }
 
-async function warmReload(page: Page): Promise<SizeResult['reloads'][number]> {
-  await page.reload({ waitUntil: 'commit' });
+// The view again in the same profile: from a blank page, where the page waited for its turn (no worker running, so no
+// background work of one size's page falls into another size's measurement).
+async function warmReload(page: Page, url: string): Promise<SizeResult['reloads'][number]> {
+  await page.goto(url, { waitUntil: 'commit' });
   await page.waitForFunction(() => window.kestrel !== undefined);
   // from navigation start to the whole view drawn
   const ms = await page.evaluate(async () => {
@@ -211,25 +214,21 @@ function budgetFreeing(total: number, bytes: number): number {
   return lo;
 }
 
-async function measureEvictions(page: Page, base: string, styleUrl: string): Promise<SizeResult['evictions']> {
-  const out: SizeResult['evictions'] = [];
-  for (let i = 0; i < EVICTIONS; i++) {
-    const total = (await stats(page)).cache.idb.bytes;
-    // the store applies a budget lowered below what it holds as soon as it opens
-    await open(page, appUrl(base, styleUrl, VIEW, budgetFreeing(total, EVICT_BYTES)));
-    let last: { ms: number; records: number } | undefined;
-    for (let t = 0; t < 120 && !last; t++) {
-      await page.waitForTimeout(250);
-      last = (await stats(page)).cache.idb.lastEviction;
-    }
-    if (!last) {
-      log(`  no eviction within 30 s (total ${total} B)`);
-      continue;
-    }
-    out.push(last);
-    await page.evaluate(() => window.kestrel.idle());
+// One eviction of EVICT_BYTES: the page is opened again with a budget that far below what the store holds (the store
+// applies a lowered budget as soon as it opens), and the store reports how long its eviction took.
+async function measureEviction(page: Page, base: string, styleUrl: string): Promise<{ ms: number; records: number } | null> {
+  await open(page, appUrl(base, styleUrl, VIEW));
+  await page.evaluate(() => window.kestrel.idle());
+  const total = (await stats(page)).cache.idb.bytes;
+  await open(page, appUrl(base, styleUrl, VIEW, budgetFreeing(total, EVICT_BYTES)));
+  let last: { ms: number; records: number } | undefined;
+  for (let t = 0; t < 120 && !last; t++) {
+    await page.waitForTimeout(250);
+    last = (await stats(page)).cache.idb.lastEviction;
   }
-  return out;
+  await page.evaluate(() => window.kestrel.idle());
+  if (!last) log(`  no eviction within 30 s (total ${total} B)`);
+  return last ?? null;
 }
 
 // Zooms from the view's own up to the deepest whose pyramid stays nearest SAVE_TARGET_TILES.
@@ -318,65 +317,109 @@ async function saveArea(page: Page, base: string, styleUrl: string, tiles: { sta
   return { tiles: planned, zooms, seconds: Math.round(seconds * 10) / 10, reloadAtPct, progress, longestStallS: Math.round(longestStallS * 10) / 10, serverTileRequests, status };
 }
 
-async function measureSize(records: number, servers: Awaited<ReturnType<typeof startBenchServers>>, save: { zooms: [number, number] } | null): Promise<SizeResult> {
-  const { tiles, styleUrl } = servers.endpoint('default');
+interface Subject {
+  records: number;
+  profile: string;
+  context: BrowserContext;
+  page: Page;
+  heaps: JsHeaps;
+  result: SizeResult;
+}
+
+// A profile of its own per size, left open for the whole run: the measurements then take turns across sizes, so the
+// load of a shared machine drifting during the run weighs on every size alike.
+async function prepare(records: number, servers: BenchServers): Promise<Subject> {
+  const { styleUrl } = servers.endpoint('default');
   const profile = mkdtempSync(join(tmpdir(), 'kestrel-scale-'));
-  let context: BrowserContext | undefined;
-  try {
-    context = await launchProfile(profile, VIEWPORT);
-    // tsx names inner functions with a helper the page does not have
-    await context.addInitScript('globalThis.__name ??= (f) => f;');
-    const page = context.pages()[0] ?? (await context.newPage());
-    await open(page, appUrl(servers.appUrl, styleUrl, VIEW));
-    await page.evaluate(() => window.kestrel.idle());
-    await visitMoreViews(page);
-    await settleWrites(page);
-    const fillStarted = Date.now();
-    const { templateBytes } = await page.evaluate(fillStore, { count: records, targetBytes: FILL_BYTES, fill: FILL });
-    const fillMs = Date.now() - fillStarted;
-    log(`  filled ${records} records of ${templateBytes} B in ${(fillMs / 1000).toFixed(1)} s`);
-    const heaps = await JsHeaps.attach(context, page);
-    const reloads: SizeResult['reloads'] = [];
-    // the first reload is the one that meets the filled store; all of them count
-    for (let i = 0; i < RELOADS; i++) {
-      reloads.push(await warmReload(page));
-      await settleWrites(page);
+  const context = await launchProfile(profile, VIEWPORT);
+  // tsx names inner functions with a helper the page does not have
+  await context.addInitScript('globalThis.__name ??= (f) => f;');
+  const page = context.pages()[0] ?? (await context.newPage());
+  await open(page, appUrl(servers.appUrl, styleUrl, VIEW));
+  await page.evaluate(() => window.kestrel.idle());
+  await visitMoreViews(page);
+  await settleWrites(page);
+  const fillStarted = Date.now();
+  const { templateBytes } = await page.evaluate(fillStore, { count: records, targetBytes: FILL_BYTES, fill: FILL });
+  const fillMs = Date.now() - fillStarted;
+  log(`  N = ${records}: filled ${records} records of ${templateBytes} B in ${(fillMs / 1000).toFixed(1)} s`);
+  const heaps = await JsHeaps.attach(context, page);
+  const result: SizeResult = {
+    records,
+    storedEntries: 0,
+    fill: { ms: fillMs, templateBytes },
+    reloads: [],
+    heap: null,
+    workers: {},
+    coverage: { ms: [], tiles: 0 },
+    evictions: [],
+    save: null,
+  };
+  return { records, profile, context, page, heaps, result };
+}
+
+// Each round visits every size, starting one further along each time.
+async function inTurns(subjects: Subject[], rounds: number, step: (s: Subject) => Promise<void>): Promise<void> {
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < subjects.length; i++) await step(subjects[(round + i) % subjects.length]);
+  }
+}
+
+async function measureAll(subjects: Subject[], servers: BenchServers, save: { zooms: [number, number] } | null): Promise<void> {
+  const { tiles, styleUrl } = servers.endpoint('default');
+  const viewUrl = appUrl(servers.appUrl, styleUrl, VIEW);
+  // a page of the same origin with no map and no worker (about:blank could put the page in another process, away from
+  // the heap reader's session)
+  const blank = (s: Subject) => s.page.goto(`${servers.appUrl}/kestrel.svg`);
+  for (const s of subjects) await blank(s);
+  let turn = 0;
+  // the first load of each is the one that meets the filled store; all of them count
+  await inTurns(subjects, RELOADS, async (s) => {
+    s.result.reloads.push(await warmReload(s.page, viewUrl));
+    await settleWrites(s.page);
+    if (++turn > subjects.length * (RELOADS - 1)) {
+      // the last round: the engine worker's heap, after the view and ten more were read from IndexedDB
+      s.result.storedEntries = (await stats(s.page)).cache.idb.entries;
+      const reading = await s.heaps.read();
+      const engine = Object.entries(reading.workers).find(([url]) => url.includes('engine.worker'))?.[1] ?? null;
+      s.result.heap = engine ? { usedBytes: engine.used, backingBytes: engine.backing } : null;
+      s.result.workers = reading.workers;
     }
-    const storedEntries = (await stats(page)).cache.idb.entries;
-    log(`  reloads ${reloads.map((r) => `${r.ms} ms (idb p95 ${r.idb.p95})`).join(', ')}; ${storedEntries} entries`);
-    const reading = await heaps.read();
-    const engine = Object.entries(reading.workers).find(([url]) => url.includes('engine.worker'))?.[1] ?? null;
-    log(`  heaps: ${Object.entries(reading.workers).map(([url, h]) => `${url.split('/').pop()} ${h ? (h.used / 2 ** 20).toFixed(2) : '-'} MiB`).join(', ')}`);
-    const region = fillRegion();
-    const coverageMs: number[] = [];
-    let coverageTiles = 0;
+    await blank(s);
+  });
+  for (const s of subjects) {
+    const heap = s.result.heap ? (s.result.heap.usedBytes / 2 ** 20).toFixed(2) : '-';
+    log(`  N = ${s.records}: loads ${s.result.reloads.map((r) => `${r.ms} ms (idb p95 ${r.idb.p95.toFixed(1)})`).join(', ')}; ${s.result.storedEntries} entries; engine worker heap ${heap} MiB`);
+  }
+  const region = fillRegion();
+  for (const s of subjects) {
+    await open(s.page, viewUrl);
+    await s.page.evaluate(() => window.kestrel.idle());
     for (let i = 0; i < 5; i++) {
-      const [ms, count] = await page.evaluate(async (bbox) => {
+      const [ms, count] = await s.page.evaluate(async (bbox) => {
         const t = performance.now();
         const found = await window.kestrel.coverage(bbox, 16);
         return [performance.now() - t, found.length];
       }, region);
-      coverageMs.push(Math.round(ms * 10) / 10);
-      coverageTiles = count;
+      s.result.coverage.ms.push(Math.round(ms * 10) / 10);
+      s.result.coverage.tiles = count;
     }
-    const evictions = await measureEvictions(page, servers.appUrl, styleUrl);
-    log(`  coverage ${median(coverageMs)} ms (${coverageTiles} tiles); evictions ${evictions.map((e) => `${e.ms} ms/${e.records}`).join(', ')}`);
-    const saved = save ? await saveArea(page, servers.appUrl, styleUrl, tiles, save.zooms) : null;
-    if (saved) log(`  saved ${saved.tiles} tiles in ${saved.seconds} s (reloaded at ${saved.reloadAtPct} %, ${saved.status}, server ${saved.serverTileRequests} tile requests, longest stall ${saved.longestStallS} s)`);
-    return {
-      records,
-      storedEntries,
-      fill: { ms: fillMs, templateBytes },
-      reloads,
-      heap: engine ? { usedBytes: engine.used, backingBytes: engine.backing } : null,
-      workers: reading.workers,
-      coverage: { ms: coverageMs, tiles: coverageTiles },
-      evictions,
-      save: saved,
-    };
-  } finally {
-    await context?.close().catch(() => undefined);
-    rmSync(profile, { recursive: true, force: true });
+  }
+  await inTurns(subjects, EVICTIONS, async (s) => {
+    const eviction = await measureEviction(s.page, servers.appUrl, styleUrl);
+    if (eviction) s.result.evictions.push(eviction);
+    await blank(s);
+  });
+  for (const s of subjects) {
+    const { coverage, evictions } = s.result;
+    log(`  N = ${s.records}: coverage ${median(coverage.ms)} ms (${coverage.tiles} tiles); evictions ${evictions.map((e) => `${e.ms} ms/${e.records}`).join(', ')}`);
+  }
+  if (!save) return;
+  for (const s of subjects) {
+    const saved = await saveArea(s.page, servers.appUrl, styleUrl, tiles, save.zooms);
+    await blank(s);
+    s.result.save = saved;
+    log(`  N = ${s.records}: saved ${saved.tiles} tiles in ${saved.seconds} s (reloaded at ${saved.reloadAtPct} %, ${saved.status}, server ${saved.serverTileRequests} tile requests, longest stall ${saved.longestStallS} s)`);
   }
 }
 
@@ -385,6 +428,8 @@ function rows(results: SizeResult[]): ScaleRow[] {
   const MiB = 2 ** 20;
   return [
     { measure: 'warm reload to the whole view, median', unit: 'ms', bySize: by((r) => median(r.reloads.map((x) => x.ms))), goal: { kind: 'ratio', max: 1.1 } },
+    // the issue's own method (fastest of the reloads): less exposed to other jobs on a shared machine
+    { measure: 'warm reload to the whole view, fastest', unit: 'ms', bySize: by((r) => Math.min(...r.reloads.map((x) => x.ms))), goal: { kind: 'ratio', max: 1.1 } },
     { measure: 'IndexedDB hit p50, median of reloads', unit: 'ms', bySize: by((r) => median(r.reloads.map((x) => x.idb.p50))) },
     { measure: 'IndexedDB hit p95, median of reloads', unit: 'ms', bySize: by((r) => median(r.reloads.map((x) => x.idb.p95))), goal: { kind: 'ratio', max: 1.2 } },
     { measure: 'engine worker JS heap after GC', unit: 'MiB', bySize: by((r) => (r.heap ? r.heap.usedBytes / MiB : null)), goal: { kind: 'difference', max: 10 } },
@@ -396,6 +441,13 @@ function rows(results: SizeResult[]): ScaleRow[] {
 }
 
 async function main(): Promise<void> {
+  // `--table <scale.json>`: the table again from a run's results, without running it
+  const again = arg('table');
+  if (again) {
+    const run = JSON.parse(readFileSync(again, 'utf8')) as { settings: { sizes: number[] }; wallS: number; results: SizeResult[] };
+    console.log(`${formatScaleTable(rows(run.results), run.settings.sizes)}\n\nwall time ${Math.floor(run.wallS / 60)} min ${run.wallS % 60} s`);
+    return;
+  }
   const wallStarted = Date.now();
   const root = resolve(import.meta.dirname, '..');
   const app = arg('app');
@@ -423,9 +475,16 @@ async function main(): Promise<void> {
         rmSync(profile, { recursive: true, force: true });
       }
     }
-    for (const records of SIZES) {
-      log(`N = ${records}`);
-      results.push(await measureSize(records, servers, save));
+    const subjects: Subject[] = [];
+    try {
+      for (const records of SIZES) subjects.push(await prepare(records, servers));
+      await measureAll(subjects, servers, save);
+      results.push(...subjects.map((s) => s.result));
+    } finally {
+      for (const s of subjects) {
+        await s.context.close().catch(() => undefined);
+        rmSync(s.profile, { recursive: true, force: true });
+      }
     }
   } finally {
     await servers.close();

@@ -15,6 +15,9 @@ export class CacheIdbHarness {
   readonly transactions: SeenTransaction[] = [];
   readonly connections: IDBDatabase[] = [];
   openThrows?: Error;
+  // Like Chromium with the origin at its quota: every readwrite transaction that puts anything aborts with
+  // QuotaExceededError at commit; one that only deletes commits.
+  atQuota = false;
   private quotaFailures = 0;
   private aborts = 0;
 
@@ -78,6 +81,7 @@ export class CacheIdbHarness {
       const tx = transaction(storeNames, mode, options);
       this.transactions.push({ stores: [storeNames].flat().sort(), mode: mode ?? 'readonly' });
       if (mode === 'readwrite') this.watchForQuota(tx);
+      if (mode === 'readwrite') this.refuseAtQuota(tx);
       if (this.aborts > 0) {
         this.aborts--;
         queueMicrotask(() => {
@@ -87,6 +91,30 @@ export class CacheIdbHarness {
       }
       return tx;
     }) as IDBDatabase['transaction'];
+  }
+
+  private refuseAtQuota(tx: IDBTransaction): void {
+    const objectStore = tx.objectStore.bind(tx);
+    const patched = new WeakSet<IDBObjectStore>();
+    let refused = false;
+    tx.objectStore = (name: string) => {
+      const store = objectStore(name);
+      if (patched.has(store)) return store;
+      patched.add(store);
+      const put = store.put.bind(store);
+      store.put = (value: unknown, key?: IDBValidKey) => {
+        const request = put(value, key);
+        if (this.atQuota && !refused) {
+          refused = true;
+          queueMicrotask(() => {
+            (tx as { error: DOMException | null }).error = new DOMException('Quota exceeded (test)', 'QuotaExceededError');
+            tx.abort();
+          });
+        }
+        return request;
+      };
+      return store;
+    };
   }
 
   private watchForQuota(tx: IDBTransaction): void {

@@ -12,6 +12,7 @@ export interface CheckOutcome {
   totals?: StoreTotals;
 }
 
+/** How the check reads: chunk size, and what it waits for between chunks. */
 export interface CheckOptions {
   // records read per transaction
   chunk: number;

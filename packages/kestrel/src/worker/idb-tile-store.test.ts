@@ -259,6 +259,27 @@ describe('IdbTileStore: budget and quota', () => {
     expect(store.stats().bytes).toBeLessThan(refusedAt);
   });
 
+  it('frees space at the quota, where the browser refuses any transaction that writes: the deletions go alone, the totals follow', async () => {
+    const { store, harness, removed } = setup();
+    store.putMany(['a', 'b', 'c', 'd'].map((k, i) => tileRecord(k, 1000, { lastAccess: EPOCH + i })));
+    await store.flush();
+    harness.atQuota = true;
+    expect(await store.evictTo(2 * COST)).toBe(2);
+    expect(removed).toEqual(['a', 'b']);
+    const raw = await harness.rawDb();
+    expect(await raw.getAllKeys('tiles'), 'the database itself').toEqual(['c', 'd']);
+    const stale = ((await raw.get('meta', 'totals')) as { value: { count: number } }).value;
+    raw.close();
+    expect(stale.count, 'the totals could not be written at the quota').toBe(4);
+    expect(store.stats()).toMatchObject({ entries: 2, bytes: 2 * COST });
+    // room again: the background check finds the stale totals (nothing else changed them) and recounts
+    harness.atQuota = false;
+    expect(await store.check()).toMatchObject({ corrected: true });
+    const after = await harness.rawDb();
+    expect(((await after.get('meta', 'totals')) as { value: { count: number } }).value.count).toBe(2);
+    after.close();
+  });
+
   it('goes memory-only for a while when the retry hits the quota too, then recovers', async () => {
     const { store, harness, clock, removed } = setup({ degradeMs: 60_000 });
     store.putMany([tileRecord('a', 1000)]);
@@ -354,6 +375,46 @@ describe('IdbTileStore: damaged data', () => {
     expect(await after.getAllKeys('tiles')).toEqual(['good']);
     expect(await after.getAllKeys('tileBytes')).toEqual(['good']);
     after.close();
+  });
+});
+
+describe('IdbTileStore: tiles by place', () => {
+  // a checkerboard at z8 (every other column, rows 100–103) and one tile at z9
+  async function checkerboard() {
+    const { store } = setup();
+    const records = [];
+    for (let x = 0; x < 256; x += 2) for (let y = 100; y < 104; y++) records.push(tileRecord(`s|8/${x}/${y}|u`, 10, { coord: { z: 8, x, y } }));
+    records.push(tileRecord('s|9/10/201|u', 10, { coord: { z: 9, x: 10, y: 201 } }));
+    for (let i = 0; i < records.length; i += 64) store.putMany(records.slice(i, i + 64));
+    await store.flush();
+    return store;
+  }
+
+  function sorted(found: { coord: { z: number; x: number; y: number } }[]): string[] {
+    return found.map(({ coord: c }) => `${c.z}/${c.x}/${c.y}`).sort();
+  }
+
+  it('finds the tiles of a narrow range, column by column', async () => {
+    const store = await checkerboard();
+    const found = await store.tilesIn([{ z: 8, minX: 9, maxX: 12, minY: 101, maxY: 102 }]);
+    expect(sorted(found)).toEqual(['8/10/101', '8/10/102', '8/12/101', '8/12/102']);
+    expect(found[0].source).toBe('s');
+  });
+
+  it('finds the tiles of a range wider than it reads column by column, skipping the rows outside it', async () => {
+    const store = await checkerboard();
+    const found = await store.tilesIn([{ z: 8, minX: 0, maxX: 255, minY: 102, maxY: 102 }]);
+    expect(found).toHaveLength(128);
+    expect(sorted(found).slice(0, 2)).toEqual(['8/0/102', '8/10/102']);
+    expect(await store.tilesIn([{ z: 9, minX: 0, maxX: 511, minY: 0, maxY: 511 }])).toMatchObject([{ key: 's|9/10/201|u' }]);
+  });
+
+  it('counts queued writes and deletes before they are committed', async () => {
+    const store = await checkerboard();
+    store.delete(['s|8/10/101|u']);
+    store.putMany([tileRecord('s|8/11/101|u', 10, { coord: { z: 8, x: 11, y: 101 } })]);
+    const found = await store.tilesIn([{ z: 8, minX: 10, maxX: 11, minY: 101, maxY: 101 }]);
+    expect(sorted(found)).toEqual(['8/11/101']);
   });
 });
 

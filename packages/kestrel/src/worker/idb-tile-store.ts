@@ -7,13 +7,13 @@ import {
   isIntactTileMeta,
   isIntactTileRecord,
   recordCost,
-  type TileMeta,
   type TileRecord,
   type TileStore,
   type TileStoreStats,
   type TileStoreStatus,
 } from '../engine/tile-store.ts';
 import { checkStore, type CheckOutcome } from './idb-store-check.ts';
+import { evictLeastRecent, type LruWalkRules } from './idb-lru-walk.ts';
 import { tilesInRanges } from './idb-region-query.ts';
 import { countRecord, emptyTotals, readTotals, totalsRecord, TOTALS_KEY, type StoreTotals } from './store-totals.ts';
 import { SCHEMA_VERSION, upgradeSchema, type KestrelDB } from './tile-db-schema.ts';
@@ -718,22 +718,36 @@ export class IdbTileStore implements TileStore {
     const tiles = tx.objectStore('tiles');
     const bytes = tx.objectStore('tileBytes');
     const keys = [...batch.keys()];
-    // The records replaced, for the totals (metadata only: a few hundred bytes each).
-    const [raw, previous] = await Promise.all([tx.objectStore('meta').get(TOTALS_KEY), Promise.all(keys.map((key) => tiles.get(key)))]);
-    const totals = this.baseTotals(raw);
-    keys.forEach((key, i) => {
-      const old: unknown = previous[i];
-      if (isIntactTileMeta(old)) countRecord(totals, old, -1);
+    // Each key's old record is read just before it is replaced (requests run in order), all issued at once: the writes
+    // do not wait for a round trip, and the totals learn what each write replaced (metadata only, a few hundred bytes).
+    const totalsRead = tx.objectStore('meta').get(TOTALS_KEY);
+    const replaced = keys.map((key) => {
+      const old = tiles.get(key);
       const record = batch.get(key);
       if (record) {
         const { bytes: body, ...meta } = record;
         ignore(tiles.put(meta));
         ignore(bytes.put(body, key));
-        countRecord(totals, meta, 1);
       } else {
         ignore(tiles.delete(key));
         ignore(bytes.delete(key));
       }
+      return old;
+    });
+    let reads: [unknown, unknown[]];
+    try {
+      reads = await Promise.all([totalsRead, Promise.all(replaced)]);
+    } catch (error) {
+      // an aborted transaction fails its reads too: the transaction's own error (quota, closing) is the one to act on
+      await tx.done;
+      throw error;
+    }
+    const totals = this.baseTotals(reads[0]);
+    keys.forEach((key, i) => {
+      const old = reads[1][i];
+      if (isIntactTileMeta(old)) countRecord(totals, old, -1);
+      const record = batch.get(key);
+      if (record) countRecord(totals, record, 1);
     });
     ignore(tx.objectStore('meta').put(totalsRecord(totals)));
     // The outcome is the transaction's: Chromium lets each put succeed and aborts the commit on quota.
@@ -747,10 +761,8 @@ export class IdbTileStore implements TileStore {
     return { ...stored, seq: stored.seq + 1 };
   }
 
-  // Least recently used first, along the lastAccess index: the walk reads only the oldest records, so a batch costs
-  // the same whatever the store holds. Keys are collected during the walk and deleted after it (deleting under a
-  // live cursor is legal but makes the walk order harder to reason about). Tiles touched since the last flush carry
-  // an old lastAccess on disk but are in use: they go last.
+  // Least recently used first (idb-lru-walk.ts): a batch costs the same whatever the store holds. The totals change in
+  // the same transaction as the deletions.
   private async evict(db: KestrelDB, target: number, keep: Set<string>): Promise<number> {
     if (this.totals.bytes <= target) return 0;
     await this.evictionHold;
@@ -758,49 +770,53 @@ export class IdbTileStore implements TileStore {
     // tab's own pins know only the areas it has loaded.
     const shared = (await this.sharedPins?.().catch(() => undefined)) ?? new Set<string>();
     const started = this.clock.now();
-    const tx = settled(db.transaction(['tiles', 'tileBytes', 'meta'], 'readwrite'));
-    const totals = this.baseTotals(await tx.objectStore('meta').get(TOTALS_KEY));
-    const victims: string[] = [];
-    const recentlyUsed: TileMeta[] = [];
-    const pinnedPassed: TileMeta[] = [];
-    let cursor = await tx.objectStore('tiles').index('lastAccess').openCursor();
-    while (cursor && totals.bytes > target) {
-      const meta: unknown = cursor.value;
-      const key = cursor.primaryKey;
-      if (!isIntactTileMeta(meta) || keep.has(key)) {
-        // a damaged record is the check's to remove
-      } else if (this.pinned.has(key) || shared.has(key)) {
-        // saved for offline use: stays until its area is deleted, even if the budget is not met
-        pinnedPassed.push(meta);
-      } else if (this.touches.has(key)) recentlyUsed.push(meta);
-      else {
-        victims.push(key);
-        countRecord(totals, meta, -1);
-      }
-      cursor = await cursor.continue();
+    const rules = {
+      target,
+      keep,
+      pinned: (key: string) => this.pinned.has(key) || shared.has(key),
+      recentlyUsed: (key: string) => this.touches.has(key),
+      now: this.now(),
+    };
+    let victims: string[];
+    try {
+      victims = await this.evictWithTotals(db, rules);
+    } catch (error) {
+      if (!isQuotaError(error)) throw error;
+      // At the quota, Chromium refuses any transaction that writes, even one that frees far more than it writes (the
+      // totals record): the deletions then go alone, and the totals follow once there is room (if that fails too, the
+      // background check recounts them: the sequence number did not move).
+      victims = await this.evictDeletesOnly(db, rules);
     }
-    for (const meta of recentlyUsed) {
-      if (totals.bytes <= target) break;
-      victims.push(meta.key);
-      countRecord(totals, meta, -1);
-    }
-    for (const key of victims) {
-      ignore(tx.objectStore('tiles').delete(key));
-      ignore(tx.objectStore('tileBytes').delete(key));
-    }
-    // A saved area's tiles are often the oldest in the store: moved to the recent end once passed, so the next walks
-    // start at evictable tiles instead of stepping over the same thousands of pinned ones each time. (After the walk:
-    // moving them under the live cursor would meet them again.)
-    const now = this.now();
-    for (const meta of pinnedPassed) ignore(tx.objectStore('tiles').put({ ...meta, lastAccess: now }));
-    ignore(tx.objectStore('meta').put(totalsRecord(totals)));
-    await tx.done;
-    this.totals = totals;
     for (const key of victims) this.touches.delete(key);
     this.evictions += victims.length;
     this.lastEviction = { ms: Math.round((this.clock.now() - started) * 10) / 10, records: victims.length };
     this.emit(victims);
     return victims.length;
+  }
+
+  private async evictWithTotals(db: KestrelDB, rules: LruWalkRules): Promise<string[]> {
+    const tx = settled(db.transaction(['tiles', 'tileBytes', 'meta'], 'readwrite'));
+    const totals = this.baseTotals(await tx.objectStore('meta').get(TOTALS_KEY));
+    const victims = await evictLeastRecent(tx, totals, rules);
+    ignore(tx.objectStore('meta').put(totalsRecord(totals)));
+    await tx.done;
+    this.totals = totals;
+    return victims;
+  }
+
+  private async evictDeletesOnly(db: KestrelDB, rules: LruWalkRules): Promise<string[]> {
+    const tx = settled(db.transaction(['tiles', 'tileBytes', 'meta'], 'readwrite'));
+    const totals = this.baseTotals(await tx.objectStore('meta').get(TOTALS_KEY));
+    const victims = await evictLeastRecent(tx, totals, { ...rules, movePinned: false });
+    await tx.done;
+    this.totals = totals;
+    try {
+      const after = settled(db.transaction('meta', 'readwrite'));
+      await Promise.all([after.store.put(totalsRecord(totals)), after.done]);
+    } catch (error) {
+      if (!isQuotaError(error)) this.failed(db, error);
+    }
+    return victims;
   }
 
   // One transaction for all access times gathered since the last flush.

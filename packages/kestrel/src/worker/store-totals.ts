@@ -17,6 +17,7 @@ export interface StoreTotals {
 /** The `meta` store key of the totals record. */
 export const TOTALS_KEY = 'totals';
 
+/** The totals of an empty store. */
 export function emptyTotals(): StoreTotals {
   return { bytes: 0, count: 0, byZoom: {}, seq: 0 };
 }
@@ -47,6 +48,7 @@ export function totalsRecord(totals: StoreTotals): { key: string; value: StoreTo
   return { key: TOTALS_KEY, value: totals };
 }
 
+/** Whether two totals count the same records (the sequence number aside). */
 export function sameTotals(a: StoreTotals, b: StoreTotals): boolean {
   if (a.bytes !== b.bytes || a.count !== b.count) return false;
   const zooms = new Set([...Object.keys(a.byZoom), ...Object.keys(b.byZoom)]);
