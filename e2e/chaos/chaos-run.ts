@@ -561,7 +561,13 @@ export class ChaosRun {
       const recoveryMs = await this.recover(tab.page);
       const stats = await this.stats(tab);
       const notice = await tab.page.getByTestId('notice-idb').textContent({ timeout: 5000 }).catch(() => null);
-      const inView = await tab.page.evaluate(() => window.kestrel.tiles().inView).catch(() => null);
+      // The view as it settles, within the 30 s every recovery gets: one look could land while MapLibre asks for a
+      // tile or two more (seen in CI: 2 of 10 loading a moment after the recovery had found the view whole).
+      let inView = await tab.page.evaluate(() => window.kestrel.tiles().inView).catch(() => null);
+      for (const until = Date.now() + 30_000; inView && (inView.loading > 0 || inView.errored > 0) && Date.now() < until; ) {
+        await tab.page.waitForTimeout(250);
+        inView = await tab.page.evaluate(() => window.kestrel.tiles().inView).catch(() => null);
+      }
       await this.collect(tab, 'end');
       return { status: stats?.cache.idb.status ?? null, notice, inView, recoveryMs };
     } finally {
