@@ -139,6 +139,9 @@ export interface EngineStats {
   failures: Partial<Record<FailureReason, number>>;
   breakers: Record<string, { state: BreakerState; consecutiveFailures: number; openedAt?: number }>;
   bytes: { network: number };
+  // Every request this engine put on the wire, counted as the host counts them (see NetworkStats). Absent from
+  // engines built before it existed (a page talking to an older worker bundle).
+  network?: NetworkStats;
   // every revalidation that reached the host (foreground and background): the host said not modified (a 304, or a
   // 200 carrying the same validator), or sent a changed tile
   revalidations: { notModified: number; changed: number };
@@ -149,6 +152,35 @@ export interface EngineStats {
   resources?: ResourceStats;
   // PMTiles archives read through the engine, by archive URL (credential-free). Absent when none was read.
   archives?: Record<string, ArchiveStats>;
+}
+
+/** An HTTP status class, or `none` for an attempt that got no status (network error, hang cut by a timeout, abort). */
+export type StatusClass = '2xx' | '3xx' | '4xx' | '5xx' | 'none';
+
+/**
+ * The engine's requests as the host sees them, for checking against the server's own counts.
+ *
+ * `attempts` counts every request handed to the browser: first attempts, retries, attempts cut by a timeout,
+ * attempts aborted because nobody wanted the tile any more, and the `no-cors` probe that tells a CORS refusal from
+ * a network failure. The browser's HTTP cache never answers these (the fetcher asks for `no-store`/`no-cache`),
+ * so each one reaches the host, except one aborted in the instant between being handed to the browser and being
+ * written to the connection, which the host never sees.
+ */
+export interface NetworkStats {
+  attempts: number;
+  // attempts by the status they got; `none` covers those that got no status line
+  byStatusClass: Record<StatusClass, number>;
+  // response body bytes as they crossed the wire (Resource Timing's encodedBodySize: compressed when the response
+  // was), by status class; only responses Resource Timing reported, which needs Timing-Allow-Origin cross-origin
+  bytesByStatusClass: Record<StatusClass, number>;
+  // attempts cut by the adaptive (tail) timeout rather than the fixed attemptTimeoutMs
+  tailTimeouts: number;
+  // Per request, the two halves of a network answer's latency: `queueMs` from the engine's ask to the first attempt
+  // starting (waiting for a slot, a paused host, pacing), `wireMs` from the request leaving the browser to its last
+  // byte arriving (Resource Timing: responseEnd − requestStart; the whole fetch duration where the host sends no
+  // Timing-Allow-Origin). Wire time is what the server's own service time should match.
+  queueMs: LatencySummary;
+  wireMs: LatencySummary;
 }
 
 /** One PMTiles archive as the engine reads it. */
@@ -224,6 +256,12 @@ export interface EngineOptions {
     budgetRatio: number;
     budgetFloor: number;
     budgetWindowMs: number;
+    // Adaptive attempt timeouts (engine/tail-timeout.ts): once a host has answered `tailMinSamples` times, an
+    // attempt to it is cut at `tailFactor` × its recent p95 attempt time (at least `tailFloorMs`, at most
+    // `attemptTimeoutMs`) and retried, so a hung request costs the host's normal tail. `tailFactor` 0 turns it off.
+    tailFactor: number;
+    tailFloorMs: number;
+    tailMinSamples: number;
   };
   breaker: { failureThreshold: number; coolDownMs: number };
   aimd: { decreaseFactor: number; increaseStep: number; latencyTargetMs: number };

@@ -1,4 +1,4 @@
-import type { BreakerState, CacheStats, EngineStats, FailureReason, PrefetchStats, Tier } from '../contract/engine-api.ts';
+import type { BreakerState, CacheStats, EngineStats, FailureReason, NetworkStats, PrefetchStats, StatusClass, Tier } from '../contract/engine-api.ts';
 import { defaultLatencyWindow, LatencyWindow } from './latency-window.ts';
 import type { CachePortStats } from './ports.ts';
 import type { SchedulerSnapshot } from './scheduler.ts';
@@ -27,7 +27,40 @@ function counters() {
     hits: { memory: 0, idb: 0, network: 0, revalidated304: 0, staleServed: 0 },
     corruptDropped: 0,
     revalidations: { notModified: 0, changed: 0 },
+    network: {
+      attempts: 0,
+      byStatusClass: byClass(),
+      bytesByStatusClass: byClass(),
+      tailTimeouts: 0,
+    },
   };
+}
+
+/**
+ * The fields of a PerformanceResourceTiming the engine reads (the worker passes the entries it observes; times on
+ * the worker's performance.now() clock, the engine's own).
+ */
+export interface WireTiming {
+  url: string;
+  duration: number;
+  requestStart: number;
+  responseEnd: number;
+  // 0 or absent where the browser does not say (older browsers, or a response the page may not read)
+  responseStatus?: number;
+  encodedBodySize: number;
+}
+
+// A few minutes of requests that failed before producing a timing entry; far above what is ever in flight.
+const MAX_AWAITING_TIMING = 2000;
+
+function byClass(): Record<StatusClass, number> {
+  return { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, none: 0 };
+}
+
+/** The class of an HTTP status; `none` when there was none (0 or undefined). */
+export function statusClassOf(status: number | undefined): StatusClass {
+  if (status === undefined || status < 200 || status >= 600) return 'none';
+  return `${Math.floor(status / 100)}xx` as StatusClass;
 }
 
 // Counters are plain fields bumped in place (the hot path pays one increment); latency windows sort lazily;
@@ -40,6 +73,10 @@ export class EngineStatsRecorder {
     memory: new LatencyWindow(defaultLatencyWindow),
     idb: new LatencyWindow(defaultLatencyWindow),
   };
+  private readonly queue = new LatencyWindow(defaultLatencyWindow);
+  // URLs sent whose Resource Timing entry has not arrived yet, with how many times
+  private readonly awaitingTiming = new Map<string, number>();
+  private readonly wire = new LatencyWindow(defaultLatencyWindow);
 
   fail(reason: FailureReason): void {
     this.c.failures[reason] = (this.c.failures[reason] ?? 0) + 1;
@@ -48,6 +85,35 @@ export class EngineStatsRecorder {
   latencySample(tier: Tier, ms: number, now: number): void {
     this.latency.all.add(ms, now);
     this.latency[tier].add(ms, now);
+  }
+
+  /** How long a request waited in the engine before its first attempt started. */
+  queueSample(ms: number, now: number): void {
+    this.queue.add(ms, now);
+  }
+
+  /** A request to `url` was handed to the browser: count it, and expect its Resource Timing entry. */
+  sent(url: string): void {
+    this.c.network.attempts++;
+    this.awaitingTiming.set(url, (this.awaitingTiming.get(url) ?? 0) + 1);
+    // Bounded: requests that never produce an entry (network errors, aborts) must not pile up over a session.
+    if (this.awaitingTiming.size > MAX_AWAITING_TIMING) this.awaitingTiming.delete(this.awaitingTiming.keys().next().value as string);
+  }
+
+  /**
+   * A Resource Timing entry from the engine's thread. Counted only for a URL this engine sent and has not yet
+   * matched (another engine in the same worker fetches other URLs), so every sample is one of our responses.
+   */
+  wireTiming(t: WireTiming, now: number): boolean {
+    const waiting = this.awaitingTiming.get(t.url);
+    if (waiting === undefined) return false;
+    if (waiting <= 1) this.awaitingTiming.delete(t.url);
+    else this.awaitingTiming.set(t.url, waiting - 1);
+    // requestStart is 0 when a cross-origin host sends no Timing-Allow-Origin: the whole fetch is all there is
+    const ms = t.requestStart > 0 ? t.responseEnd - t.requestStart : t.duration;
+    this.wire.add(ms, now);
+    this.c.network.bytesByStatusClass[statusClassOf(t.responseStatus)] += t.encodedBodySize;
+    return true;
   }
 
   // Median request→bytes time of recent network answers (queueing included: that is what a prefetch must beat),
@@ -60,6 +126,20 @@ export class EngineStatsRecorder {
   reset(): void {
     this.c = counters();
     for (const w of Object.values(this.latency)) w.clear();
+    this.queue.clear();
+    this.wire.clear();
+  }
+
+  private networkStats(now: number): NetworkStats {
+    const n = this.c.network;
+    return {
+      attempts: n.attempts,
+      byStatusClass: { ...n.byStatusClass },
+      bytesByStatusClass: { ...n.bytesByStatusClass },
+      tailTimeouts: n.tailTimeouts,
+      queueMs: this.queue.summary(now),
+      wireMs: this.wire.summary(now),
+    };
   }
 
   snapshot(live: LiveState): EngineStats {
@@ -81,6 +161,7 @@ export class EngineStatsRecorder {
       failures: { ...c.failures },
       breakers: live.breakers,
       bytes: { network: c.bytesNetwork },
+      network: this.networkStats(live.now),
       revalidations: { ...c.revalidations },
       cache: this.cacheStats(live),
       prefetch: { ...live.prefetch },

@@ -25,6 +25,12 @@ export interface NetworkAttemptInput {
   maxTileBytes: number;
   // a byte range of the URL (a PMTiles archive): only a 206 for exactly that range is an answer
   range?: ByteRange;
+  // timeoutMs is the adaptive (tail) timeout, not the fixed one: running out of it is a hang on a host that is
+  // otherwise answering, not a sign of overload (see tail-timeout.ts)
+  tail?: boolean;
+  // called once when the request is handed to the fetcher, and again for each extra request the fetcher makes for
+  // it (its CORS probe), so the engine counts what the host will count
+  onSent?: () => void;
 }
 
 export interface HttpAnswer {
@@ -61,7 +67,7 @@ export async function networkAttempt(input: NetworkAttemptInput): Promise<Networ
   const { clock } = input;
   const started = clock.now();
   const controller = new AbortController();
-  const timedOut = new Error(`no answer within ${input.timeoutMs} ms`);
+  const timedOut = new Error(`no answer within ${Math.round(input.timeoutMs)} ms${input.tail ? " (the host's tail timeout)" : ''}`);
   const onCancel = () => controller.abort(input.signal.reason);
   input.signal.addEventListener('abort', onCancel, { once: true });
   const timer = clock.setTimeout(() => controller.abort(timedOut), input.timeoutMs);
@@ -69,6 +75,7 @@ export async function networkAttempt(input: NetworkAttemptInput): Promise<Networ
   try {
     let pending: Promise<Response>;
     try {
+      input.onSent?.();
       pending = input.fetcher(input.url, fetcherInit(input, controller.signal));
     } catch (error) {
       pending = Promise.reject(error);
@@ -78,7 +85,8 @@ export async function networkAttempt(input: NetworkAttemptInput): Promise<Networ
   } catch (error) {
     if (controller.signal.aborted && controller.signal.reason === timedOut) {
       const reason = input.deadlineBound ? 'deadline' : 'timeout';
-      return failure(reason, timedOut.message, !input.deadlineBound, elapsed(), 'failure', true);
+      // a tail cut is one hung request on a host that is answering others: no reason to shrink the window (AIMD)
+      return failure(reason, timedOut.message, !input.deadlineBound, elapsed(), 'failure', !input.tail);
     }
     if (controller.signal.aborted) return { kind: 'aborted' };
     // The fetcher names a CORS refusal (see Fetcher in ports.ts): the server is up and will refuse every time.
@@ -198,6 +206,7 @@ function fetcherInit(input: NetworkAttemptInput, signal: AbortSignal): FetcherIn
   if (input.app?.credentials) init.credentials = input.app.credentials;
   if (input.fresh) init.fresh = true;
   if (input.range) init.range = input.range;
+  if (input.onSent) init.onProbe = input.onSent;
   return init;
 }
 

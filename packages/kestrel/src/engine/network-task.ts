@@ -9,6 +9,8 @@ import type { HostPacer } from './host-pacer.ts';
 import type { RetryBudget } from './retry-budget.ts';
 import type { RetryPolicy } from './retry-policy.ts';
 import type { Attempt } from './scheduler.ts';
+import { statusClassOf } from './engine-stats.ts';
+import type { TailTimeouts } from './tail-timeout.ts';
 
 // What one network task yields to every asker that shares it.
 export interface NetworkResult {
@@ -38,6 +40,8 @@ export interface NetworkTaskContext {
   refusedBodies?: Set<string>;
   // false when the device knows it has no network (navigator.onLine)
   isOnline?: () => boolean;
+  // per-host latency for adaptive attempt timeouts; absent: every attempt gets the fixed attemptTimeoutMs
+  tail?: TailTimeouts;
 }
 
 export interface NetworkTaskSpec {
@@ -70,12 +74,16 @@ export function networkTask(ctx: NetworkTaskContext, spec: NetworkTaskSpec): Att
     if (attempt === 1) {
       deadlineAt = now + o.retry.deadlineMs;
       ctx.budget.recordRequest(now);
+      recorder.queueSample(now - task.enqueuedAt, now);
     }
     if (now >= deadlineAt) throw fail('deadline', `deadline of ${o.retry.deadlineMs} ms passed while waiting to retry`);
     const breaker = ctx.breaker(spec.host);
     const permit = breaker.tryAcquire(now);
     if (!permit) throw fail('breaker-open', `circuit breaker for ${spec.host} is open`);
     const remaining = deadlineAt - now;
+    const paced = (ctx.pacer?.intervalMs(spec.host) ?? 0) > 0;
+    const limit = ctx.tail?.timeoutFor(spec.host, now, o.retry, paced) ?? { ms: o.retry.attemptTimeoutMs, adaptive: false };
+    let sent = false;
     const result = await networkAttempt({
       fetcher: ctx.fetcher,
       clock,
@@ -86,17 +94,30 @@ export function networkTask(ctx: NetworkTaskContext, spec: NetworkTaskSpec): Att
       // the last body from this URL was refused: do not let an HTTP cache answer with its copy of it
       fresh: ctx.refusedBodies?.has(spec.url) === true,
       signal,
-      timeoutMs: Math.min(o.retry.attemptTimeoutMs, remaining),
-      deadlineBound: remaining < o.retry.attemptTimeoutMs,
+      timeoutMs: Math.min(limit.ms, remaining),
+      deadlineBound: remaining < limit.ms,
+      tail: limit.adaptive,
+      onSent: () => {
+        if (!sent) {
+          sent = true;
+          recorder.sent(spec.url);
+          return;
+        }
+        // the fetcher's own probe for this attempt: one more request at the host, whose opaque answer has no status
+        recorder.c.network.attempts++;
+        recorder.c.network.byStatusClass.none++;
+      },
       maxTileBytes: o.maxTileBytes,
       ...(spec.range ? { range: spec.range } : {}),
     });
     const done = clock.now();
+    if (sent) recorder.c.network.byStatusClass[statusClassOf(result.kind === 'aborted' ? undefined : result.status)]++;
     if (result.kind === 'aborted') {
       breaker.record(permit, 'neutral', done);
       throw EngineError.aborted('request cancelled', attempt);
     }
     if (result.kind === 'answer') {
+      ctx.tail?.answered(spec.host, result.latencyMs, done);
       breaker.record(permit, 'success', done);
       ctx.refusedBodies?.delete(spec.url);
       ctx.aimd.onSuccess(result.latencyMs, done);
@@ -115,6 +136,8 @@ export function networkTask(ctx: NetworkTaskContext, spec: NetworkTaskSpec): Att
       throw fail('offline', `the device is offline (${result.message})`);
     }
     if (BODY_REASONS.has(result.reason)) rememberRefused(ctx.refusedBodies, spec.url);
+    if (result.reason === 'timeout' && limit.adaptive) recorder.c.network.tailTimeouts++;
+    if (result.reason === 'http-429' || result.reason === 'unreadable-error') ctx.tail?.throttled(spec.host, done);
     breaker.record(permit, result.hostVerdict, done);
     if (result.overload) ctx.aimd.onOverload(done);
     // The host-wide hold honours Retry-After up to the retry cap. A longer one (an hour, say) still ends the tile

@@ -26,6 +26,9 @@ export interface FetcherInit extends AppRequestInit {
   // A byte range of the resource (a PMTiles archive): sent as `Range: bytes=offset-(offset+length-1)`, a
   // CORS-safelisted header, so cross-origin it costs no preflight.
   range?: ByteRange;
+  // Called when the fetcher sends a request of its own for this one (the browser adapter's `no-cors` probe after a
+  // failed cross-origin fetch): it reaches the host too, and the engine counts every request the host sees.
+  onProbe?: () => void;
 }
 
 /** `length` bytes from `offset`. */

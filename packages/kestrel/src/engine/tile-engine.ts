@@ -21,6 +21,8 @@ import { DeliveryAudit, type Digest } from './delivery-audit.ts';
 import { defaultEngineOptions, resolveEngineOptions } from './engine-options.ts';
 import { EngineStatsRecorder } from './engine-stats.ts';
 import { type NetworkResult, type NetworkTaskContext, networkTask } from './network-task.ts';
+import { TailTimeouts } from './tail-timeout.ts';
+import type { WireTiming } from './engine-stats.ts';
 import type { AppRequestInit, CachedTile, Clock, Fetcher, Random, TileCache } from './ports.ts';
 import type { ConnectionHint } from './prefetch-ledger.ts';
 import { Prefetcher } from './prefetcher.ts';
@@ -118,6 +120,7 @@ export class TileEngine {
       pacer: this.pacer,
       refusedBodies: new Set(),
       isOnline: ports.isOnline,
+      tail: new TailTimeouts(),
     };
     this.archives = new ArchiveTiles({
       readRange: (archive, range, ask, signal) => this.readRange(archive, range, ask, signal),
@@ -252,6 +255,14 @@ export class TileEngine {
     for (const breaker of this.breakers.values()) breaker.configure(o.breaker);
     this.scheduler.configure(this.limits());
     this.prefetcher.configure(o.prefetch);
+  }
+
+  /**
+   * A Resource Timing entry seen on the engine's thread (the worker observes them): if it is one of this engine's
+   * requests, its wire time and body bytes go into `stats().network`. Returns whether it was.
+   */
+  wireTiming(timing: WireTiming): boolean {
+    return this.recorder.wireTiming(timing, this.ports.clock.now());
   }
 
   stats(): EngineStats {
