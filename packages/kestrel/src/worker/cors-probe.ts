@@ -14,13 +14,15 @@ export class CorsProbe {
   ) {}
 
   // After a CORS-mode fetch of `url` failed: did the server answer, but refuse to let this page read it?
-  async blocks(url: string, signal: AbortSignal): Promise<boolean> {
+  // `onProbe` is told when a probe request actually goes out (the host counts it like any other request).
+  async blocks(url: string, signal: AbortSignal, onProbe?: () => void): Promise<boolean> {
     const origin = originOf(url);
     if (!origin || origin === this.ownOrigin()) return false;
     const known = this.verdicts.get(origin);
     if (known && this.now() - known.at < PROBE_EVERY_MS) return known.blocked;
     let blocked = false;
     try {
+      onProbe?.();
       blocked = (await this.probe(url, signal)).type === 'opaque';
     } catch {
       // nothing answered: a network failure, not CORS

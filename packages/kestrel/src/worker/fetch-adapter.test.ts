@@ -89,4 +89,17 @@ describe('fetchAdapter', () => {
     b.state.failing = true;
     await expect(fetcher('http://tiles.test/1/0/1.pbf', { signal: signal() })).rejects.toMatchObject({ name: 'CorsErrorAnswer' });
   });
+
+  it('tells the engine about each probe request it sends (the host counts it), and not when a recent verdict answers', async () => {
+    const b = browser();
+    let probes = 0;
+    const fetcher = createFetchAdapter({ fetch: b.fetch, origin: () => PAGE });
+    b.state.failing = true;
+    const onProbe = () => probes++;
+    await expect(fetcher('http://tiles.test/1/0/0.pbf', { signal: signal(), onProbe })).rejects.toMatchObject({ name: 'CorsError' });
+    await expect(fetcher('http://tiles.test/1/0/1.pbf', { signal: signal(), onProbe })).rejects.toMatchObject({ name: 'CorsError' });
+    expect(probes).toBe(1);
+    await expect(fetcher('http://app.test/1/0/1.pbf', { signal: signal(), onProbe })).rejects.toThrow(TypeError);
+    expect(probes).toBe(1);
+  });
 });

@@ -56,7 +56,7 @@ export function createFetchAdapter(deps: FetchAdapterDeps): Fetcher {
       return response;
     } catch (error) {
       if (init.signal.aborted || !crossOrigin) throw error;
-      if (await probe.blocks(url, init.signal)) throw answeredWithCors.has(origin) ? corsErrorAnswer(origin) : probe.error(url);
+      if (await probe.blocks(url, init.signal, init.onProbe)) throw answeredWithCors.has(origin) ? corsErrorAnswer(origin) : probe.error(url);
       throw error;
     }
   };

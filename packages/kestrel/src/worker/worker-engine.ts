@@ -20,6 +20,7 @@ import { IdbTileStore } from './idb-tile-store.ts';
 import { serveTileChannel } from './tile-channel-server.ts';
 import { watchConnection } from './network-information.ts';
 import { watchHostProtocols } from './host-protocols.ts';
+import { watchWireTimings } from './wire-timings.ts';
 import { sha256Hex } from './sha256.ts';
 
 /** The engine API a worker serves once it knows its configuration (everything but `init`). */
@@ -48,6 +49,10 @@ export function buildWorkerEngine(config: WorkerConfig): WorkerEngine {
   watchHostProtocols((host, protocol) => {
     engine.setHostProtocol(host, protocol);
     resources.setHostProtocol(host, protocol);
+  });
+  // each engine takes the entries of the requests it sent (a URL both fetched goes to the first that awaits it)
+  watchWireTimings((timing) => {
+    if (!engine.wireTiming(timing)) resources.wireTiming(timing);
   });
   const areas = new OfflineAreas({
     clock: systemClock,
