@@ -28,6 +28,8 @@ export type {
   DeliveryAuditReport,
   EngineOptions,
   EngineStats,
+  NetworkStats,
+  StatusClass,
   SaveAreaRequest,
   SavedArea,
   SourceDescriptor,

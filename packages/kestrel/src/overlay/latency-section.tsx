@@ -6,6 +6,7 @@ import { formatCount, formatMs, formatWindow } from './format.ts';
 import { LatencyChart } from './latency-chart.tsx';
 import type { LatencyPoint } from './latency-history.ts';
 import { OverlaySection } from './overlay-section.tsx';
+import { WireSplit } from './wire-split.tsx';
 
 const TIERS = ['memory', 'idb', 'network', 'all'] as const;
 const QUANTILES = ['p50', 'p95', 'p99'] as const;
@@ -14,15 +15,18 @@ const QUANTILES = ['p50', 'p95', 'p99'] as const;
 const P95_BUDGET: Partial<Record<(typeof TIERS)[number], BudgetMetric>> = { network: 'networkP95', all: 'allP95' };
 
 // The chart changes every tick (time moves); the table only when the engine's numbers do, hence the split.
-export function LatencySection({ latency, history, statuses, budgets }: {
+export function LatencySection({ latency, history, statuses, budgets, network }: {
   latency: EngineStats['latencyMs'];
   history: readonly LatencyPoint[];
   statuses: Record<BudgetMetric, BudgetStatus>;
   budgets: Budgets;
+  // absent from an engine that predates it
+  network?: EngineStats['network'];
 }) {
   return (
     <OverlaySection title="Latency" testId="overlay-section-latency">
       <LatencyTable latency={latency} statuses={statuses} budgets={budgets} />
+      {network && <WireSplit network={network} attempts={network.attempts} />}
       <LatencyChart history={history} budgets={budgets} />
     </OverlaySection>
   );

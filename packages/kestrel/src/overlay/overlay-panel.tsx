@@ -42,6 +42,7 @@ export function OverlayPanel({ source, toggle, budgets, onToggleTileBoundaries, 
   const statuses = useStable(useMemo(() => (snapshot ? evaluateBudgets(snapshot, budgets) : null), [snapshot, budgets]));
   const stats = snapshot?.stats;
   const latency = useStable(stats?.latencyMs);
+  const wire = useStable(stats?.network);
   const cache = useStable(stats?.cache);
   const network = useStable<NetworkStats | undefined>(
     stats && {
@@ -144,7 +145,7 @@ export function OverlayPanel({ source, toggle, budgets, onToggleTileBoundaries, 
           )}
           {snapshot && statuses && latency && cache && network && prefetch && vitals ? (
             <>
-              <LatencySection latency={latency} history={data.history} statuses={statuses} budgets={budgets} />
+              <LatencySection latency={latency} history={data.history} statuses={statuses} budgets={budgets} network={wire} />
               <CacheSection cache={cache} statuses={statuses} budgets={budgets} />
               <NetworkSection stats={network} statuses={statuses} budgets={budgets} />
               <PrefetchSection prefetch={prefetch} />

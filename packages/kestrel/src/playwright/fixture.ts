@@ -1,5 +1,5 @@
 import { test as base, type BrowserContext, type Page, type ViewportSize } from '@playwright/test';
-import type { EngineStats } from '../contract/engine-api.ts';
+import type { EngineStats, NetworkStats } from '../contract/engine-api.ts';
 import type { KestrelWindowContract } from '../maplibre/window-contract.ts';
 import { defaultBudgets, type BudgetLimit } from './budgets.ts';
 import { expectWithin } from './expect-budget.ts';
@@ -41,6 +41,12 @@ export interface KestrelMap {
   idle(timeoutMs?: number): Promise<void>;
   /** `window.kestrel.stats()`, the engine's statistics; throws when the page is not running the engine. */
   stats(): Promise<EngineStats>;
+  /**
+   * `stats().network`: every request the engine put on the wire (attempts by status class, bytes, wire time and
+   * queue wait), to compare with the tile host's own request count and service times. Throws when the page is not
+   * running the engine, or its engine predates these counts.
+   */
+  network(): Promise<NetworkStats>;
   /** `window.kestrel.tiles()`: MapLibre's own count of its tile requests, the same with or without the engine. */
   tiles(): Promise<TileSummary>;
   /** Zeroes the engine's counters and the tile timeline, to measure from here on. */
@@ -92,6 +98,11 @@ function mapHandle(page: Page, mode: KestrelMap['mode'], pageErrors: string[], i
       const stats = await page.evaluate(() => window.kestrel.stats());
       if (!stats) throw new Error(`no engine statistics: the page loads tiles without the engine (mode '${mode}')`);
       return stats;
+    },
+    async network() {
+      const stats = await this.stats();
+      if (!stats.network) throw new Error('the engine reports no network attempts (a worker bundle older than stats().network)');
+      return stats.network;
     },
     tiles: () => page.evaluate(() => window.kestrel.tiles()),
     resetStats: () => page.evaluate(() => window.kestrel.resetStats()),
