@@ -60,13 +60,19 @@ describe('selectScenarios', () => {
   });
   it('withBaseline puts engine-baseline just before engine, and leaves a scenario without engine alone', () => {
     const [pan, zoom, concurrency] = selectScenarios(['pan', 'zoom', 'concurrency']).map(withBaseline);
-    expect(pan.variants.map((v) => v.id)).toEqual(['off', 'engine-baseline', 'engine', 'engine-main-hop']);
-    expect(zoom.variants.map((v) => v.id)).toEqual(['off', 'engine-baseline', 'engine']);
+    expect(pan.variants.map((v) => v.id)).toEqual(['off', 'engine-baseline', 'engine', 'engine-main-hop', 'engine-prefetch-off']);
+    expect(zoom.variants.map((v) => v.id)).toEqual(['off', 'engine-baseline', 'engine', 'engine-prefetch-off']);
     expect(zoom.variants[1]).toEqual({ id: 'engine-baseline', mode: 'engine', app: 'baseline' });
     expect(concurrency.variants).not.toContain(BASELINE_VARIANT);
     expect(concurrency).toBe(SCENARIOS.find((s) => s.id === 'concurrency'));
     // the scenario table itself is untouched
-    expect(SCENARIOS.find((s) => s.id === 'zoom')!.variants.map((v) => v.id)).toEqual(['off', 'engine']);
+    expect(SCENARIOS.find((s) => s.id === 'zoom')!.variants.map((v) => v.id)).toEqual(['off', 'engine', 'engine-prefetch-off']);
+  });
+  it('runs prefetch on, prefetch off and MapLibre alone side by side in every journey of camera motion', () => {
+    for (const s of selectScenarios(['pan', 'zoom', 'flyto'])) {
+      expect(s.variants.map((v) => v.id)).toEqual(expect.arrayContaining(['off', 'engine', 'engine-prefetch-off']));
+      expect(s.variants.find((v) => v.id === 'engine-prefetch-off')).toMatchObject({ mode: 'engine', params: { prefetch: 'off' } });
+    }
   });
   it('covers the issue’s eight scenarios and the concurrency sweep by default', () => {
     expect(selectScenarios(undefined).map((s) => s.id)).toEqual(

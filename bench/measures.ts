@@ -50,6 +50,16 @@ export const MEASURES = {
   // used / completed: how many of the tiles fetched ahead were then asked for
   prefetchUsedShare: { label: 'prefetch used share', unit: '', better: 'higher', minDelta: 0.05 },
   retried: { label: 'engine retries', unit: '', better: 'lower', minDelta: 2 },
+  // stats().network.attempts − the server's request count over the window: 0 when the instrument is truthful
+  // (informational: a prefetch in flight when the window opens can land on either side of the reset)
+  attemptsMinusServer: { label: 'attempts − server req', unit: '', better: 'lower', minDelta: 1, informational: true },
+  tailTimeouts: { label: 'tail-timeout cuts', unit: '', better: 'lower', minDelta: 1, informational: true },
+  // per network request: wire time (Resource Timing) against the server's own service time, and the queue wait
+  wireP50Ms: { label: 'wire p50', unit: 'ms', better: 'lower', minDelta: 10 },
+  wireP95Ms: { label: 'wire p95', unit: 'ms', better: 'lower', minDelta: 20 },
+  serverTileP50Ms: { label: 'server tile p50', unit: 'ms', better: 'lower', minDelta: 10, informational: true },
+  serverTileP95Ms: { label: 'server tile p95', unit: 'ms', better: 'lower', minDelta: 20, informational: true },
+  queueP95Ms: { label: 'queue wait p95', unit: 'ms', better: 'lower', minDelta: 20 },
   tilePhaseMs: { label: 'tile phase (server)', unit: 'ms', better: 'lower', minDelta: 100 },
   littleBoundMs: { label: "Little's bound", unit: 'ms', better: 'lower', minDelta: 100, informational: true },
   littleRatio: { label: 'measured/bound', unit: '×', better: 'lower', minDelta: 0.1 },
@@ -67,7 +77,7 @@ export interface RawReadings {
   settleMs: number;
   tailMs?: number;
   tiles: TileDelta;
-  server: { requests: number; bytesSent: number; maxInFlight: number; byTileTimes: Record<string, number[]> };
+  server: { requests: number; bytesSent: number; maxInFlight: number; byTileTimes: Record<string, number[]>; tileDurationsMs?: number[] };
   mainThread: { taskS: number; scriptS: number };
   longTasks: { count: number; totalMs: number };
   frames?: { frames: number; ms: number };
@@ -134,6 +144,17 @@ export function deriveMeasures(r: RawReadings): Measures {
     out.memoryHitP99Ms = tier(e.latencyMs.memory, 'p99');
     out.idbHitP50Ms = tier(e.latencyMs.idb, 'p50');
     out.idbHitP99Ms = tier(e.latencyMs.idb, 'p99');
+    if (e.network) {
+      out.attemptsMinusServer = e.network.attempts - r.server.requests;
+      out.tailTimeouts = e.network.tailTimeouts;
+      out.wireP50Ms = tier(e.network.wireMs, 'p50');
+      out.wireP95Ms = e.network.wireMs.count > 0 ? round(e.network.wireMs.p95, 1) : null;
+      out.queueP95Ms = e.network.queueMs.count > 0 ? round(e.network.queueMs.p95, 1) : null;
+    }
+  }
+  if (r.server.tileDurationsMs) {
+    out.serverTileP50Ms = quantile(r.server.tileDurationsMs, 0.5);
+    out.serverTileP95Ms = quantile(r.server.tileDurationsMs, 0.95);
   }
   if (r.little) {
     const law = littleLaw(r.server.byTileTimes, r.little.latencyMs, r.little.limit);

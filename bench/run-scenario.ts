@@ -45,6 +45,8 @@ export interface ServerStatsReading {
   bytesSent: number;
   maxInFlight: number;
   byTileTimes: Record<string, number[]>;
+  // the server's service time of each tile response sent in full (tile-server/server-stats.ts)
+  tileDurationsMs?: number[];
 }
 
 // The tile server as a run needs it: in-process for the benchmark, over HTTP for the Playwright suites.

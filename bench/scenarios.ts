@@ -58,6 +58,10 @@ const OFF_AND_ENGINE: Variant[] = [
 // The engine with vector tiles taking the main-thread hop (?bridge=main) instead of the worker-to-worker bridge:
 // the figure for what the hop costs.
 const WITH_MAIN_HOP: Variant[] = [...OFF_AND_ENGINE, { id: 'engine-main-hop', mode: 'engine', params: { bridge: 'main' } }];
+// The engine with ?prefetch=off: in journeys, what prefetch itself buys (hole time, requests, bytes), from the same
+// run as MapLibre alone (`off`) and the engine with prefetch on (`engine`).
+const PREFETCH_OFF: Variant = { id: 'engine-prefetch-off', mode: 'engine', params: { prefetch: 'off' } };
+const WITH_PREFETCH_OFF: Variant[] = [...OFF_AND_ENGINE, PREFETCH_OFF];
 export const CONCURRENCY_LIMITS = [1, 2, 4, 8, 16, 32];
 
 // Central Europe at z5 (10m coastlines, many countries: the heaviest tiles at this zoom).
@@ -84,7 +88,7 @@ export const SCENARIOS: Scenario[] = [
     journey: 'pan',
     faults: { latencyMs: { base: 60, jitter: 10 } },
     idleTimeoutMs: 20_000,
-    variants: WITH_MAIN_HOP,
+    variants: [...WITH_MAIN_HOP, PREFETCH_OFF],
   },
   {
     id: 'zoom',
@@ -95,7 +99,7 @@ export const SCENARIOS: Scenario[] = [
     journey: 'zoom',
     faults: CLEAN_60,
     idleTimeoutMs: 20_000,
-    variants: OFF_AND_ENGINE,
+    variants: WITH_PREFETCH_OFF,
   },
   {
     id: 'flyto',
@@ -106,7 +110,7 @@ export const SCENARIOS: Scenario[] = [
     journey: 'flyTo',
     faults: CLEAN_60,
     idleTimeoutMs: 20_000,
-    variants: OFF_AND_ENGINE,
+    variants: WITH_PREFETCH_OFF,
   },
   {
     id: 'faulty20',
@@ -133,9 +137,10 @@ export const SCENARIOS: Scenario[] = [
     // (tile-server/fault-decision.ts), so every run meets a hang within the journey's first dozen tiles.
     faults: { seed: 3, latencyMs: { base: 60, jitter: 20 }, status: { '500': 0.05, '503': 0.05 }, hangRate: 0.02 },
     setupFaults: CLEAN_60,
-    // The engine's attempt timeout is 10 s (src/engine/engine-options.ts): a hang costs it one retry; MapLibre
-    // alone waits for a hung tile forever, so `off` runs that meet a hang end at this timeout (their settle
-    // time is then this bound, not a measurement).
+    // A hang costs the engine one retry after its tail timeout (4 × the host's p95, at least 500 ms, once the
+    // host has answered 10 times; the fixed 10 s attempt timeout before that, engine/tail-timeout.ts). MapLibre
+    // alone waits for a hung tile forever, so `off` runs that meet a hang end at this timeout (their settle time
+    // is then this bound, not a measurement).
     idleTimeoutMs: 15_000,
     variants: OFF_AND_ENGINE,
   },

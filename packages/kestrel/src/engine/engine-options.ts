@@ -20,10 +20,11 @@ export const defaultEngineOptions: EngineOptions = deepFreeze({
     budgetWindowMs: 10_000,
     // 4 × p95: a healthy host's slowest 5 % are rarely cut (a normal tail is well under 4× its p95), while a hang
     // costs about half a second against a local or CDN host instead of 10 s. The 500 ms floor keeps a very fast
-    // host (p95 20 ms) from having its merely-slow answers cut; 20 answers before the p95 is trusted.
+    // host (p95 20 ms) from having its merely-slow answers cut. 10 answers before the p95 is trusted: from so few
+    // it is close to their maximum, which × 4 is still a safe cut, and a first view's tiles are enough to arm it.
     tailFactor: 4,
     tailFloorMs: 500,
-    tailMinSamples: 20,
+    tailMinSamples: 10,
   },
   breaker: { failureThreshold: 5, coolDownMs: 5000 },
   // 1 s: a tile slower than that is late enough to see on screen; 2× that (see concurrency-controller) is queueing.

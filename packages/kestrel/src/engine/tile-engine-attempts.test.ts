@@ -22,14 +22,14 @@ async function untilCalls(h: ReturnType<typeof engineHarness>, count: number, ma
 }
 
 describe('TileEngine: adaptive (tail) attempt timeouts', () => {
-  it('cuts a hung attempt at 4 × the host p95 once it has 20 answers, and the retry answers the tile', async () => {
+  it('cuts a hung attempt at 4 × the host p95 once it has 10 answers, and the retry answers the tile', async () => {
     const h = engineHarness();
-    await warmUp(h, 20, 100);
+    await warmUp(h, 10, 100);
     const s = h.start(h.req('https://a.test/10/99/0.pbf'));
     await h.tick();
     const hung = h.fetcher.last();
     // p95 100 ms × 4 = 400 ms, below the 500 ms floor: the cut comes at 500 ms, then a backoff under 200 ms
-    const waited = await untilCalls(h, 22, 10_000);
+    const waited = await untilCalls(h, 12, 10_000);
     expect(hung.aborted).toBe(true);
     expect(waited).toBeGreaterThanOrEqual(500);
     expect(waited).toBeLessThanOrEqual(500 + 200 + 10);
@@ -37,13 +37,13 @@ describe('TileEngine: adaptive (tail) attempt timeouts', () => {
     await h.tick();
     expect(s.value?.status).toBe('ok');
     const n = h.engine.stats().network;
-    expect(n).toMatchObject({ attempts: 22, tailTimeouts: 1, byStatusClass: { '2xx': 21, none: 1 } });
+    expect(n).toMatchObject({ attempts: 12, tailTimeouts: 1, byStatusClass: { '2xx': 11, none: 1 } });
     expect(h.engine.stats().failures.timeout).toBeUndefined();
   });
 
   it('keeps the fixed 10 s timeout for a host with fewer answers than tailMinSamples', async () => {
     const h = engineHarness();
-    await warmUp(h, 19, 100);
+    await warmUp(h, 9, 100);
     h.start(h.req('https://a.test/10/99/0.pbf'));
     await h.tick();
     const hung = h.fetcher.last();
@@ -56,11 +56,11 @@ describe('TileEngine: adaptive (tail) attempt timeouts', () => {
 
   it('does not cut attempts to a host that answered 429 in the last 30 s', async () => {
     const h = engineHarness();
-    await warmUp(h, 20, 100);
+    await warmUp(h, 10, 100);
     const s = h.start(h.req('https://a.test/10/98/0.pbf'));
     await h.tick();
     h.fetcher.last().respond(429, null, { 'retry-after': '1' });
-    await untilCalls(h, 22, 5000);
+    await untilCalls(h, 12, 5000);
     h.fetcher.last().respond(200, mvtTile());
     await h.tick();
     expect(s.value?.status).toBe('ok');
@@ -73,14 +73,14 @@ describe('TileEngine: adaptive (tail) attempt timeouts', () => {
 
   it('spends the retry budget on a cut, and gives up when it is spent', async () => {
     const h = engineHarness({ retry: { budgetFloor: 0, budgetRatio: 0 } });
-    await warmUp(h, 20, 100);
+    await warmUp(h, 10, 100);
     const s = h.start(h.req('https://a.test/10/99/0.pbf'));
     await h.tick();
     await h.clock.advance(600);
     await h.tick();
     expect(s.error?.reason).toBe('retry-budget');
-    expect(h.fetcher.calls.length).toBe(21);
-    expect(h.engine.stats().network?.attempts).toBe(21);
+    expect(h.fetcher.calls.length).toBe(11);
+    expect(h.engine.stats().network?.attempts).toBe(11);
   });
 
   it('with tailFactor 0 a hang costs the whole attempt timeout', async () => {
