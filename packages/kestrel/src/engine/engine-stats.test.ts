@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EngineStatsRecorder, type LiveState } from './engine-stats.ts';
+import { EngineStatsRecorder, type LiveState, statusClassOf } from './engine-stats.ts';
 
 const live = (over: Partial<LiveState> = {}): LiveState => ({
   now: 1000,
@@ -76,5 +76,29 @@ describe('EngineStatsRecorder', () => {
     const s = r.snapshot(live());
     expect(s.requests.ok).toBe(0);
     expect(s.latencyMs.all.count).toBe(0);
+  });
+
+  it('#wireTiming takes the whole fetch duration when a host hides its timing (requestStart 0)', () => {
+    const r = new EngineStatsRecorder();
+    r.sent('https://a.test/1.pbf');
+    expect(r.wireTiming({ url: 'https://a.test/1.pbf', duration: 80, requestStart: 0, responseEnd: 0, encodedBodySize: 0 }, 1000)).toBe(true);
+    expect(r.snapshot(live()).network?.wireMs).toMatchObject({ count: 1, p50: 80 });
+    // no status from Resource Timing: the bytes count as `none`
+    expect(r.snapshot(live()).network?.bytesByStatusClass.none).toBe(0);
+  });
+
+  it('#reset zeroes the network counters and forgets the URLs awaiting timing', () => {
+    const r = new EngineStatsRecorder();
+    r.sent('https://a.test/1.pbf');
+    r.queueSample(5, 1000);
+    r.reset();
+    expect(r.snapshot(live()).network).toMatchObject({ attempts: 0, queueMs: { count: 0 }, wireMs: { count: 0 } });
+    expect(r.wireTiming({ url: 'https://a.test/1.pbf', duration: 80, requestStart: 10, responseEnd: 50, encodedBodySize: 9 }, 1000)).toBe(false);
+  });
+});
+
+describe('statusClassOf', () => {
+  it('names the class of an HTTP status, and none for no status', () => {
+    expect([200, 204, 304, 404, 429, 503, 0, undefined, 700].map(statusClassOf)).toEqual(['2xx', '2xx', '3xx', '4xx', '4xx', '5xx', 'none', 'none', 'none']);
   });
 });

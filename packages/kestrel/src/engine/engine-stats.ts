@@ -128,6 +128,9 @@ export class EngineStatsRecorder {
     for (const w of Object.values(this.latency)) w.clear();
     this.queue.clear();
     this.wire.clear();
+    // a request sent before the reset is not one of the new window's attempts, so its timing is not either (the
+    // tile server likewise keeps only durations of requests that arrived after its reset)
+    this.awaitingTiming.clear();
   }
 
   private networkStats(now: number): NetworkStats {

@@ -26,6 +26,14 @@ export function makeStats(): EngineStats {
       'flaky.example.com': { state: 'open', consecutiveFailures: 5, openedAt: 41_000 },
     },
     bytes: { network: 15 * 1024 * 1024 },
+    network: {
+      attempts: 1240,
+      byStatusClass: { '2xx': 1180, '3xx': 40, '4xx': 0, '5xx': 12, none: 8 },
+      bytesByStatusClass: { '2xx': 14 * 1024 * 1024, '3xx': 0, '4xx': 0, '5xx': 600, none: 0 },
+      tailTimeouts: 3,
+      queueMs: summary(4, 60, 140, 1200),
+      wireMs: summary(95, 210, 380, 1200),
+    },
     revalidations: { notModified: 40, changed: 2 },
     cache: {
       hits: { memory: 600, idb: 200, network: 300, revalidated304: 15, staleServed: 6 },
