@@ -110,6 +110,18 @@ test.describe("stats().network against the tile server's own count", () => {
       if (s.settle) {
         for (const cls of ['2xx', '3xx', '4xx', '5xx'] as const) expect(engine.byStatusClass[cls], `${cls} answers`).toBe(serverClasses[cls] ?? 0);
         expect(engine.byStatusClass.none, 'attempts without a status').toBe(server.requests - written);
+        // Bytes as the server wrote them (compressed) and as Resource Timing saw them arrive. Exact where every body
+        // is read; an error page's body the engine does not read (it cancels it to free the connection) may be cut
+        // off before it arrived, so with error answers the engine may see up to those bodies less (measured: 68 B
+        // of 20 429 pages, 125 B of 22 5xx pages), never more.
+        const bytes = Object.values(engine.bytesByStatusClass).reduce((a, b) => a + b, 0);
+        const errorAnswers = (serverClasses['4xx'] ?? 0) + (serverClasses['5xx'] ?? 0);
+        if (errorAnswers === 0) expect(bytes, 'body bytes, engine (Resource Timing) vs server').toBe(server.bytesSent);
+        else {
+          expect(bytes, 'body bytes, engine (Resource Timing) vs server').toBeLessThanOrEqual(server.bytesSent);
+          // the injected error pages are at most 64 bytes each (tile-server/tile-handler.ts)
+          expect(server.bytesSent - bytes, 'bytes of unread error pages').toBeLessThanOrEqual(64 * errorAnswers);
+        }
       } else {
         // A cancellation can land after the server wrote its status line and before the browser read it: the
         // server counts a 200 the engine never saw. So per class the engine sees at most what was written.
@@ -166,8 +178,9 @@ test.describe("stats().network against the tile server's own count", () => {
     expect(stats.failures.timeout ?? 0, 'attempts that ran into the fixed 10 s timeout').toBe(0);
     expect(retried.length, 'tiles the server saw asked for twice').toBeGreaterThan(0);
     // The fixed timeout would put 10 s between the two arrivals. The tail cut is 4 × the host's p95 (at least
-    // 500 ms) plus a backoff under 400 ms; 3 s leaves room for a slow machine and is still far below 10 s.
-    for (const { tile, gapMs } of gaps) expect(gapMs, `second attempt for ${tile}`).toBeLessThan(3000);
+    // 500 ms) plus a backoff under 400 ms: measured 0.6–1.6 s apart, depending on how slow the host's recent
+    // answers were on a loaded machine. Half the fixed timeout is the bound: "about the tail", never "the 10 s".
+    for (const { tile, gapMs } of gaps) expect(gapMs, `second attempt for ${tile}`).toBeLessThan(5000);
     expect(pageErrors).toEqual([]);
   });
 
