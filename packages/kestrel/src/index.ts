@@ -24,6 +24,7 @@ export type { EngineHostEvent as KestrelLifeEvent } from './client/engine-host.t
 export type {
   AreaBBox,
   AreaPlan,
+  BreakerSnapshot,
   DeepPartial,
   DeliveryAuditReport,
   EngineOptions,

@@ -100,6 +100,19 @@ export interface EngineFailure {
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
+/** One tile host's circuit breaker, as `stats().breakers[host]` reports it. */
+export interface BreakerSnapshot {
+  state: BreakerState;
+  /** failures since the host last answered (the breaker opens at its threshold) */
+  consecutiveFailures: number;
+  /** every attempt the host answered (any HTTP status that is not a 5xx), since the engine started */
+  answered: number;
+  /** every attempt that failed on the host's side (5xx, network error, timeout, cut body), since the engine started */
+  failed: number;
+  /** when the breaker last opened, on the engine's clock */
+  openedAt?: number;
+}
+
 export interface LatencySummary {
   p50: number;
   p95: number;
@@ -137,7 +150,7 @@ export interface EngineStats {
   // an h2/h3 host is bounded by maxInFlight alone (no 6-connection cap to respect)
   hostProtocols?: Record<string, string>;
   failures: Partial<Record<FailureReason, number>>;
-  breakers: Record<string, { state: BreakerState; consecutiveFailures: number; openedAt?: number }>;
+  breakers: Record<string, BreakerSnapshot>;
   bytes: { network: number };
   // every revalidation that reached the host (foreground and background): the host said not modified (a 304, or a
   // 200 carrying the same validator), or sent a changed tile
