@@ -200,10 +200,15 @@ export interface CacheStats {
     evictions: number;
     quotaErrors: number;
     corruptDropped: number;
-    // the last LRU eviction: its transaction's duration (walk, deletes, commit) and how many records it removed
-    lastEviction?: { ms: number; records: number };
+    // the last LRU eviction: its transaction's duration and how many records it removed. `waitMs`: until the
+    // transaction began (other transactions on the same stores go first); `walkMs`: the LRU walk; `commitMs`: the
+    // deletes and the commit.
+    lastEviction?: { ms: number; records: number; waitMs?: number; walkMs?: number; commitMs?: number };
     // the browser's answer to navigator.storage.persist() (false: the data may be evicted under pressure)
     persisted?: boolean;
+    // reads: `transactions` carried `records` key reads (asks that arrive together share one); `absentSkipped`:
+    // asks answered "not stored" without a read, the key having been found absent a moment before
+    reads?: { transactions: number; records: number; absentSkipped: number };
   };
 }
 

@@ -71,6 +71,33 @@ describe('IdbTileStore: reads and writes', () => {
     expect(harness.tileWrites()).toHaveLength(0);
   });
 
+  it('reads asks that arrive together in a shared transaction, not one each', async () => {
+    const { store, harness } = setup();
+    store.putMany([1, 2, 3, 4, 5, 6, 7, 8].map((i) => tileRecord(`r${i}`, 100)));
+    await store.flush();
+    const readsBefore = harness.transactions.filter((t) => t.mode === 'readonly' && t.stores.includes('tileBytes')).length;
+    const got = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map((i) => store.get(`r${i}`)));
+    expect(got.map((r) => r?.key)).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((i) => `r${i}`));
+    const reads = harness.transactions.filter((t) => t.mode === 'readonly' && t.stores.includes('tileBytes')).length - readsBefore;
+    // the first ask goes at once, a second transaction may start beside it, the rest wait and go together
+    expect(reads).toBeLessThanOrEqual(3);
+    expect(store.stats().reads).toMatchObject({ records: 8, transactions: reads });
+  });
+
+  it('answers a key found absent a moment ago without reading again, until this store writes it', async () => {
+    const { store, harness } = setup();
+    await store.ready;
+    const readTransactions = () => harness.transactions.filter((t) => t.mode === 'readonly' && t.stores.includes('tileBytes')).length;
+    expect(await store.get('nowhere')).toBeUndefined();
+    const after = readTransactions();
+    expect(await store.get('nowhere')).toBeUndefined();
+    expect(readTransactions()).toBe(after);
+    expect(store.stats().reads?.absentSkipped).toBe(1);
+    store.putMany([tileRecord('nowhere', 100)]);
+    await store.flush();
+    expect((await store.get('nowhere'))?.key).toBe('nowhere');
+  });
+
   it('writes a burst of puts in one transaction once the write delay has passed', async () => {
     const { store, harness, clock } = setup({ writeDelayMs: 75 });
     await store.ready;
@@ -186,6 +213,22 @@ describe('IdbTileStore: budget and quota', () => {
     const stats = store.stats();
     expect(stats.bytes).toBeLessThanOrEqual(stats.budget);
     expect(stats).toMatchObject({ entries: 4, evictions: 2, lastEviction: { records: 2 } });
+  });
+
+  it('walks past more records of one access time than it reads at once, taking each once, oldest times first', async () => {
+    const { store, harness, removed } = setup({ budgetBytes: 2000 * COST, maxBatchRecords: 1000 });
+    // 700 records of one access time (more than a page of the walk), then 100 newer ones
+    store.putMany(Array.from({ length: 700 }, (_, i) => tileRecord(`same${String(i).padStart(3, '0')}`, 1000, { lastAccess: EPOCH })));
+    store.putMany(Array.from({ length: 100 }, (_, i) => tileRecord(`newer${i}`, 1000, { lastAccess: EPOCH + 1 + i })));
+    await store.flush();
+    expect(await store.evictTo(50 * COST)).toBe(750);
+    expect(new Set(removed).size).toBe(750);
+    expect(removed.filter((k) => k.startsWith('same'))).toHaveLength(700);
+    const raw = await harness.rawDb();
+    const left = (await raw.getAllKeys('tiles')) as string[];
+    raw.close();
+    expect(left.sort()).toEqual(Array.from({ length: 50 }, (_, i) => `newer${50 + i}`).sort());
+    expect(store.stats()).toMatchObject({ entries: 50, bytes: 50 * COST });
   });
 
   it('evicts to a tenth below the budget, but never more than 256 KiB below it, so a batch costs the same at any size', () => {
