@@ -210,6 +210,8 @@ export interface CacheStats {
     // asks answered "not stored" without a read, the key having been found absent a moment before
     reads?: { transactions: number; records: number; absentSkipped: number };
   };
+  // the last warm start (EngineApi.warmStart): tiles read into memory ahead of their asks, and how long it took
+  warmStart?: { tiles: number; ms: number };
 }
 
 export interface PrefetchStats {
@@ -248,6 +250,8 @@ export interface EngineOptions {
   maxTileBytes: number;
   memoryCacheBytes: number;
   idbCacheBytes: number;
+  // read the first view's stored tiles into memory while the style loads (EngineApi.warmStart)
+  warmStart: boolean;
   // query parameter names whose value is only a credential: removed from URLs before they become persistent cache
   // keys (a rotated token still hits), and from stored resource bodies
   credentialParams: string[];
@@ -378,6 +382,10 @@ export interface EngineApi {
   request(req: TileRequest): Promise<TileResult>;
   cancel(id: string): void;
   setCamera(camera: CameraSnapshot): void;
+  // Warm start: the map's first camera, sent as soon as a map is attached (before its style loads). The engine
+  // reads the stored tiles of that view into memory, so the first asks are answered from memory. Resolves with
+  // how many tiles memory gained.
+  warmStart(camera: CameraSnapshot): Promise<number>;
   // the style's tiled sources; sent after the style loads and whenever its sources change
   setSources(sources: SourceDescriptor[]): void;
   stats(): Promise<EngineStats>;

@@ -676,6 +676,38 @@ describe('IdbTileStore behind TileCache', () => {
     expect(JSON.stringify(await raw.getAll('tiles'))).not.toContain('secret');
     raw.close();
   });
+
+  it("warms memory with a view's stored tiles before they are asked for, in a few shared reads, up to its cap", async () => {
+    const harness = new CacheIdbHarness();
+    const clock = new FakeClock();
+    const now = () => EPOCH + clock.now();
+    const first = new TileCache({ store: setup({}, harness, clock).store, now });
+    // a 2 × 2 block at z5 and its 16 children at z6 inside the view; one tile of z5 far away; one z9 tile in view
+    const inView = [
+      ...[0, 1].flatMap((dx) => [0, 1].map((dy) => ({ z: 5, x: 16 + dx, y: 11 + dy }))),
+      ...[0, 1, 2, 3].flatMap((dx) => [0, 1, 2, 3].map((dy) => ({ z: 6, x: 32 + dx, y: 22 + dy }))),
+    ];
+    const others = [{ z: 5, x: 2, y: 2 }, { z: 9, x: 260, y: 180 }];
+    const keyOf = (cache: TileCache, c: { z: number; x: number; y: number }) => cache.keyFor({ url: `https://t.example/${c.z}/${c.x}/${c.y}.pbf`, source: 'osm', coord: c });
+    for (const c of [...inView, ...others]) first.put(keyOf(first, c), okAnswer(tileBytes(500)));
+    await first.flush();
+
+    const store = setup({}, harness, clock).store;
+    const second = new TileCache({ store, now });
+    await second.ready;
+    const readsBefore = harness.transactions.filter((t) => t.mode === 'readonly' && t.stores.includes('tileBytes')).length;
+    const view = [0.1, 32, 22.4, 48.9] as [number, number, number, number];
+    expect(await second.warm(view, { minZoom: 5, maxZoom: 6 }, 256)).toBe(inView.length);
+    const reads = harness.transactions.filter((t) => t.mode === 'readonly' && t.stores.includes('tileBytes')).length - readsBefore;
+    expect(reads).toBeLessThanOrEqual(3);
+    for (const c of inView) expect(second.inMemory(keyOf(second, c))).toBe(true);
+    for (const c of others) expect(second.inMemory(keyOf(second, c))).toBe(false);
+    expect(await second.get(keyOf(second, inView[0]))).toMatchObject({ tier: 'memory' });
+    // capped: a second cache warms no more than it is allowed
+    const third = new TileCache({ store: setup({}, harness, clock).store, now });
+    await third.ready;
+    expect(await third.warm(view, { minZoom: 5, maxZoom: 6 }, 5)).toBe(5);
+  });
 });
 
 describe('IdbTileStore: no unhandled rejections', () => {
