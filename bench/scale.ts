@@ -50,10 +50,10 @@ const FILL_BYTES = 2_000;
 // Filler tiles sit at z16 in columns of 256, far from both views: x from FILL_X0, y from FILL_Y0.
 const FILL = { z: 16, x0: 10_000, y0: 20_000, column: 256 };
 // One LRU eviction frees this much (the budget is set so that evictionTarget lands here below the stored total): more
-// than the store's largest headroom below its budget (256 KiB), so it is possible at every size, and three of them
+// than the store's largest headroom below its budget (256 KiB), so it is possible at every size, and four of them
 // fit in the 1k store's filler.
 const EVICT_BYTES = 512 * 1024;
-const EVICTIONS = 3;
+const EVICTIONS = 4;
 // The reload during the save comes once the area is this far along.
 const SAVE_RELOAD_AT_PCT = 40;
 
@@ -66,7 +66,8 @@ interface SizeResult {
   // every worker's heap by script URL, for the record
   workers: Record<string, { used: number; backing: number } | null>;
   coverage: { ms: number[]; tiles: number };
-  evictions: { ms: number; records: number }[];
+  // waitMs / walkMs / commitMs: the store's own split of ms (idb-tile-store.ts, lastEviction)
+  evictions: { ms: number; records: number; waitMs?: number; walkMs?: number; commitMs?: number }[];
   save: SaveResult | null;
 }
 
@@ -216,12 +217,12 @@ function budgetFreeing(total: number, bytes: number): number {
 
 // One eviction of EVICT_BYTES: the page is opened again with a budget that far below what the store holds (the store
 // applies a lowered budget as soon as it opens), and the store reports how long its eviction took.
-async function measureEviction(page: Page, base: string, styleUrl: string): Promise<{ ms: number; records: number } | null> {
+async function measureEviction(page: Page, base: string, styleUrl: string): Promise<SizeResult['evictions'][number] | null> {
   await open(page, appUrl(base, styleUrl, VIEW));
   await page.evaluate(() => window.kestrel.idle());
   const total = (await stats(page)).cache.idb.bytes;
   await open(page, appUrl(base, styleUrl, VIEW, budgetFreeing(total, EVICT_BYTES)));
-  let last: { ms: number; records: number } | undefined;
+  let last: SizeResult['evictions'][number] | undefined;
   for (let t = 0; t < 120 && !last; t++) {
     await page.waitForTimeout(250);
     last = (await stats(page)).cache.idb.lastEviction;
@@ -412,7 +413,7 @@ async function measureAll(subjects: Subject[], servers: BenchServers, save: { zo
   });
   for (const s of subjects) {
     const { coverage, evictions } = s.result;
-    log(`  N = ${s.records}: coverage ${median(coverage.ms)} ms (${coverage.tiles} tiles); evictions ${evictions.map((e) => `${e.ms} ms/${e.records}`).join(', ')}`);
+    log(`  N = ${s.records}: coverage ${median(coverage.ms)} ms (${coverage.tiles} tiles); evictions ${evictions.map((e) => `${e.ms} ms/${e.records} (wait ${e.waitMs}, walk ${e.walkMs}, commit ${e.commitMs})`).join(', ')}`);
   }
   if (!save) return;
   for (const s of subjects) {

@@ -18,12 +18,14 @@ export { NoticeBoard, type Notice, type NoticeAction } from './client/notices.ts
 export { redactUrl } from './client/redact-url.ts';
 export { sourcesOf } from './maplibre/source-feed.ts';
 export { whenIdle, whenLoaded } from './maplibre/map-idle.ts';
+export { isTextEntry } from './overlay/text-entry.ts';
 export type { BridgeCensus } from './maplibre/bridge-census.ts';
 export type { TileTimelineSummary } from './maplibre/tile-timeline.ts';
 export type { EngineHostEvent as KestrelLifeEvent } from './client/engine-host.ts';
 export type {
   AreaBBox,
   AreaPlan,
+  BreakerSnapshot,
   DeepPartial,
   DeliveryAuditReport,
   EngineOptions,

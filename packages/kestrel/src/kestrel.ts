@@ -20,7 +20,7 @@ import { NoticeBoard, type Notice } from './client/notices.ts';
 import { probeStorage } from './client/storage-probe.ts';
 import { defaultBridgeUrl, startDefaultEngineWorker } from './client/worker-urls.ts';
 import { readBridgeCensus, type BridgeCensus } from './maplibre/bridge-census.ts';
-import { feedCamera } from './maplibre/camera-feed.ts';
+import { feedCamera, snapshotOf } from './maplibre/camera-feed.ts';
 import { watchEngineHealth } from './maplibre/engine-health.ts';
 import { tileProtocol, type MainThreadAsks } from './maplibre/engine-protocol.ts';
 import { resourceProtocol } from './maplibre/resource-protocol.ts';
@@ -222,6 +222,9 @@ export function createKestrel(maplibregl: MapLibreModule, options: KestrelOption
     },
     attach(map) {
       if (disposed) throw new Error('this Kestrel instance was disposed');
+      // The map's camera is known (hash or initial view) long before its style and first tiles: the engine reads
+      // that view's stored tiles into memory meanwhile.
+      void engine.warmStart(snapshotOf(map)).catch(() => undefined);
       const stops = [
         feedCamera(map, (camera) => void engine.setCamera(camera)),
         feedSources(map, (sources) => {

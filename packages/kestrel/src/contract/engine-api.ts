@@ -100,6 +100,19 @@ export interface EngineFailure {
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
+/** One tile host's circuit breaker, as `stats().breakers[host]` reports it. */
+export interface BreakerSnapshot {
+  state: BreakerState;
+  /** failures since the host last answered (the breaker opens at its threshold) */
+  consecutiveFailures: number;
+  /** every attempt the host answered (any HTTP status that is not a 5xx), since the engine started */
+  answered: number;
+  /** every attempt that failed on the host's side (5xx, network error, timeout, cut body), since the engine started */
+  failed: number;
+  /** when the breaker last opened, on the engine's clock */
+  openedAt?: number;
+}
+
 export interface LatencySummary {
   p50: number;
   p95: number;
@@ -137,7 +150,7 @@ export interface EngineStats {
   // an h2/h3 host is bounded by maxInFlight alone (no 6-connection cap to respect)
   hostProtocols?: Record<string, string>;
   failures: Partial<Record<FailureReason, number>>;
-  breakers: Record<string, { state: BreakerState; consecutiveFailures: number; openedAt?: number }>;
+  breakers: Record<string, BreakerSnapshot>;
   bytes: { network: number };
   // Every request this engine put on the wire, counted as the host counts them (see NetworkStats). Absent from
   // engines built before it existed (a page talking to an older worker bundle).
@@ -219,11 +232,18 @@ export interface CacheStats {
     evictions: number;
     quotaErrors: number;
     corruptDropped: number;
-    // the last LRU eviction: its transaction's duration (walk, deletes, commit) and how many records it removed
-    lastEviction?: { ms: number; records: number };
+    // the last LRU eviction: its transaction's duration and how many records it removed. `waitMs`: until the
+    // transaction began (other transactions on the same stores go first); `walkMs`: the LRU walk; `commitMs`: the
+    // deletes and the commit.
+    lastEviction?: { ms: number; records: number; waitMs?: number; walkMs?: number; commitMs?: number };
     // the browser's answer to navigator.storage.persist() (false: the data may be evicted under pressure)
     persisted?: boolean;
+    // reads: `transactions` carried `records` key reads (asks that arrive together share one); `absentSkipped`:
+    // asks answered "not stored" without a read, the key having been found absent a moment before
+    reads?: { transactions: number; records: number; absentSkipped: number };
   };
+  // the last warm start (EngineApi.warmStart): tiles read into memory ahead of their asks, and how long it took
+  warmStart?: { tiles: number; ms: number };
 }
 
 export interface PrefetchStats {
@@ -268,6 +288,8 @@ export interface EngineOptions {
   maxTileBytes: number;
   memoryCacheBytes: number;
   idbCacheBytes: number;
+  // read the first view's stored tiles into memory while the style loads (EngineApi.warmStart)
+  warmStart: boolean;
   // query parameter names whose value is only a credential: removed from URLs before they become persistent cache
   // keys (a rotated token still hits), and from stored resource bodies
   credentialParams: string[];
@@ -398,6 +420,10 @@ export interface EngineApi {
   request(req: TileRequest): Promise<TileResult>;
   cancel(id: string): void;
   setCamera(camera: CameraSnapshot): void;
+  // Warm start: the map's first camera, sent as soon as a map is attached (before its style loads). The engine
+  // reads the stored tiles of that view into memory, so the first asks are answered from memory. Resolves with
+  // how many tiles memory gained.
+  warmStart(camera: CameraSnapshot): Promise<number>;
   // the style's tiled sources; sent after the style loads and whenever its sources change
   setSources(sources: SourceDescriptor[]): void;
   stats(): Promise<EngineStats>;

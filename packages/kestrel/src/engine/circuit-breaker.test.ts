@@ -16,7 +16,7 @@ describe('CircuitBreaker', () => {
     const breaker = new CircuitBreaker(options);
     failTimes(breaker, 4);
     expect(breaker.state(0)).toBe('closed');
-    expect(breaker.snapshot(0)).toEqual({ state: 'closed', consecutiveFailures: 4 });
+    expect(breaker.snapshot(0)).toEqual({ state: 'closed', consecutiveFailures: 4, answered: 0, failed: 4 });
   });
 
   it('opens after N consecutive failures and then refuses attempts', () => {
@@ -58,7 +58,7 @@ describe('CircuitBreaker', () => {
     const breaker = new CircuitBreaker(options);
     failTimes(breaker, 5, 0);
     breaker.record(breaker.tryAcquire(5000)!, 'success', 5100);
-    expect(breaker.snapshot(5100)).toEqual({ state: 'closed', consecutiveFailures: 0 });
+    expect(breaker.snapshot(5100)).toEqual({ state: 'closed', consecutiveFailures: 0, answered: 1, failed: 5 });
     expect(breaker.tryAcquire(5100)?.probe).toBe(false);
   });
 

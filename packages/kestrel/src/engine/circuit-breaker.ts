@@ -1,4 +1,4 @@
-import type { BreakerState } from '../contract/engine-api.ts';
+import type { BreakerSnapshot, BreakerState } from '../contract/engine-api.ts';
 
 export interface BreakerOptions {
   failureThreshold: number;
@@ -25,6 +25,10 @@ export class CircuitBreaker {
   private failures = 0;
   private openedAt: number | undefined;
   private probeOut = false;
+  // Every verdict the host has given, in any state: the page tells "this host is failing" from "this host
+  // answers, with some failures" by whether `answered` moved between two looks (engine-health.ts).
+  private answered = 0;
+  private failed = 0;
 
   constructor(private options: BreakerOptions) {}
 
@@ -57,6 +61,8 @@ export class CircuitBreaker {
   // Results of attempts let through before the breaker opened are ignored while it is open or half-open:
   // only the probe decides whether the host has recovered.
   record(permit: BreakerPermit, outcome: BreakerOutcome, now: number): void {
+    if (outcome === 'success') this.answered++;
+    else if (outcome === 'failure') this.failed++;
     if (permit.probe) {
       this.probeOut = false;
       if (this.current !== 'half-open' || outcome === 'neutral') return;
@@ -73,11 +79,10 @@ export class CircuitBreaker {
     if (this.failures >= this.options.failureThreshold) this.open(now);
   }
 
-  snapshot(now: number): { state: BreakerState; consecutiveFailures: number; openedAt?: number } {
+  snapshot(now: number): BreakerSnapshot {
     const state = this.state(now);
-    return state === 'closed'
-      ? { state, consecutiveFailures: this.failures }
-      : { state, consecutiveFailures: this.failures, openedAt: this.openedAt };
+    const counts = { consecutiveFailures: this.failures, answered: this.answered, failed: this.failed };
+    return state === 'closed' ? { state, ...counts } : { state, ...counts, openedAt: this.openedAt };
   }
 
   private open(now: number): void {

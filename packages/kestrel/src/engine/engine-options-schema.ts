@@ -42,6 +42,7 @@ export const EngineOptionsSchema = v.strictObject({
   maxTileBytes: bytes(1),
   memoryCacheBytes: bytes(0),
   idbCacheBytes: bytes(0),
+  warmStart: v.boolean(),
   credentialParams: paramNames,
   secretParams: paramNames,
   prefetch: v.strictObject({ enabled: v.boolean(), maxShare: fraction, bytesPerMinute: bytes(0), horizonMs: ms(0, 60_000) }),

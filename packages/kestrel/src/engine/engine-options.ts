@@ -33,6 +33,7 @@ export const defaultEngineOptions: EngineOptions = deepFreeze({
   maxTileBytes: 4 * MiB,
   memoryCacheBytes: 64 * MiB,
   idbCacheBytes: 256 * MiB,
+  warmStart: true,
   // Mapbox/OAuth, Stadia and Thunderforest credentials; MapTiler `key` and generic `token` (see credential-params.ts).
   credentialParams: [...DEFAULT_CREDENTIAL_PARAMS],
   secretParams: [...DEFAULT_SECRET_PARAMS],

@@ -14,7 +14,7 @@ const live = (over: Partial<LiveState> = {}): LiveState => ({
     waitingRetry: 1,
   },
   configuredMax: 8,
-  breakers: { 'a.test': { state: 'open', consecutiveFailures: 5, openedAt: 900 } },
+  breakers: { 'a.test': { state: 'open', consecutiveFailures: 5, answered: 2, failed: 5, openedAt: 900 } },
   cache: undefined,
   hasCache: false,
   memoryBudget: 64,

@@ -1,4 +1,4 @@
-import type { BreakerState, CacheStats, EngineStats, FailureReason, NetworkStats, PrefetchStats, StatusClass, Tier } from '../contract/engine-api.ts';
+import type { BreakerSnapshot, CacheStats, EngineStats, FailureReason, NetworkStats, PrefetchStats, StatusClass, Tier } from '../contract/engine-api.ts';
 import { defaultLatencyWindow, LatencyWindow } from './latency-window.ts';
 import type { CachePortStats } from './ports.ts';
 import type { SchedulerSnapshot } from './scheduler.ts';
@@ -8,7 +8,7 @@ export interface LiveState {
   now: number;
   scheduler: SchedulerSnapshot;
   configuredMax: number;
-  breakers: Record<string, { state: BreakerState; consecutiveFailures: number; openedAt?: number }>;
+  breakers: Record<string, BreakerSnapshot>;
   // undefined: the engine has no cache at all
   cache: CachePortStats | undefined;
   hasCache: boolean;

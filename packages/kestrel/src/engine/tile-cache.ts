@@ -159,6 +159,25 @@ export class TileCache implements TileCachePort {
     return keys.length;
   }
 
+  /**
+   * Warm start: reads the stored tiles overlapping the box within the zoom range into the memory tier before they
+   * are asked for, at most `max` of them, so the first view is answered from memory. Nothing is counted as a hit
+   * and no access time changes until a tile is asked for. A tile stored without the token its URL carries stays
+   * where it is (only an ask brings the URL to complete it). Resolves with how many tiles memory gained.
+   */
+  async warm(bbox: BBox, zoom: ZoomRange, max: number): Promise<number> {
+    if (!this.store) return 0;
+    const found = await this.tilesIn(bbox, zoom);
+    const keys = [...found.keys()].filter((key) => !this.memory.has(key)).slice(0, max);
+    const records = await Promise.all(keys.map((key) => this.readStore(key)));
+    let warmed = 0;
+    for (const record of records) {
+      if (!record || this.memory.has(record.key) || record.secretNames?.length) continue;
+      if (this.promote(record, {})) warmed++;
+    }
+    return warmed;
+  }
+
   // Cached tiles (in either tier) overlapping the box at one zoom level.
   async coverage(bbox: BBox, zoom: number): Promise<TileExtent[]> {
     return [...(await this.tilesIn(bbox, { minZoom: zoom, maxZoom: zoom })).values()];

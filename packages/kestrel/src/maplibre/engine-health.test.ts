@@ -56,4 +56,23 @@ suite('engine health notices', () => {
     describe(after as unknown as EngineStats, before as unknown as EngineStats, notices);
     expect(notices.list().map((n) => n.key)).toEqual(['archive-replaced']);
   });
+
+  it('names a host that only fails while another host of the style answers (a dead host beside a live one)', () => {
+    const notices = new NoticeBoard();
+    const host = (answered: number, failed: number) => ({ state: 'closed', consecutiveFailures: failed, answered, failed });
+    const before = { ...stats(0, 0, 10), breakers: { 'tiles.test': host(10, 0), 'dead.test:9': host(0, 1) } };
+    const after = { ...stats(0, 0, 16), retries: { total: 2, paced: 0 }, breakers: { 'tiles.test': host(16, 0), 'dead.test:9': host(0, 3) } };
+    describe(after as unknown as EngineStats, before as unknown as EngineStats, notices);
+    expect(notices.list().map((n) => n.key)).toEqual(['network']);
+    expect(notices.list()[0].text).toContain('dead.test:9');
+    expect(notices.list()[0].text).not.toContain('tiles.test');
+  });
+
+  it('does not call a host that answers between its failures "not answering"', () => {
+    const notices = new NoticeBoard();
+    const before = { ...stats(0, 0, 10), breakers: { 'tiles.test': { state: 'closed', consecutiveFailures: 0, answered: 10, failed: 1 } } };
+    const after = { ...stats(0, 0, 14), breakers: { 'tiles.test': { state: 'closed', consecutiveFailures: 1, answered: 14, failed: 3 } } };
+    describe(after as unknown as EngineStats, before as unknown as EngineStats, notices);
+    expect(notices.list()).toEqual([]);
+  });
 });

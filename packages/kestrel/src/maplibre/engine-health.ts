@@ -93,16 +93,31 @@ function describeNetwork(stats: EngineStats, previous: EngineStats | undefined, 
   // without Retry-After) are the server answering "slower", not silence.
   const retries = stats.retries ?? { total: 0, paced: 0 };
   const retriedNow = retries.total - (retries.paced ?? 0) - ((previous?.retries?.total ?? 0) - (previous?.retries?.paced ?? 0));
-  if (open.length > 0 || ((failedNow > 0 || retriedNow > 0) && networkOkNow === 0)) {
+  // Judged per host as well: a host that only failed since the last look is not answering even while another host
+  // of the style answers well (its successes would hide it in the totals until the dead host's breaker opens).
+  const silent = silentHosts(stats, previous);
+  const down = [...new Set([...open, ...silent])];
+  if (down.length > 0 || ((failedNow > 0 || retriedNow > 0) && networkOkNow === 0)) {
     const stale = stats.cache.hits.staleServed > (previous?.cache.hits.staleServed ?? 0);
     notices.show({
       key: 'network',
       level: 'warn',
-      text: `The tile server is not answering${open.length ? ` (${open.join(', ')})` : ''}. Kestrel keeps retrying${stale ? ' and shows cached tiles meanwhile' : ''}.`,
+      text: `The tile server is not answering${down.length ? ` (${down.join(', ')})` : ''}. Kestrel keeps retrying${stale ? ' and shows cached tiles meanwhile' : ''}.`,
     });
   } else if (networkOkNow > 0 || (failedNow === 0 && open.length === 0)) {
     notices.clear('network');
   }
+}
+
+// Hosts with failures and not one answer since the previous look.
+function silentHosts(stats: EngineStats, previous: EngineStats | undefined): string[] {
+  if (!previous) return [];
+  return Object.entries(stats.breakers)
+    .filter(([host, now]) => {
+      const before = previous.breakers[host];
+      return now.failed > (before?.failed ?? 0) && now.answered === (before?.answered ?? 0);
+    })
+    .map(([host]) => host);
 }
 
 function describeStorage(stats: EngineStats, notices: NoticeBoard): void {

@@ -21,9 +21,9 @@ export function makeStats(): EngineStats {
     retries: { total: 25, budgetExhausted: 1, waitingNow: 2, paced: 0 },
     failures: { network: 5, 'http-5xx': 4, timeout: 3 },
     breakers: {
-      'tiles.example.com': { state: 'closed', consecutiveFailures: 0 },
-      'fonts.example.com': { state: 'half-open', consecutiveFailures: 3, openedAt: 30_000 },
-      'flaky.example.com': { state: 'open', consecutiveFailures: 5, openedAt: 41_000 },
+      'tiles.example.com': { state: 'closed', consecutiveFailures: 0, answered: 812, failed: 2 },
+      'fonts.example.com': { state: 'half-open', consecutiveFailures: 3, answered: 40, failed: 3, openedAt: 30_000 },
+      'flaky.example.com': { state: 'open', consecutiveFailures: 5, answered: 17, failed: 9, openedAt: 41_000 },
     },
     bytes: { network: 15 * 1024 * 1024 },
     network: {

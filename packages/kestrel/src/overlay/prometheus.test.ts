@@ -164,7 +164,7 @@ describe('toPrometheus', () => {
   it('escapes label values so any host name survives the round trip', () => {
     const hostile = makeSnapshot();
     const host = 'we"ird\\host\nname';
-    hostile.stats.breakers = { [host]: { state: 'open', consecutiveFailures: 9 } };
+    hostile.stats.breakers = { [host]: { state: 'open', consecutiveFailures: 9, answered: 0, failed: 9 } };
     const reparsed = parseExposition(toPrometheus(hostile));
     expect(sampleValue(reparsed, 'kestrel_breaker_state', { host })).toBe(2);
   });

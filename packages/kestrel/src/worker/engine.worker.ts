@@ -23,6 +23,7 @@ const api: EngineApi = {
   request: later('request') as EngineApi['request'],
   cancel: later('cancel') as EngineApi['cancel'],
   setCamera: later('setCamera') as EngineApi['setCamera'],
+  warmStart: later('warmStart') as EngineApi['warmStart'],
   setSources: later('setSources') as EngineApi['setSources'],
   stats: later('stats') as EngineApi['stats'],
   resetStats: later('resetStats') as EngineApi['resetStats'],

@@ -71,6 +71,33 @@ describe('IdbTileStore: reads and writes', () => {
     expect(harness.tileWrites()).toHaveLength(0);
   });
 
+  it('reads asks that arrive together in a shared transaction, not one each', async () => {
+    const { store, harness } = setup();
+    store.putMany([1, 2, 3, 4, 5, 6, 7, 8].map((i) => tileRecord(`r${i}`, 100)));
+    await store.flush();
+    const readsBefore = harness.transactions.filter((t) => t.mode === 'readonly' && t.stores.includes('tileBytes')).length;
+    const got = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map((i) => store.get(`r${i}`)));
+    expect(got.map((r) => r?.key)).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((i) => `r${i}`));
+    const reads = harness.transactions.filter((t) => t.mode === 'readonly' && t.stores.includes('tileBytes')).length - readsBefore;
+    // the first ask goes at once, a second transaction may start beside it, the rest wait and go together
+    expect(reads).toBeLessThanOrEqual(3);
+    expect(store.stats().reads).toMatchObject({ records: 8, transactions: reads });
+  });
+
+  it('answers a key found absent a moment ago without reading again, until this store writes it', async () => {
+    const { store, harness } = setup();
+    await store.ready;
+    const readTransactions = () => harness.transactions.filter((t) => t.mode === 'readonly' && t.stores.includes('tileBytes')).length;
+    expect(await store.get('nowhere')).toBeUndefined();
+    const after = readTransactions();
+    expect(await store.get('nowhere')).toBeUndefined();
+    expect(readTransactions()).toBe(after);
+    expect(store.stats().reads?.absentSkipped).toBe(1);
+    store.putMany([tileRecord('nowhere', 100)]);
+    await store.flush();
+    expect((await store.get('nowhere'))?.key).toBe('nowhere');
+  });
+
   it('writes a burst of puts in one transaction once the write delay has passed', async () => {
     const { store, harness, clock } = setup({ writeDelayMs: 75 });
     await store.ready;
@@ -186,6 +213,22 @@ describe('IdbTileStore: budget and quota', () => {
     const stats = store.stats();
     expect(stats.bytes).toBeLessThanOrEqual(stats.budget);
     expect(stats).toMatchObject({ entries: 4, evictions: 2, lastEviction: { records: 2 } });
+  });
+
+  it('walks past more records of one access time than it reads at once, taking each once, oldest times first', async () => {
+    const { store, harness, removed } = setup({ budgetBytes: 2000 * COST, maxBatchRecords: 1000 });
+    // 700 records of one access time (more than a page of the walk), then 100 newer ones
+    store.putMany(Array.from({ length: 700 }, (_, i) => tileRecord(`same${String(i).padStart(3, '0')}`, 1000, { lastAccess: EPOCH })));
+    store.putMany(Array.from({ length: 100 }, (_, i) => tileRecord(`newer${i}`, 1000, { lastAccess: EPOCH + 1 + i })));
+    await store.flush();
+    expect(await store.evictTo(50 * COST)).toBe(750);
+    expect(new Set(removed).size).toBe(750);
+    expect(removed.filter((k) => k.startsWith('same'))).toHaveLength(700);
+    const raw = await harness.rawDb();
+    const left = (await raw.getAllKeys('tiles')) as string[];
+    raw.close();
+    expect(left.sort()).toEqual(Array.from({ length: 50 }, (_, i) => `newer${50 + i}`).sort());
+    expect(store.stats()).toMatchObject({ entries: 50, bytes: 50 * COST });
   });
 
   it('evicts to a tenth below the budget, but never more than 256 KiB below it, so a batch costs the same at any size', () => {
@@ -632,6 +675,38 @@ describe('IdbTileStore behind TileCache', () => {
     const raw = await harness.rawDb();
     expect(JSON.stringify(await raw.getAll('tiles'))).not.toContain('secret');
     raw.close();
+  });
+
+  it("warms memory with a view's stored tiles before they are asked for, in a few shared reads, up to its cap", async () => {
+    const harness = new CacheIdbHarness();
+    const clock = new FakeClock();
+    const now = () => EPOCH + clock.now();
+    const first = new TileCache({ store: setup({}, harness, clock).store, now });
+    // a 2 × 2 block at z5 and its 16 children at z6 inside the view; one tile of z5 far away; one z9 tile in view
+    const inView = [
+      ...[0, 1].flatMap((dx) => [0, 1].map((dy) => ({ z: 5, x: 16 + dx, y: 11 + dy }))),
+      ...[0, 1, 2, 3].flatMap((dx) => [0, 1, 2, 3].map((dy) => ({ z: 6, x: 32 + dx, y: 22 + dy }))),
+    ];
+    const others = [{ z: 5, x: 2, y: 2 }, { z: 9, x: 260, y: 180 }];
+    const keyOf = (cache: TileCache, c: { z: number; x: number; y: number }) => cache.keyFor({ url: `https://t.example/${c.z}/${c.x}/${c.y}.pbf`, source: 'osm', coord: c });
+    for (const c of [...inView, ...others]) first.put(keyOf(first, c), okAnswer(tileBytes(500)));
+    await first.flush();
+
+    const store = setup({}, harness, clock).store;
+    const second = new TileCache({ store, now });
+    await second.ready;
+    const readsBefore = harness.transactions.filter((t) => t.mode === 'readonly' && t.stores.includes('tileBytes')).length;
+    const view = [0.1, 32, 22.4, 48.9] as [number, number, number, number];
+    expect(await second.warm(view, { minZoom: 5, maxZoom: 6 }, 256)).toBe(inView.length);
+    const reads = harness.transactions.filter((t) => t.mode === 'readonly' && t.stores.includes('tileBytes')).length - readsBefore;
+    expect(reads).toBeLessThanOrEqual(3);
+    for (const c of inView) expect(second.inMemory(keyOf(second, c))).toBe(true);
+    for (const c of others) expect(second.inMemory(keyOf(second, c))).toBe(false);
+    expect(await second.get(keyOf(second, inView[0]))).toMatchObject({ tier: 'memory' });
+    // capped: a second cache warms no more than it is allowed
+    const third = new TileCache({ store: setup({}, harness, clock).store, now });
+    await third.ready;
+    expect(await third.warm(view, { minZoom: 5, maxZoom: 6 }, 5)).toBe(5);
   });
 });
 

@@ -1,4 +1,5 @@
 import { wrap } from 'idb';
+import { LRUCache } from 'lru-cache';
 import { parseCacheKey } from '../engine/cache-key.ts';
 import { systemClock, type Clock } from '../engine/ports.ts';
 import type { TileExtent } from '../engine/spatial-index.ts';
@@ -75,6 +76,14 @@ const BLOCKED_DETAIL =
   'the offline cache is being upgraded to a new format, but another tab of this site still has the old one open: close or reload that tab';
 // Keys per readonly transaction when asking which of many keys are stored (a saved area's tiles).
 const HOLDING_CHUNK = 1000;
+// Read transactions out at once. Reads that arrive meanwhile wait and go together in the next one: a burst of asks
+// (a camera move, a reload) costs a few transactions instead of one each, and a lone ask waits for nothing.
+const READ_TRANSACTIONS = 2;
+// Keys a read found absent, remembered so that asking again costs no read: bounded in number (memory stays flat
+// whatever the store holds) and in time, as another tab may store the tile meanwhile (this tab's own writes
+// forget the key at once).
+const ABSENT_KEYS = 4096;
+const ABSENT_TTL_MS = 30_000;
 
 // Leave a fifth of the origin's quota to everything else the origin stores (and to the browser's slack).
 const QUOTA_SHARE = 0.8;
@@ -98,6 +107,9 @@ const QUOTA_CAP_MARGIN = 0.9;
 const REOPEN_WINDOW_MS = 60_000;
 // Writes queued while the database is not open are capped so a long outage cannot hold tiles twice.
 const MAX_QUEUED_BATCHES = 4;
+
+// A record's metadata and bytes as read (either may be missing or damaged).
+type StoredParts = [unknown, unknown];
 
 // Pending writes by key; null is a queued delete.
 type WriteBatch = Map<string, TileRecord | null>;
@@ -142,7 +154,9 @@ export class IdbTileStore implements TileStore {
   private firstOpenSettled = false;
   private sharedPins?: () => Promise<ReadonlySet<string>>;
   private evictions = 0;
-  private lastEviction?: { ms: number; records: number };
+  private lastEviction?: { ms: number; records: number; waitMs?: number; walkMs?: number; commitMs?: number };
+  // the phases of the eviction under way (evictWithTotals), for lastEviction
+  private evictionPhases: { waitMs?: number; walkMs?: number; commitMs?: number } = {};
   private quotaErrors = 0;
   private corruptDropped = 0;
   // tiles of saved offline areas: eviction walks past them
@@ -150,6 +164,11 @@ export class IdbTileStore implements TileStore {
   private evictionHold: Promise<unknown> = Promise.resolve();
   // reads in progress per key: a write queued meanwhile marks them superseded (see get)
   private readonly reads = new Map<string, Set<{ superseded: boolean }>>();
+  // reads waiting for a transaction (readTogether), by key; several asks of one key share one read
+  private readWaiting = new Map<string, ((result: StoredParts | Error) => void)[]>();
+  private readTransactionsOut = 0;
+  private readonly absent = new LRUCache<string, true>({ max: ABSENT_KEYS, ttl: ABSENT_TTL_MS });
+  private readCounts = { transactions: 0, records: 0, absentSkipped: 0 };
 
   constructor(options: IdbTileStoreOptions = {}) {
     this.factory = options.factory === undefined ? (globalThis.indexedDB ?? null) : options.factory;
@@ -166,6 +185,10 @@ export class IdbTileStore implements TileStore {
   async get(key: string): Promise<TileRecord | undefined> {
     const pending = this.pendingWrite(key);
     if (pending !== undefined) return pending ?? undefined;
+    if (this.absent.has(key)) {
+      this.readCounts.absentSkipped++;
+      return undefined;
+    }
     const read = { superseded: false };
     const reads = this.reads.get(key) ?? new Set();
     this.reads.set(key, reads.add(read));
@@ -175,10 +198,12 @@ export class IdbTileStore implements TileStore {
       return undefined;
     }
     try {
-      const tx = settled(db.transaction(['tiles', 'tileBytes'], 'readonly'));
-      const [meta, bytes] = await Promise.all([tx.objectStore('tiles').get(key), tx.objectStore('tileBytes').get(key)]);
-      if (meta === undefined && bytes === undefined) return undefined;
-      const record: unknown = { ...meta, bytes };
+      const [meta, bytes] = await this.readTogether(db, key);
+      if (meta === undefined && bytes === undefined) {
+        if (!read.superseded) this.absent.set(key, true);
+        return undefined;
+      }
+      const record: unknown = { ...(meta as object), bytes };
       if (isIntactTileRecord(record) && record.key === key) return record;
       this.corruptDropped++;
       // A write for this key queued while the corrupt copy was being read replaces it: deleting now would cancel
@@ -193,6 +218,44 @@ export class IdbTileStore implements TileStore {
       return undefined;
     } finally {
       this.endRead(key, read);
+    }
+  }
+
+  // One key's two parts, read in a transaction shared with the other reads waiting (READ_TRANSACTIONS).
+  private readTogether(db: KestrelDB, key: string): Promise<StoredParts> {
+    return new Promise((resolve, reject) => {
+      const settle = (result: StoredParts | Error) => (result instanceof Error ? reject(result) : resolve(result));
+      const waiting = this.readWaiting.get(key);
+      if (waiting) waiting.push(settle);
+      else this.readWaiting.set(key, [settle]);
+      if (this.readTransactionsOut < READ_TRANSACTIONS) void this.readWaitingKeys(db);
+    });
+  }
+
+  private async readWaitingKeys(db: KestrelDB): Promise<void> {
+    this.readTransactionsOut++;
+    try {
+      while (this.readWaiting.size > 0) {
+        const batch = this.readWaiting;
+        this.readWaiting = new Map();
+        const keys = [...batch.keys()];
+        this.readCounts.transactions++;
+        this.readCounts.records += keys.length;
+        let results: StoredParts[] | Error;
+        try {
+          const tx = settled(db.transaction(['tiles', 'tileBytes'], 'readonly'));
+          const tiles = tx.objectStore('tiles');
+          const bytes = tx.objectStore('tileBytes');
+          results = await Promise.all(keys.map((key) => Promise.all([tiles.get(key), bytes.get(key)]) as Promise<StoredParts>));
+        } catch (error) {
+          results = error instanceof Error ? error : new Error(String(error));
+        }
+        keys.forEach((key, i) => {
+          for (const settle of batch.get(key) ?? []) settle(results instanceof Error ? results : results[i]);
+        });
+      }
+    } finally {
+      this.readTransactionsOut--;
     }
   }
 
@@ -336,6 +399,7 @@ export class IdbTileStore implements TileStore {
       quotaErrors: this.quotaErrors,
       corruptDropped: this.corruptDropped,
       ...(this.lastEviction ? { lastEviction: { ...this.lastEviction } } : {}),
+      reads: { ...this.readCounts },
     };
   }
 
@@ -620,6 +684,7 @@ export class IdbTileStore implements TileStore {
   }
 
   private enqueue(key: string, record: TileRecord | null): void {
+    this.absent.delete(key);
     for (const read of this.reads.get(key) ?? []) read.superseded = true;
     this.dequeue(key);
     this.queue.set(key, record);
@@ -778,6 +843,7 @@ export class IdbTileStore implements TileStore {
       now: this.now(),
     };
     let victims: string[];
+    this.evictionPhases = {};
     try {
       victims = await this.evictWithTotals(db, rules);
     } catch (error) {
@@ -789,17 +855,21 @@ export class IdbTileStore implements TileStore {
     }
     for (const key of victims) this.touches.delete(key);
     this.evictions += victims.length;
-    this.lastEviction = { ms: Math.round((this.clock.now() - started) * 10) / 10, records: victims.length };
+    this.lastEviction = { ms: tenths(this.clock.now() - started), records: victims.length, ...this.evictionPhases };
     this.emit(victims);
     return victims.length;
   }
 
   private async evictWithTotals(db: KestrelDB, rules: LruWalkRules): Promise<string[]> {
+    const t0 = this.clock.now();
     const tx = settled(db.transaction(['tiles', 'tileBytes', 'meta'], 'readwrite'));
     const totals = this.baseTotals(await tx.objectStore('meta').get(TOTALS_KEY));
+    const t1 = this.clock.now();
     const victims = await evictLeastRecent(tx, totals, rules);
+    const t2 = this.clock.now();
     ignore(tx.objectStore('meta').put(totalsRecord(totals)));
     await tx.done;
+    this.evictionPhases = { waitMs: tenths(t1 - t0), walkMs: tenths(t2 - t1), commitMs: tenths(this.clock.now() - t2) };
     this.totals = totals;
     return victims;
   }
@@ -908,4 +978,8 @@ export function settled<T extends { done: Promise<unknown> }>(tx: T): T {
 // Request outcomes are decided by the transaction; a request's own rejection must not go unhandled.
 function ignore(request: Promise<unknown>): void {
   request.catch(() => undefined);
+}
+
+function tenths(ms: number): number {
+  return Math.round(ms * 10) / 10;
 }

@@ -13,6 +13,7 @@ import { OfflineAreas } from '../engine/offline-areas.ts';
 import { systemClock } from '../engine/ports.ts';
 import { TileCache } from '../engine/tile-cache.ts';
 import { TileEngine, defaultEngineOptions, toEngineFailure } from '../engine/tile-engine.ts';
+import { warmStartPlan } from '../engine/warm-start.ts';
 import { isArchiveUrl } from '../engine/pmtiles/archive-url.ts';
 import { fetchAdapter } from './fetch-adapter.ts';
 import { IdbAreaStore } from './idb-area-store.ts';
@@ -68,10 +69,13 @@ export function buildWorkerEngine(config: WorkerConfig): WorkerEngine {
   store.setSharedPins(() => areas.storedPins());
 
   let persisted: boolean | undefined;
+  let warmed: { tiles: number; ms: number } | undefined;
+  let warmStartOn = defaultEngineOptions.warmStart;
 
   const api: WorkerEngine = {
     async configure(options: DeepPartial<EngineOptions>) {
       engine.configure(options);
+      if (options.warmStart !== undefined) warmStartOn = options.warmStart;
       resources.configure(options);
       cache.configure({
         memoryBytes: options.memoryCacheBytes,
@@ -97,6 +101,14 @@ export function buildWorkerEngine(config: WorkerConfig): WorkerEngine {
     setCamera(camera: CameraSnapshot) {
       engine.setCamera(camera);
     },
+    async warmStart(camera: CameraSnapshot) {
+      const plan = warmStartPlan(camera);
+      if (!plan || !warmStartOn) return 0;
+      const started = performance.now();
+      const tiles = await cache.warm(plan.bbox, plan.zoom, plan.max).catch(() => 0);
+      warmed = { tiles, ms: Math.round(performance.now() - started) };
+      return tiles;
+    },
     setSources(sources: SourceDescriptor[]) {
       engine.setSources(sources);
       areas.setSources(sources);
@@ -106,6 +118,7 @@ export function buildWorkerEngine(config: WorkerConfig): WorkerEngine {
       const { requests, failures, cache: resourceCache } = resources.stats();
       stats.resources = { requests, failures, hits: resourceCache.hits };
       if (persisted !== undefined) stats.cache.idb.persisted = persisted;
+      if (warmed) stats.cache.warmStart = { ...warmed };
       return stats;
     },
     setStorage(storage) {

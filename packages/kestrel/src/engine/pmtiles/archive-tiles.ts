@@ -1,4 +1,5 @@
 import type { ArchiveStats, FailureReason, TileRequest, Tier } from '../../contract/engine-api.ts';
+import { parseCacheKey } from '../cache-key.ts';
 import { EngineError } from '../engine-error.ts';
 import type { AppRequestInit, CachedTile, TileCache } from '../ports.ts';
 import { checkTileBytes } from '../tile-bytes-check.ts';
@@ -112,7 +113,7 @@ export class ArchiveTiles {
   /** Every archive read so far, by URL (credential-free: the cache's persisted form). */
   stats(): Record<string, ArchiveStats> {
     const out: Record<string, ArchiveStats> = {};
-    for (const [url, archive] of this.archives) out[this.deps.cache?.keyFor({ url }).split('|').pop() ?? url] = archive.stats();
+    for (const [url, archive] of this.archives) out[(this.deps.cache && parseCacheKey(this.deps.cache.keyFor({ url }))?.url) ?? url] = archive.stats();
     return out;
   }
 
@@ -130,9 +131,9 @@ export class ArchiveTiles {
   private revalidateIfStale(archive: Archive): void {
     const now = this.deps.now();
     if (now - (this.checkedAt.get(archive.url) ?? Number.NEGATIVE_INFINITY) < REVALIDATE_EVERY_MS) return;
-    if (this.deps.isOnline?.() === false || !this.deps.cache) return;
+    const key = archive.headerKey;
+    if (this.deps.isOnline?.() === false || !this.deps.cache || key === undefined) return;
     this.checkedAt.set(archive.url, now);
-    const key = this.deps.cache.keyFor({ url: archive.url, source: 'pmtiles-header' });
     void this.deps.cache
       .get(key, { purpose: 'revalidate', url: archive.url })
       .then((stored) => (stored && stored.freshness !== 'fresh' ? archive.revalidate() : false))

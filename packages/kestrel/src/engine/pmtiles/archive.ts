@@ -217,6 +217,11 @@ export class Archive {
     return this.replacing;
   }
 
+  /** The cache key of the archive's first read (header and root directory), which carries the host's freshness. */
+  get headerKey(): string | undefined {
+    return this.source.firstReadKey;
+  }
+
   private fresh(): void {
     this.known = undefined;
     this.parts = new SharedPromiseCache(64);
