@@ -85,8 +85,11 @@ export async function networkAttempt(input: NetworkAttemptInput): Promise<Networ
   } catch (error) {
     if (controller.signal.aborted && controller.signal.reason === timedOut) {
       const reason = input.deadlineBound ? 'deadline' : 'timeout';
-      // a tail cut is one hung request on a host that is answering others: no reason to shrink the window (AIMD)
-      return failure(reason, timedOut.message, !input.deadlineBound, elapsed(), 'failure', !input.tail);
+      // A tail cut is a guess that one request hung, on a host that is answering others: not a reason to shrink
+      // the window (AIMD) nor a failure for the breaker. Under load a host's cold tiles can all run past 4 × the
+      // p95 of its warm ones, and five wrong guesses in a row would open the breaker and fail every ask to it.
+      if (input.tail) return failure(reason, timedOut.message, !input.deadlineBound, elapsed(), 'neutral', false);
+      return failure(reason, timedOut.message, !input.deadlineBound, elapsed(), 'failure', true);
     }
     if (controller.signal.aborted) return { kind: 'aborted' };
     // The fetcher names a CORS refusal (see Fetcher in ports.ts): the server is up and will refuse every time.

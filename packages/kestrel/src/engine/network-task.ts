@@ -63,6 +63,9 @@ export interface NetworkTaskSpec {
 // attempt (not at enqueue), so time spent queued behind other work is not held against the server.
 export function networkTask(ctx: NetworkTaskContext, spec: NetworkTaskSpec): Attempt<NetworkResult> {
   let deadlineAt = 0;
+  // A request is cut by the tail timeout at most once: its retry waits the fixed attempt timeout, so a tile that is
+  // merely slow (a cold tile the host has to render) costs one cut, not one per attempt.
+  let cutOnce = false;
   return async (signal, attempt, task) => {
     const { clock, recorder } = ctx;
     const o = ctx.options();
@@ -82,7 +85,8 @@ export function networkTask(ctx: NetworkTaskContext, spec: NetworkTaskSpec): Att
     if (!permit) throw fail('breaker-open', `circuit breaker for ${spec.host} is open`);
     const remaining = deadlineAt - now;
     const paced = (ctx.pacer?.intervalMs(spec.host) ?? 0) > 0;
-    const limit = ctx.tail?.timeoutFor(spec.host, now, o.retry, paced) ?? { ms: o.retry.attemptTimeoutMs, adaptive: false };
+    const fixed = { ms: o.retry.attemptTimeoutMs, adaptive: false };
+    const limit = (!cutOnce && ctx.tail?.timeoutFor(spec.host, now, o.retry, paced)) || fixed;
     let sent = false;
     const result = await networkAttempt({
       fetcher: ctx.fetcher,
@@ -136,7 +140,10 @@ export function networkTask(ctx: NetworkTaskContext, spec: NetworkTaskSpec): Att
       throw fail('offline', `the device is offline (${result.message})`);
     }
     if (BODY_REASONS.has(result.reason)) rememberRefused(ctx.refusedBodies, spec.url);
-    if (result.reason === 'timeout' && limit.adaptive) recorder.c.network.tailTimeouts++;
+    if (result.reason === 'timeout' && limit.adaptive) {
+      recorder.c.network.tailTimeouts++;
+      cutOnce = true;
+    }
     if (result.reason === 'http-429' || result.reason === 'unreadable-error') ctx.tail?.throttled(spec.host, done);
     breaker.record(permit, result.hostVerdict, done);
     if (result.overload) ctx.aimd.onOverload(done);

@@ -20,6 +20,8 @@ const WINDOW = { maxSamples: 200, maxAgeMs: 60_000 };
  * Adaptive attempt timeouts: an attempt to a host that has been answering is cut at `tailFactor` × that host's
  * recent p95 attempt time (at least `tailFloorMs`, at most `attemptTimeoutMs`), then retried through the ordinary
  * retry policy and budget. A hung request so costs about the host's normal tail, not the whole fixed timeout.
+ * Each request is cut at most once (its retry gets the fixed timeout), and a cut is neutral for the breaker and
+ * AIMD: it is a guess, and wrong guesses (a host whose cold tiles are slow) must cost one retry, not the host.
  *
  * Chosen over hedging (a second attempt racing the first): a hedge needs a second request slot while the first
  * still holds one, so either the in-flight bounds (maxInFlight, the 6 HTTP/1.1 connections per host, which the

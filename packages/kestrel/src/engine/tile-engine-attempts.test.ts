@@ -83,6 +83,29 @@ describe('TileEngine: adaptive (tail) attempt timeouts', () => {
     expect(h.engine.stats().network?.attempts).toBe(11);
   });
 
+  it('cuts a request at most once: its retry waits the fixed attempt timeout', async () => {
+    const h = engineHarness();
+    await warmUp(h, 10, 100);
+    h.start(h.req('https://a.test/10/99/0.pbf'));
+    await h.tick();
+    await untilCalls(h, 12, 10_000);
+    const retry = h.fetcher.last();
+    await h.clock.advance(9_000);
+    expect(retry.aborted).toBe(false);
+    expect(h.engine.stats().network?.tailTimeouts).toBe(1);
+  });
+
+  it('leaves the breaker closed however many requests are cut in a row (a cut is a guess, not a host failure)', async () => {
+    const h = engineHarness({ breaker: { failureThreshold: 2 } });
+    await warmUp(h, 10, 100);
+    for (let i = 0; i < 3; i++) h.start(h.req(`https://a.test/10/9${i}/0.pbf`));
+    await h.tick();
+    await untilCalls(h, 16, 10_000);
+    const s = h.engine.stats();
+    expect(s.network?.tailTimeouts).toBe(3);
+    expect(s.breakers['a.test']?.state).toBe('closed');
+  });
+
   it('with tailFactor 0 a hang costs the whole attempt timeout', async () => {
     const h = engineHarness({ retry: { tailFactor: 0 } });
     await warmUp(h, 30, 50);
