@@ -87,6 +87,13 @@ describe('EngineStatsRecorder', () => {
     expect(r.snapshot(live()).network?.bytesByStatusClass.none).toBe(0);
   });
 
+  it('#wireTiming takes no wire sample from a fetch that got no response (status 0: cancelled or cut)', () => {
+    const r = new EngineStatsRecorder();
+    r.sent('https://a.test/1.pbf');
+    expect(r.wireTiming({ url: 'https://a.test/1.pbf', duration: 500, requestStart: 0, responseEnd: 500, responseStatus: 0, encodedBodySize: 0 }, 1000)).toBe(true);
+    expect(r.snapshot(live()).network?.wireMs.count).toBe(0);
+  });
+
   it('#reset zeroes the network counters and forgets the URLs awaiting timing', () => {
     const r = new EngineStatsRecorder();
     r.sent('https://a.test/1.pbf');

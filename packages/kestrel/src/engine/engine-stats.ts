@@ -109,6 +109,9 @@ export class EngineStatsRecorder {
     if (waiting === undefined) return false;
     if (waiting <= 1) this.awaitingTiming.delete(t.url);
     else this.awaitingTiming.set(t.url, waiting - 1);
+    // A fetch that got no response (cancelled, cut by a timeout, a dropped connection) is reported with status 0:
+    // its duration is how long we waited, not time on the wire, so it is no wire sample (it is an attempt).
+    if (t.responseStatus === 0) return true;
     // requestStart is 0 when a cross-origin host sends no Timing-Allow-Origin: the whole fetch is all there is
     const ms = t.requestStart > 0 ? t.responseEnd - t.requestStart : t.duration;
     this.wire.add(ms, now);
