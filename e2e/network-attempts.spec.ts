@@ -110,6 +110,8 @@ test.describe("stats().network against the tile server's own count", () => {
       if (s.settle) {
         for (const cls of ['2xx', '3xx', '4xx', '5xx'] as const) expect(engine.byStatusClass[cls], `${cls} answers`).toBe(serverClasses[cls] ?? 0);
         expect(engine.byStatusClass.none, 'attempts without a status').toBe(server.requests - written);
+        // one wire sample per response the server sent in full; hung and cut attempts (no response) give none
+        expect(engine.wireMs.count, 'wire samples vs responses the server completed').toBe(server.tileDurationsMs.length);
         // Bytes as the server wrote them (compressed) and as Resource Timing saw them arrive. Exact where every body
         // is read; an error page's body the engine does not read (it cancels it to free the connection) may be cut
         // off before it arrived, so with error answers the engine may see up to those bodies less (measured: 68 B
