@@ -21,6 +21,8 @@ export { whenIdle, whenLoaded } from './maplibre/map-idle.ts';
 export type { BridgeCensus } from './maplibre/bridge-census.ts';
 export type { TileTimelineSummary } from './maplibre/tile-timeline.ts';
 export type { EngineHostEvent as KestrelLifeEvent } from './client/engine-host.ts';
+export type { SharingChoice } from './client/engine-link.ts';
+export type { SharingMode, SharingStats, TabStats } from './contract/engine-hub.ts';
 export type {
   AreaBBox,
   AreaPlan,
