@@ -53,7 +53,7 @@ export function startEngineLink(options: EngineLinkOptions): EngineLink {
     const link = new HubLink(portTransport(worker.port), options.tab, options.config, options.onState);
     return linkOf(link, mode, () => undefined, () => undefined);
   }
-  let crash = () => undefined as void;
+  let crash: () => void = () => undefined;
   const stopLeading = holdLeadership((navigator as unknown as { locks: LockRequester }).locks, names.lock, () => {
     const leader = leadEngine(() => options.startWorker(`${LEADER_WORKER_PREFIX}${options.key}`));
     crash = leader.crash;
