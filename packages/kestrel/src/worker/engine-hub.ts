@@ -1,6 +1,7 @@
-import type { CameraSnapshot, EngineStats, SourceDescriptor, TileRequest, TileResponse, TileResult, WorkerConfig } from '../contract/engine-api.ts';
+import type { CameraSnapshot, EngineStats, SourceDescriptor, TileRequest, TileResult, WorkerConfig } from '../contract/engine-api.ts';
 import type { HubCall, HubReply, SharingMode, TabStats } from '../contract/engine-hub.ts';
 import type { AskOrigin } from '../engine/tile-priority.ts';
+import { countResult as count, emptyTabStats, type TabEngine, tabEngine } from './tab-stats.ts';
 import type { ServerChannel } from './tile-channel-server.ts';
 import type { WorkerParts } from './worker-engine.ts';
 
@@ -15,11 +16,7 @@ export interface EngineHubDeps {
   id?: string;
 }
 
-/** The part of the engine a tab's MapLibre-worker channel asks, tagged with that tab (serveTileChannel's engine). */
-export interface TabEngine {
-  request(req: TileRequest, signal?: AbortSignal): Promise<TileResponse>;
-  readonly auditing?: boolean;
-}
+export type { TabEngine };
 
 interface Tab {
   id: string;
@@ -100,16 +97,7 @@ export class EngineHub {
     tab.stopChannel?.();
     // The tab's MapLibre workers reach the engine on the tab's own channel; their asks count as the tab's.
     tab.stopChannel = this.deps.serveChannel(
-      {
-        request: (req, signal) => {
-          const answer = engine.request(req, signal, tab.origin);
-          answer.then((response) => count(tab.stats, { ok: true, response }), (error: { reason?: string }) => countFailure(tab.stats, error?.reason));
-          return answer;
-        },
-        get auditing() {
-          return engine.auditing;
-        },
-      },
+      tabEngine(engine, () => tab.stats, tab.origin),
       config.tileChannel,
     );
   }
@@ -165,23 +153,6 @@ export class EngineHub {
     this.tabs.delete(id);
     this.sendSources();
   }
-}
-
-function emptyTabStats(tab: string, visible: boolean): TabStats {
-  return { tab, visible, requests: 0, ok: 0, noTile: 0, failed: 0, aborted: 0, hits: { memory: 0, idb: 0, network: 0 }, resources: 0 };
-}
-
-function count(stats: TabStats, result: TileResult, resource = false): void {
-  if (resource) stats.resources++;
-  if (!result.ok) return countFailure(stats, result.failure.reason);
-  stats.requests++;
-  stats[result.response.status === 'ok' ? 'ok' : 'noTile']++;
-  if (!resource) stats.hits[result.response.tier]++;
-}
-
-function countFailure(stats: TabStats, reason: string | undefined): void {
-  stats.requests++;
-  stats[reason === 'aborted' ? 'aborted' : 'failed']++;
 }
 
 // A tile's bytes move to the tab instead of being copied (MessagePort); each answer owns its buffer.

@@ -19,6 +19,7 @@ import { fetchAdapter } from './fetch-adapter.ts';
 import { IdbAreaStore } from './idb-area-store.ts';
 import { IdbTileStore } from './idb-tile-store.ts';
 import { serveTileChannel } from './tile-channel-server.ts';
+import { countResult, emptyTabStats, tabEngine } from './tab-stats.ts';
 import { watchConnection } from './network-information.ts';
 import { watchHostProtocols } from './host-protocols.ts';
 import { sha256Hex } from './sha256.ts';
@@ -58,7 +59,10 @@ export function buildWorkerParts(config: { dbName: string; tileChannel?: string 
   // A PMTiles archive's TileJSON is read from the archive's header and metadata: it goes to the tile engine, which
   // reads the archive's tiles, so one reader per archive sees every version change.
   const engineFor = (req: TileRequest) => (req.kind === 'resource' && !isArchiveUrl(req.url) ? resources : engine);
-  if (config.tileChannel) serveTileChannel(engine, new BroadcastChannel(config.tileChannel));
+  // This page's share of the figures (the same as the engine's, less its own prefetches), as a shared engine
+  // reports each tab's: the contract's `stats().sharing.tab` means one thing in every mode.
+  let own = emptyTabStats('page', true);
+  if (config.tileChannel) serveTileChannel(tabEngine(engine, () => own), new BroadcastChannel(config.tileChannel));
   watchConnection((hint) => engine.setConnection(hint));
   watchHostProtocols((host, protocol) => {
     engine.setHostProtocol(host, protocol);
@@ -100,6 +104,7 @@ export function buildWorkerParts(config: { dbName: string; tileChannel?: string 
     },
     async request(req: TileRequest): Promise<TileResult> {
       const result = await requestFrom(req);
+      countResult(own, result, req.kind === 'resource');
       // Each response owns its buffer (the engine copies out of the cache), so it can move without a copy.
       return result.ok && result.response.data ? transfer(result, [result.response.data]) : result;
     },
@@ -119,6 +124,7 @@ export function buildWorkerParts(config: { dbName: string; tileChannel?: string 
       const { requests, failures, cache: resourceCache } = resources.stats();
       stats.resources = { requests, failures, hits: resourceCache.hits };
       if (persisted !== undefined) stats.cache.idb.persisted = persisted;
+      stats.sharing = { mode: 'off', tabs: 1, tab: structuredClone(own) };
       return stats;
     },
     setStorage(storage) {
@@ -126,6 +132,7 @@ export function buildWorkerParts(config: { dbName: string; tileChannel?: string 
       if (storage.indexedDb === 'unavailable') cache.storeUnavailable(storage.detail ?? 'IndexedDB cannot be opened on this page');
     },
     async resetStats() {
+      own = emptyTabStats('page', true);
       engine.resetStats();
       resources.resetStats();
     },
