@@ -91,8 +91,9 @@ for (const mode of ['shared', 'leader'] as const) {
 
     test("tab B opening tab A's view sends nothing to the server and is answered from the memory tier", async ({ browser }) => {
       const context = await browser.newContext();
-      // prefetch off: A's prefetches still on the wire when B opens would answer B from the network, not memory
-      const params = { tabs: mode, prefetch: 'off' };
+      // prefetch off: A's prefetches still on the wire when B opens would answer B from the network, not memory;
+      // the overlay open (perf=1): it shows the tab's share beside the engine's
+      const params = { tabs: mode, prefetch: 'off', perf: '1' };
       const [a] = await openTabs(context, ['5/47/5'], params);
       await resetServerStats();
       const [b] = await openTabs(context, ['5/47/5'], params);
@@ -106,7 +107,13 @@ for (const mode of ['shared', 'leader'] as const) {
       expect(mine?.failed).toBe(0);
       expect(await inView(b)).toMatchObject({ errored: 0, loading: 0 });
       // A's share is A's: B's answers are not counted there
+      expect((await stats(a)).sharing?.tab?.hits).toMatchObject({ memory: 0, idb: 0 });
       expect((await stats(a)).sharing?.tab?.hits.network).toBeGreaterThan(0);
+      const value = (id: string) => b.getByTestId(id).getAttribute('data-value');
+      await expect.poll(() => value('overlay-tabs-count')).toBe('2');
+      expect(await value('overlay-tabs-mode')).toBe(sharing);
+      expect(await value('overlay-tabs-tab-memory-share')).toBe('1');
+      expect(Number(await value('overlay-tabs-tab-requests'))).toBeLessThan(Number(await value('overlay-tabs-engine-requests')));
       await context.close();
     });
 
