@@ -117,6 +117,43 @@ for (const mode of ['shared', 'leader'] as const) {
       await context.close();
     });
 
+    test("a tab in the background waits: the front tab's visible tiles reach the server before its own", async ({ browser }) => {
+      test.setTimeout(90_000);
+      const context = await browser.newContext();
+      // one request at a time and prefetch off: the order the server sees is the engine's ranking, visible vs visible
+      const params = { tabs: mode, maxInFlight: '1', prefetch: 'off' };
+      const [front, back] = await openTabs(context, ['5/47/5', '5/47/5'], params);
+      // Headless pages are never hidden: the background tab is told so as the browser would tell it.
+      await back.evaluate(() => {
+        Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+        document.dispatchEvent(new Event('visibilitychange'));
+      });
+      await expect.poll(async () => (await stats(back)).sharing?.tab?.visible).toBe(false);
+      await setFaults({ latencyMs: { base: 150, jitter: 0 } });
+      await resetServerStats();
+      // the background tab asks first; the front tab a moment later, its tiles far from the other's (x < 32 at z6)
+      await back.evaluate(() => void window.kestrel.map.jumpTo({ center: [100, 35], zoom: 6 }));
+      await front.waitForTimeout(100);
+      await front.evaluate(() => void window.kestrel.map.jumpTo({ center: [-100, 40], zoom: 6 }));
+      await Promise.all([front, back].map((page) => page.evaluate(() => window.kestrel.idle())));
+      const { byTileTimes } = await serverStats();
+      const arrivals = (west: boolean) =>
+        Object.entries(byTileTimes)
+          .filter(([key]) => key.startsWith('6/') && Number(key.split('/')[1]) < 32 === west)
+          .flatMap(([, times]) => times);
+      const frontTimes = arrivals(true);
+      const backTimes = arrivals(false);
+      expect(frontTimes.length, 'the front tab fetched its view').toBeGreaterThan(3);
+      expect(backTimes.length, 'the background tab fetched its view').toBeGreaterThan(3);
+      // What the background tab fetched before the front tab's asks reached the engine went first, one at a time;
+      // from the front tab's first tile to its last, none of the background tab's may reach the server.
+      const [first, last] = [Math.min(...frontTimes), Math.max(...frontTimes)];
+      const overtaking = backTimes.filter((t) => t > first && t < last);
+      expect(overtaking, JSON.stringify({ frontTimes, backTimes })).toEqual([]);
+      expect(Math.max(...backTimes), 'the background tab still got its view').toBeGreaterThan(last);
+      await context.close();
+    });
+
     test('closing the first tab (the leader) mid-pan leaves no errored and no stuck tile in the others', async ({ browser }) => {
       test.setTimeout(120_000);
       const context = await browser.newContext();
