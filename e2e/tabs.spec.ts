@@ -173,7 +173,19 @@ for (const mode of ['shared', 'leader'] as const) {
         expect(shown.loaded).toBeGreaterThan(0);
       }
       const after = await stats(others[0]);
-      if (mode === 'leader') expect(after.sharing?.hub, 'another tab took over with an engine of its own').not.toBe(hubBefore);
+      if (mode === 'leader') {
+        expect(after.sharing?.hub, 'another tab took over with an engine of its own').not.toBe(hubBefore);
+        // the asks the closed tab's engine held were asked again of the new one (by the bridges, or the tab's link)
+        const reissued = await Promise.all(
+          others.map(async (page) => {
+            const census = await page.evaluate(() => window.kestrel.bridge());
+            const events = await page.evaluate(() => window.kestrel.engineEvents());
+            const linked = events.reduce((sum, e) => sum + Number(/(\d+) open calls sent again/.exec(e.detail)?.[1] ?? 0), 0);
+            return (census?.resent ?? 0) + linked;
+          }),
+        );
+        expect(reissued.reduce((a, b) => a + b, 0), 'asks re-issued to the new leader').toBeGreaterThan(0);
+      }
       else expect(after.sharing?.hub, 'the SharedWorker outlives the tab that started it').toBe(hubBefore);
       expect(after.sharing?.tabs).toBe(2);
       await context.close();
