@@ -58,7 +58,7 @@ async function openTab(context: BrowserContext, appUrl: string, styleUrl: string
 async function pan(page: Page): Promise<void> {
   await page.evaluate(async (steps) => {
     for (let i = 0; i < steps; i++) {
-      window.kestrel.map.panBy([420, 120], { duration: 250 });
+      window.kestrel.map.panBy([700, 260], { duration: 250 });
       await new Promise((resolve) => setTimeout(resolve, 320));
     }
   }, PAN_STEPS);
