@@ -138,7 +138,7 @@ for (const mode of ['shared', 'leader'] as const) {
       await Promise.all([front, back].map((page) => page.evaluate(() => window.kestrel.idle())));
       const { byTileTimes } = await serverStats();
       const arrivals = (west: boolean) =>
-        Object.entries(byTileTimes)
+        Object.entries(byTileTimes ?? {})
           .filter(([key]) => key.startsWith('6/') && Number(key.split('/')[1]) < 32 === west)
           .flatMap(([, times]) => times);
       const frontTimes = arrivals(true);
