@@ -242,10 +242,15 @@ for (const mode of ['shared', 'leader'] as const) {
 
 test('?tabs=off keeps an engine per tab (the bench baseline)', async ({ browser }) => {
   const context = await browser.newContext();
-  const pages = await openTabs(context, ['5/47/5', '5/47/5'], { tabs: 'off' });
-  const all = await Promise.all(pages.map(stats));
-  for (const s of all) expect(s.sharing).toMatchObject({ mode: 'off', tabs: 1, tab: { requests: expect.any(Number) } });
-  // two engines: the second tab's view came from IndexedDB or the network, never from the first tab's memory
-  expect(all[1].sharing?.tab?.hits.memory).toBe(0);
+  // prefetch off: tab A's engine asks for nothing by itself once its view is in
+  const params = { tabs: 'off', prefetch: 'off' };
+  const [a] = await openTabs(context, ['5/47/5'], params);
+  const before = (await stats(a)).requests.total;
+  const [b] = await openTabs(context, ['5/47/5'], params);
+  expect((await stats(a)).requests.total, "tab B's asks never reach tab A's engine").toBe(before);
+  for (const s of [await stats(a), await stats(b)]) {
+    expect(s.sharing).toMatchObject({ mode: 'off', tabs: 1 });
+    expect(s.sharing?.tab?.requests, 'the tab share is counted with an engine of its own too').toBeGreaterThan(0);
+  }
   await context.close();
 });
