@@ -36,6 +36,7 @@ const kestrel = options.engine
       },
       // ?bridge=main: vector tiles take the main-thread hop (the benchmark's comparison)
       worker: options.workerBridge ? {} : { bridge: false },
+      sharing: options.sharing,
     })
   : null;
 if (kestrel) mirrorNotices(kestrel.notices(), kestrel.on.bind(kestrel), notices);

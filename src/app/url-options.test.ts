@@ -3,7 +3,7 @@ import { readUrlOptions } from './url-options.ts';
 
 describe('readUrlOptions', () => {
   it('turns the engine and prefetch on by default and the overlay off', () => {
-    expect(readUrlOptions('')).toEqual({ engine: true, prefetch: true, perf: false, workerBridge: true, maxInFlight: undefined });
+    expect(readUrlOptions('')).toEqual({ engine: true, prefetch: true, perf: false, workerBridge: true, sharing: 'off', maxInFlight: undefined });
   });
   it('reads engine=off, prefetch=off and perf=1', () => {
     expect(readUrlOptions('?engine=off&prefetch=off&perf=1')).toMatchObject({ engine: false, prefetch: false, perf: true });
@@ -21,6 +21,13 @@ describe('readUrlOptions', () => {
   });
   it('keeps vector tiles on the worker bridge unless ?bridge=main', () => {
     expect(readUrlOptions('?bridge=main').workerBridge).toBe(false);
+  });
+
+  it('?tabs= picks how tabs share an engine; anything else keeps one per tab', () => {
+    expect(readUrlOptions('?tabs=shared').sharing).toBe('shared-worker');
+    expect(readUrlOptions('?tabs=leader').sharing).toBe('leader');
+    expect(readUrlOptions('?tabs=auto').sharing).toBe('auto');
+    expect(readUrlOptions('?tabs=nonsense').sharing).toBe('off');
   });
   it('ignores a nonsensical maxInFlight', () => {
     expect(readUrlOptions('?maxInFlight=-3').maxInFlight).toBeUndefined();

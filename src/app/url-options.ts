@@ -1,4 +1,4 @@
-import { EngineOptionsError, validateEngineOptions, type DeepPartial, type EngineOptions } from 'kestrel-maps';
+import { EngineOptionsError, validateEngineOptions, type DeepPartial, type EngineOptions, type SharingChoice } from 'kestrel-maps';
 
 // The URL contract (README): external suites and the benchmark select modes with these.
 export interface UrlOptions {
@@ -14,6 +14,9 @@ export interface UrlOptions {
   maxInFlight?: number;
   // ?engineOptions=<JSON>: any engine option (suites shorten timeouts, the benchmark sets limits)
   engineOptions?: DeepPartial<EngineOptions>;
+  // ?tabs=shared|leader|auto|off: one engine for every tab (a SharedWorker, the Web Locks fallback, the first the
+  // browser has) or one per tab; suites force each path, the tabs benchmark compares them
+  sharing: SharingChoice;
   // set when ?engineOptions= could not be read, to be shown to the user
   problem?: string;
 }
@@ -44,8 +47,11 @@ export function readUrlOptions(search: string): UrlOptions {
     prefetch: !off('prefetch'),
     perf: ['1', 'on', 'true'].includes((params.get('perf') ?? '').toLowerCase()),
     workerBridge: (params.get('bridge') ?? '').toLowerCase() !== 'main',
+    sharing: SHARING[(params.get('tabs') ?? '').toLowerCase()] ?? 'off',
     maxInFlight: Number.isInteger(limit) && limit > 0 ? limit : undefined,
     ...(engineOptions ? { engineOptions } : {}),
     ...(problem ? { problem } : {}),
   };
 }
+
+const SHARING: Record<string, SharingChoice> = { shared: 'shared-worker', 'shared-worker': 'shared-worker', leader: 'leader', auto: 'auto', off: 'off' };

@@ -22,6 +22,8 @@ export { isTextEntry } from './overlay/text-entry.ts';
 export type { BridgeCensus } from './maplibre/bridge-census.ts';
 export type { TileTimelineSummary } from './maplibre/tile-timeline.ts';
 export type { EngineHostEvent as KestrelLifeEvent } from './client/engine-host.ts';
+export type { SharingChoice } from './client/engine-link.ts';
+export type { SharingMode, SharingStats, TabStats } from './contract/engine-hub.ts';
 export type {
   AreaBBox,
   AreaPlan,

@@ -14,11 +14,12 @@ import type {
 } from './contract/engine-api.ts';
 import { BRIDGE_SCHEME_MESSAGE, type BridgeSchemeMessage } from './contract/bridge-scheme.ts';
 import { DEFAULT_SCHEME, pageTileChannel } from './contract/tile-channel.ts';
-import { startEngineWorker } from './client/engine-client.ts';
-import { EngineHost, type EngineHostEvent, type EngineHostState } from './client/engine-host.ts';
+import type { EngineHostEvent, EngineHostState } from './client/engine-host.ts';
+import { type SharingChoice, startEngineLink } from './client/engine-link.ts';
+import { type SharingMode, sharingKey } from './contract/engine-hub.ts';
 import { NoticeBoard, type Notice } from './client/notices.ts';
 import { probeStorage } from './client/storage-probe.ts';
-import { defaultBridgeUrl, startDefaultEngineWorker } from './client/worker-urls.ts';
+import { defaultBridgeUrl, startDefaultEngineWorker, startDefaultSharedEngine } from './client/worker-urls.ts';
 import { readBridgeCensus, type BridgeCensus } from './maplibre/bridge-census.ts';
 import { feedCamera, snapshotOf } from './maplibre/camera-feed.ts';
 import { watchEngineHealth } from './maplibre/engine-health.ts';
@@ -67,6 +68,14 @@ export interface KestrelOptions {
   scheme?: string;
   /** Where the worker scripts come from. */
   worker?: KestrelWorkerOptions;
+  /**
+   * One engine for every tab of the origin that has the same `dbName` and `options`: one set of network bounds,
+   * one memory tier, one IndexedDB catalogue. `'shared-worker'`: a SharedWorker; `'leader'`: the Web Locks
+   * fallback (one tab's worker serves every tab over a BroadcastChannel; another takes over when it closes), which
+   * browsers without SharedWorker get; `'auto'`: the first the browser has. Default `'off'`: an engine per tab
+   * (a dedicated worker, restarted if it crashes).
+   */
+  sharing?: SharingChoice;
 }
 
 /** The engine worker's state: `running`, `restarting` after a crash, or `fallback` (tiles load directly). */
@@ -103,6 +112,8 @@ export interface Kestrel {
   readonly scheme: string;
   /** The engine worker's state right now. */
   readonly state: KestrelState;
+  /** How this page reaches its engine: a worker of its own (`off`), a SharedWorker, or an elected leader tab's. */
+  readonly sharing: SharingMode;
   /**
    * MapLibre's `transformRequest` that routes tiles, the style, TileJSON, sprites and glyphs through the engine.
    * `appsOwn` runs first, as MapLibre would run it: its URL is the one fetched, and its `headers` and
@@ -114,7 +125,8 @@ export interface Kestrel {
    * of tiles MapLibre marked errored. Returns `detach`, which restores everything it patched (`flyTo`, `easeTo`).
    */
   attach(map: MapLibreMap): () => void;
-  /** The engine's statistics: latency per tier, hit rates, queue, breakers, prefetch, IndexedDB. */
+  /** The engine's statistics: latency per tier, hit rates, queue, breakers, prefetch, IndexedDB. With a shared
+   * engine these are the whole engine's (every tab's); `sharing.tab` is this tab's share. */
   stats(): Promise<EngineStats>;
   /** Zeroes the engine's counters. */
   resetStats(): Promise<void>;
@@ -172,8 +184,19 @@ export function createKestrel(maplibregl: MapLibreModule, options: KestrelOption
   const stateListeners = new Set<KestrelEvents['state']>();
   const startWorker = workerStarter(options.worker?.engine);
 
-  const host = new EngineHost({
-    start: () => startEngineWorker(startWorker, { dbName, tileChannel }),
+  const engineOption = options.worker?.engine;
+  const host = startEngineLink({
+    sharing: options.sharing ?? 'off',
+    config: { dbName, tileChannel },
+    key: sharingKey(dbName, options.options),
+    tab: pageId,
+    startWorker,
+    startShared:
+      engineOption === undefined
+        ? startDefaultSharedEngine
+        : typeof engineOption === 'function'
+          ? undefined
+          : (name) => new SharedWorker(engineOption, { type: 'module', name }),
     onState: (state, detail) => {
       if (state === 'running') notices.clear('engine');
       else notices.show({ key: 'engine', level: 'warn', text: `Tile engine unavailable: ${detail}. Loading tiles directly meanwhile.` });
@@ -194,6 +217,10 @@ export function createKestrel(maplibregl: MapLibreModule, options: KestrelOption
     );
   }
   void probeStorage().then((storage) => engine.setStorage(storage));
+  // Fairness between tabs sharing an engine: a tab in the background gets no prefetch and waits behind the front.
+  const onVisibility = () => host.setVisibility(globalThis.document?.visibilityState !== 'hidden');
+  globalThis.document?.addEventListener('visibilitychange', onVisibility);
+  if (host.mode !== 'off') onVisibility();
   const health = watchEngineHealth(engine, notices);
 
   // Two maps on one page share one engine: the sources are the union of every attached map's, and the camera is
@@ -208,6 +235,7 @@ export function createKestrel(maplibregl: MapLibreModule, options: KestrelOption
     get state() {
       return host.status;
     },
+    sharing: host.mode,
     transformRequest: (appsOwn) => (url, resourceType) => {
       // The app's answer decides the URL, headers and credentials; routing only changes the scheme in front.
       const route = (own: RequestParameters | undefined) => {
@@ -245,7 +273,7 @@ export function createKestrel(maplibregl: MapLibreModule, options: KestrelOption
       detachers.add(detach);
       return detach;
     },
-    stats: () => engine.stats(),
+    stats: () => engine.stats().then((stats) => ({ ...stats, sharing: stats.sharing ?? { mode: 'off', tabs: 1 } })),
     resetStats: () => engine.resetStats(),
     configure: (next) => engine.configure(next),
     clearCache: () => engine.clearCache(),
@@ -274,6 +302,7 @@ export function createKestrel(maplibregl: MapLibreModule, options: KestrelOption
       health.stop();
       stopBridge();
       for (const name of [schemes.tile, schemes.resource, schemes.style]) maplibregl.removeProtocol(name);
+      globalThis.document?.removeEventListener('visibilitychange', onVisibility);
       host.dispose();
       stateListeners.clear();
     },

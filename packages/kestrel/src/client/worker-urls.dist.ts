@@ -7,6 +7,11 @@ export function startDefaultEngineWorker(name: string): Worker {
   return new Worker(new URL(/* @vite-ignore */ './engine.worker.mjs', import.meta.url), { type: 'module', name });
 }
 
+/** Starts (or connects to) the engine as a SharedWorker: the same script, one instance per name for the origin. */
+export function startDefaultSharedEngine(name: string): SharedWorker {
+  return new SharedWorker(new URL(/* @vite-ignore */ './engine.worker.mjs', import.meta.url), { type: 'module', name });
+}
+
 /** The script MapLibre's workers import to reach the engine directly (`importScriptInWorkers`). It must end in
  * `.mjs`: MapLibre `import()`s such a URL as a module and evals anything else, which a strict CSP forbids. */
 export function defaultBridgeUrl(): string {

@@ -9,6 +9,11 @@ export function startDefaultEngineWorker(name: string): Worker {
   return new Worker(new URL('../worker/engine.worker.ts', import.meta.url), { type: 'module', name });
 }
 
+/** Starts (or connects to) the engine as a SharedWorker: the same script, one instance per name for the origin. */
+export function startDefaultSharedEngine(name: string): SharedWorker {
+  return new SharedWorker(new URL('../worker/engine.worker.ts', import.meta.url), { type: 'module', name });
+}
+
 /** The script MapLibre's workers import to reach the engine directly (`importScriptInWorkers`). */
 export function defaultBridgeUrl(): string {
   return new URL(bridgeUrl, location.href).href;

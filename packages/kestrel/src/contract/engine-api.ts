@@ -1,3 +1,4 @@
+import type { SharingStats } from './engine-hub.ts';
 // The one typed interface between the app (main thread) and the engine worker.
 // Everything here crosses a thread boundary: plain data only (structured-cloneable).
 
@@ -160,6 +161,9 @@ export interface EngineStats {
   revalidations: { notModified: number; changed: number };
   cache: CacheStats;
   prefetch: PrefetchStats;
+  // Who shares this engine, and this tab's share of it (contract/engine-hub.ts): every other field is the engine's
+  // as a whole. Absent from engines that predate sharing.
+  sharing?: SharingStats;
   // The style, TileJSON, sprites and glyphs, counted apart: every figure above is about tiles. Absent from
   // engines that serve no resources.
   resources?: ResourceStats;

@@ -5,7 +5,7 @@ import { seededRandom } from '../../test/seeded-random.ts';
 import { isAborted, Superseded } from './engine-error.ts';
 import { DROP } from './priority-queue.ts';
 import { type AttemptOutcome, Scheduler, type SchedulerLimits, type TaskView } from './scheduler.ts';
-import { tilePriority } from './tile-priority.ts';
+import { type AskOrigin, tilePriority } from './tile-priority.ts';
 
 interface Run {
   key: string;
@@ -21,6 +21,7 @@ interface AskOptions {
   purpose?: RequestPurpose;
   coord?: TileCoord;
   signal?: AbortSignal;
+  origin?: AskOrigin;
 }
 
 const limits: SchedulerLimits = { maxInFlight: 4, maxInFlightPerHost: 4, bulkShare: 0.25 };
@@ -32,7 +33,7 @@ function harness(l: Partial<SchedulerLimits> = {}, priority: (t: TaskView, now: 
   const scheduler = new Scheduler<string>({ clock, priority, adaptiveLimit: () => adaptive }, { ...limits, ...l });
   const ask = (key: string, o: AskOptions = {}) =>
     scheduler.schedule(
-      { key, host: o.host ?? 'a.test', purpose: o.purpose ?? 'visible', coord: o.coord },
+      { key, host: o.host ?? 'a.test', purpose: o.purpose ?? 'visible', coord: o.coord, origin: o.origin },
       (signal, attempt) =>
         new Promise<AttemptOutcome<string>>((resolve, reject) => {
           const run: Run = {
@@ -464,5 +465,60 @@ describe('Scheduler', () => {
       h.ask('v');
       expect(h.started()).toEqual(['p', 'v']);
     });
+  });
+});
+
+describe('asks from tabs sharing one engine', () => {
+  const cam: CameraSnapshot = { center: [0, 0], zoom: 3, bearing: 0, pitch: 0, width: 800, height: 600, bounds: [-180, -85, 180, 85], time: 0 };
+  // the engine's own ranking (tile-engine.ts): the asking tab's background flag and camera
+  const priority = (t: TaskView, now: number) =>
+    tilePriority({ purpose: t.purpose, coord: t.coord, enqueuedAt: t.enqueuedAt, background: t.origin?.background }, t.origin?.camera ?? cam, now, { prefetchExpiryMs: 60_000 });
+  const centre = { z: 3, x: 4, y: 4 };
+  const corner = { z: 3, x: 0, y: 0 };
+
+  async function finishAll(h: ReturnType<typeof harness>): Promise<void> {
+    for (let i = 0; i < 10 && h.live().length > 0; i++) {
+      for (const run of h.live()) run.resolve({ value: run.key });
+      await flushMicrotasks();
+    }
+  }
+
+  it("runs every front tab's visible tile before a background tab's, and a background tab's before any prefetch", async () => {
+    const h = harness({ maxInFlight: 1, bulkShare: 1 }, priority);
+    const front: AskOrigin = { background: false, camera: cam };
+    const back: AskOrigin = { background: true, camera: cam };
+    h.ask('busy');
+    h.ask('front-prefetch', { purpose: 'prefetch', coord: centre, origin: front });
+    h.ask('back-centre', { coord: centre, origin: back });
+    h.ask('front-corner', { coord: corner, origin: front });
+    await finishAll(h);
+    expect(h.started()).toEqual(['busy', 'front-corner', 'back-centre', 'front-prefetch']);
+  });
+
+  it("lifts a background tab's queued ask into the front band when a front tab asks for the same tile", async () => {
+    const h = harness({ maxInFlight: 1 }, priority);
+    h.ask('busy');
+    const back = h.ask('shared-tile', { coord: centre, origin: { background: true, camera: cam } });
+    h.ask('front-corner', { coord: corner, origin: { background: false, camera: cam } });
+    const joined = h.ask('shared-tile', { coord: centre, origin: { background: false, camera: cam } });
+    expect(joined.coalesced).toBe(true);
+    await finishAll(h);
+    expect(h.started()).toEqual(['busy', 'shared-tile', 'front-corner']);
+    expect(await outcomeOf(back.promise)).toBe('ok:shared-tile');
+  });
+
+  it('re-ranks queued asks when a tab comes to the front', async () => {
+    const h = harness({ maxInFlight: 1 }, priority);
+    const a: AskOrigin = { background: false, camera: cam };
+    const b: AskOrigin = { background: true, camera: cam };
+    h.ask('busy');
+    h.ask('a-corner', { coord: corner, origin: a });
+    h.ask('b-centre', { coord: centre, origin: b });
+    // the user switches tabs: the hub flips both flags in place, then asks for a re-ranking
+    a.background = true;
+    b.background = false;
+    h.scheduler.reprioritize();
+    await finishAll(h);
+    expect(h.started()).toEqual(['busy', 'b-centre', 'a-corner']);
   });
 });

@@ -2,6 +2,7 @@ import type { RequestPurpose, TileCoord } from '../contract/engine-api.ts';
 import { EngineError, Superseded } from './engine-error.ts';
 import type { Clock } from './ports.ts';
 import { PriorityQueue } from './priority-queue.ts';
+import type { AskOrigin } from './tile-priority.ts';
 
 export interface TaskSpec {
   // asks with the same key share one task (one fetch)
@@ -10,6 +11,8 @@ export interface TaskSpec {
   host: string;
   purpose: RequestPurpose;
   coord?: TileCoord;
+  // the tab that asked, when one engine serves several (absent: the engine's own camera, a front asker)
+  origin?: AskOrigin;
 }
 
 // What a priority function may look at.
@@ -21,6 +24,8 @@ export interface TaskView {
   // when the task first entered the queue; kept across retries, so a retried task keeps its age
   readonly enqueuedAt: number;
   readonly attempts: number;
+  // the best-placed asker's tab: one in front if any asker is (or asked without a tab), else a background one
+  readonly origin?: AskOrigin;
 }
 
 // One attempt's result: a value for every asker, or "try again after this delay". Throwing fails the task.
@@ -74,6 +79,7 @@ const BULK: ReadonlySet<RequestPurpose> = new Set(['prefetch', 'offline-save']);
 
 interface Asker<T> {
   purpose: RequestPurpose;
+  origin?: AskOrigin;
   settled: boolean;
   resolve(value: T): void;
   reject(error: unknown): void;
@@ -97,6 +103,16 @@ class Task<T> implements TaskView {
     readonly enqueuedAt: number,
     readonly attempt: Attempt<T>,
   ) {}
+
+  get origin(): AskOrigin | undefined {
+    let background: AskOrigin | undefined;
+    for (const asker of this.askers) {
+      if (!asker.origin) return undefined;
+      if (!asker.origin.background) return asker.origin;
+      background ??= asker.origin;
+    }
+    return background;
+  }
 }
 
 // Runs tasks in priority order under hard bounds: at most min(maxInFlight, adaptive limit) in flight, at most
@@ -137,7 +153,7 @@ export class Scheduler<T> {
     const task = existing ?? new Task(spec.key, spec.host, spec.purpose, spec.coord, this.deps.clock.now(), attempt);
     let asker!: Asker<T>;
     const promise = new Promise<T>((resolve, reject) => {
-      asker = { purpose: spec.purpose, settled: false, resolve, reject, detach: () => undefined };
+      asker = { purpose: spec.purpose, origin: spec.origin, settled: false, resolve, reject, detach: () => undefined };
     });
     task.askers.add(asker);
     if (signal) {
@@ -147,6 +163,8 @@ export class Scheduler<T> {
     }
     if (existing) {
       this.refreshPurpose(task);
+      // a front tab joining a background tab's queued ask lifts it into the front band
+      if (task.state === 'queued' && spec.origin?.background === false) this.requeue(task);
     } else {
       this.tasks.set(task.key, task);
       this.enqueue(task);
@@ -255,6 +273,12 @@ export class Scheduler<T> {
     // stays taken until it ends, and a visible ask may still join it. Queued work is dropped.
     if (superseded && task.state === 'running' && BULK.has(task.purpose)) return;
     this.cancelTask(task, 'every asker cancelled');
+  }
+
+  private requeue(task: Task<T>): void {
+    if (this.queue.update(task)) return;
+    this.queuedByPurpose[task.purpose]--;
+    this.finish(task, (a) => a.reject(EngineError.aborted(`dropped from the queue (${task.purpose})`)));
   }
 
   // A task runs with the best purpose among its askers: a visible ask joining a prefetch promotes it, and the

@@ -30,7 +30,7 @@ import { RetryBudget } from './retry-budget.ts';
 import { RetryPolicy } from './retry-policy.ts';
 import { Scheduler, type SchedulerLimits } from './scheduler.ts';
 import { checkTileBytes } from './tile-bytes-check.ts';
-import { tilePriority } from './tile-priority.ts';
+import { type AskOrigin, tilePriority } from './tile-priority.ts';
 import { TileSourceLog } from './tile-source-log.ts';
 import { withTileAddress } from './tile-url.ts';
 import type { RangeAsk, RangeRead } from './pmtiles/archive-source.ts';
@@ -99,7 +99,11 @@ export class TileEngine {
     this.scheduler = new Scheduler<NetworkResult>(
       {
         clock: ports.clock,
-        priority: (task, now) => tilePriority(task, this.camera, now, { prefetchExpiryMs: this.options.prefetch.horizonMs }),
+        priority: (task, now) => {
+          const origin = task.origin;
+          const input = { purpose: task.purpose, coord: task.coord, enqueuedAt: task.enqueuedAt, background: origin?.background };
+          return tilePriority(input, origin?.camera ?? this.camera, now, { prefetchExpiryMs: this.options.prefetch.horizonMs });
+        },
         adaptiveLimit: () => this.aimd.limit,
         spacingMs: (host) => this.pacer.intervalMs(host),
         hostLimit: (host) => this.hostLimit(host),
@@ -142,7 +146,11 @@ export class TileEngine {
     );
   }
 
-  request(asked: TileRequest, signal?: AbortSignal): Promise<TileResponse> {
+  /**
+   * Answers one ask from the cache tiers or the network. `origin` is the tab that asked when this engine serves
+   * several (src/worker/engine-hub.ts): its camera and whether it is in the background rank the ask.
+   */
+  request(asked: TileRequest, signal?: AbortSignal, origin?: AskOrigin): Promise<TileResponse> {
     // The app's headers and credentials leave the request here and travel apart from it, straight to the fetcher:
     // everything below that sees the request (cache keys, the source log, the audit, the prefetch ledger) cannot
     // keep or show them.
@@ -163,7 +171,7 @@ export class TileEngine {
       mine.delete(controller);
       if (mine.size === 0 && this.askers.get(req.id) === mine) this.askers.delete(req.id);
     };
-    return abortable(this.pipeline(req, app, controller.signal), controller.signal).then(
+    return abortable(this.pipeline(req, app, controller.signal, origin), controller.signal).then(
       (response) => {
         cleanup();
         const counts = this.recorder.c.requests;
@@ -234,6 +242,11 @@ export class TileEngine {
     this.camera = camera;
     this.scheduler.reprioritize();
     this.prefetcher.onCamera(camera);
+  }
+
+  /** Re-ranks the queue after an {@link AskOrigin} changed in place (a tab moved, or went to the background). */
+  reprioritize(): void {
+    this.scheduler.reprioritize();
   }
 
   // The style's tiled sources: what the prefetcher may build URLs for.
@@ -327,7 +340,7 @@ export class TileEngine {
     return own ?? this.appRequests.recall(req.url);
   }
 
-  private async pipeline(req: TileRequest, app: AppRequestInit | undefined, signal: AbortSignal): Promise<TileResponse> {
+  private async pipeline(req: TileRequest, app: AppRequestInit | undefined, signal: AbortSignal, origin?: AskOrigin): Promise<TileResponse> {
     if (isArchiveUrl(req.url)) return this.archivePipeline(req, app, signal);
     const purpose = req.purpose ?? 'visible';
     const host = hostOf(req.url);
@@ -362,7 +375,7 @@ export class TileEngine {
         throw EngineError.of('breaker-open', `circuit breaker for ${host} is open`);
       }
       const ticket = this.scheduler.schedule(
-        { key: conditional ? key + CONDITIONAL : key, host, purpose, coord: req.coord },
+        { key: conditional ? key + CONDITIONAL : key, host, purpose, coord: req.coord, origin },
         networkTask(this.taskContext, { url: req.url, kind: req.kind, host, cacheKey: cache ? key : undefined, conditional, app }),
         signal,
       );

@@ -49,9 +49,18 @@ describe('tilePriority', () => {
     const oldFar = p('visible', { z: 3, x: 0, y: 0 }, 0, cam, 5000);
     const newCentre = p('visible', { z: 3, x: 4, y: 4 }, 5000, cam, 5000);
     expect(oldFar).toBeLessThan(newCentre);
-    // revalidate sits two class bands (2000 units) behind visible
-    const waitedMs = 2000 / AGING_PER_MS + 1;
+    // revalidate sits three class bands (3000 units) behind visible: a background tab's visible band is between
+    const waitedMs = 3000 / AGING_PER_MS + 1;
     expect(p('revalidate', undefined, 0, cam, waitedMs)).toBeLessThan(p('visible', undefined, waitedMs, cam, waitedMs));
+  });
+
+  it("ranks a background tab's visible tiles below every front tile and above any prefetch", () => {
+    const cam = camera([0, 0], 3);
+    const front = (coord: TileCoord) => p('visible', coord, 0, cam);
+    const back = (coord: TileCoord) => tilePriority({ purpose: 'visible', coord, enqueuedAt: 0, background: true }, cam, 0, options);
+    // the front tab's worst tile (far, zooms off) still beats the background tab's best (the centre)
+    expect(front({ z: 12, x: 0, y: 0 })).toBeLessThan(back({ z: 3, x: 4, y: 4 }));
+    expect(back({ z: 12, x: 0, y: 0 })).toBeLessThan(p('prefetch', { z: 3, x: 4, y: 4 }, 0, cam));
   });
 
   it('keeps tiles without coords first-in first-out within a class', () => {

@@ -6,6 +6,18 @@ export interface PriorityInput {
   coord?: TileCoord;
   // engine clock ms when the work first entered the queue (kept across retries)
   enqueuedAt: number;
+  // asked only by tabs in the background (visibilitychange): their visible tiles wait behind the front tab's
+  background?: boolean;
+}
+
+/**
+ * Who asked, when one engine serves several tabs: whether that tab is in the background, and its own camera (a
+ * tile is near or far from the view of the tab that wants it, not from whichever tab moved last). The engine reads
+ * it when it ranks the ask, so the hub mutates it in place and then asks for a reprioritisation.
+ */
+export interface AskOrigin {
+  background: boolean;
+  camera?: CameraSnapshot;
 }
 
 export interface PriorityOptions {
@@ -15,14 +27,18 @@ export interface PriorityOptions {
 
 // Each class owns a band this wide; within a band, ZOOM_STEP · |Δzoom| + distance stays below it.
 const CLASS_BAND = 1000;
-const CLASS_RANK: Record<RequestPurpose, number> = { visible: 0, prefetch: 1, revalidate: 2, 'offline-save': 2 };
+// Visible tiles of a background tab get a band of their own between the front tab's visible tiles and any prefetch:
+// they still outrank every tab's speculative work, and never the tiles the user is looking at.
+const CLASS_RANK: Record<RequestPurpose, number> = { visible: 0, prefetch: 2, revalidate: 3, 'offline-save': 3 };
+const BACKGROUND_VISIBLE_RANK = 1;
 // One zoom level of difference outweighs any on-screen distance (capped at MAX_DISTANCE tiles), so tiles at the
 // current zoom always come first and distance only orders tiles within a zoom.
 const ZOOM_STEP = 100;
 const MAX_ZOOM_DELTA = 9;
 const MAX_DISTANCE = 99;
-// Aging: 0.05 units per ms waited = one zoom level per 2 s, one whole class per 20 s. Slow enough that normal
-// panning keeps visible work first, fast enough that a starved revalidation eventually runs.
+// Aging: 0.05 units per ms waited = one zoom level per 2 s, one whole class band per 20 s (visible → prefetch is two
+// bands, 40 s). Slow enough that normal panning keeps visible work first, fast enough that a starved revalidation
+// eventually runs.
 export const AGING_PER_MS = 0.05;
 
 // Lower runs sooner. Aging is written as `+ AGING_PER_MS · enqueuedAt` rather than `− AGING_PER_MS · waited`:
@@ -37,7 +53,8 @@ export function tilePriority(
   // A prediction that neither came true (a visible ask would have upgraded it) nor ran within its horizon is
   // a wrong guess: spending a slot on it later only delays real work.
   if (input.purpose === 'prefetch' && now - input.enqueuedAt > options.prefetchExpiryMs) return DROP;
-  return CLASS_RANK[input.purpose] * CLASS_BAND + spatialScore(input.coord, camera) + AGING_PER_MS * input.enqueuedAt;
+  const rank = input.purpose === 'visible' && input.background ? BACKGROUND_VISIBLE_RANK : CLASS_RANK[input.purpose];
+  return rank * CLASS_BAND + spatialScore(input.coord, camera) + AGING_PER_MS * input.enqueuedAt;
 }
 
 // Tiles without coords (styles, sprites, glyphs) score 0: the map cannot draw anything before them, and equal

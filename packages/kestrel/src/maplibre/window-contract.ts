@@ -1,6 +1,6 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { DeliveryAuditReport, EngineStats } from '../contract/engine-api.ts';
-import type { Kestrel } from '../kestrel.ts';
+import type { Kestrel, KestrelAreas } from '../kestrel.ts';
 import { pageVitals } from '../overlay/start-vitals.ts';
 import { TileTimeline, type TileTimelineSummary } from './tile-timeline.ts';
 import type { BridgeCensus } from './bridge-census.ts';
@@ -23,7 +23,9 @@ export interface KestrelWindowContract {
   // viaMainThread: how many tile asks took the main-thread hop to the engine (raster tiles; vector tiles only
   // with ?bridge=main or before the worker bridge has loaded)
   tiles(): TileTimelineSummary & { viaMainThread: number };
-  // the engine's statistics (null with ?engine=off)
+  // the engine's statistics (null with ?engine=off). `sharing` says whose figures are whose: every other field is
+  // the engine's as a whole — with one engine for every tab (`sharing.mode` 'shared-worker' or 'leader'), all tabs'
+  // — and `sharing.tab` is this tab's share (its asks, and the tier that answered each); mode 'off': the tab's own
   stats(): Promise<EngineStats | null>;
   // zero the engine's counters and the tile timeline
   resetStats(): Promise<void>;
@@ -35,6 +37,8 @@ export interface KestrelWindowContract {
   invalidate(bbox: [number, number, number, number], zoom?: { minZoom?: number; maxZoom?: number }): Promise<number>;
   // which tiles ("z/x/y") are cached inside bbox at a zoom
   coverage(bbox: [number, number, number, number], zoom: number): Promise<string[]>;
+  // saved offline areas (null with ?engine=off): one list for every tab of the origin
+  areas: KestrelAreas | null;
   // chaos suites: kill the engine worker as a crash would; the page falls back to direct loading and restarts it
   terminateEngine(): void;
   // the tile asks MapLibre's workers handed the engine, counted by the bridges themselves: requests, answered,
@@ -83,6 +87,7 @@ export function exposeWindowContract(kestrel: Kestrel | null, map: MapLibreMap, 
     clearCache: () => (kestrel ? kestrel.clearCache() : noEngine()),
     invalidate: (bbox, zoom) => (kestrel ? kestrel.invalidate(bbox, zoom) : noEngine()),
     coverage: (bbox, zoom) => (kestrel ? kestrel.coverage(bbox, zoom) : noEngine()),
+    areas: kestrel?.areas ?? null,
     terminateEngine: () => kestrel?.crashWorker(),
     bridge: (census) => (kestrel ? kestrel.bridgeCensus(census) : Promise.resolve(null)),
     engineEvents: () => kestrel?.events() ?? [],

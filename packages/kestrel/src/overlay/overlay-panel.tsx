@@ -8,6 +8,7 @@ import { NetworkSection, type NetworkStats } from './network-section.tsx';
 import type { OverlaySource } from './overlay-types.ts';
 import { PageHealthSection } from './page-health-section.tsx';
 import { PrefetchSection } from './prefetch-section.tsx';
+import { TabsSection } from './tabs-section.tsx';
 import { useOverlayData } from './use-overlay-data.ts';
 import type { OverlayToggle } from './use-overlay-toggle.ts';
 import { usePageVisible } from './use-page-visible.ts';
@@ -56,6 +57,7 @@ export function OverlayPanel({ source, toggle, budgets, onToggleTileBoundaries, 
     },
   );
   const prefetch = useStable(stats?.prefetch);
+  const sharing = useStable(stats?.sharing);
   const vitals = useStable(snapshot?.vitals);
 
   useLayoutEffect(() => {
@@ -149,6 +151,7 @@ export function OverlayPanel({ source, toggle, budgets, onToggleTileBoundaries, 
               <CacheSection cache={cache} statuses={statuses} budgets={budgets} />
               <NetworkSection stats={network} statuses={statuses} budgets={budgets} />
               <PrefetchSection prefetch={prefetch} />
+              {sharing && <TabsSection sharing={sharing} engineHits={cache.hits} engineRequests={network.requests.total} />}
               <PageHealthSection vitals={vitals} health={snapshot.pageHealth} statuses={statuses} budgets={budgets} />
             </>
           ) : (

@@ -1,5 +1,7 @@
 import * as Comlink from 'comlink';
 import type { EngineApi, WorkerConfig } from '../contract/engine-api.ts';
+import { LEADER_WORKER_PREFIX, SHARED_WORKER_PREFIX } from '../contract/engine-hub.ts';
+import { serveHubOnBus, serveHubOnPorts } from './hub-transports.ts';
 import { buildWorkerEngine, type WorkerEngine } from './worker-engine.ts';
 
 // The engine worker's entry: nothing is built until `init` names the database and the tile channel, and every
@@ -42,4 +44,10 @@ const api: EngineApi = {
   audit: later('audit') as EngineApi['audit'],
 };
 
-Comlink.expose(api);
+// The same script serves three ways, chosen by the page through the worker's name (client/engine-link.ts): a
+// SharedWorker every tab connects to, the elected leader tab's worker serving every tab over a BroadcastChannel, or
+// (unnamed for sharing) the page's own engine over comlink.
+const name = (self as { name?: string }).name ?? '';
+if (name.startsWith(SHARED_WORKER_PREFIX)) serveHubOnPorts(self as unknown as EventTarget);
+else if (name.startsWith(LEADER_WORKER_PREFIX)) serveHubOnBus(name.slice(LEADER_WORKER_PREFIX.length));
+else Comlink.expose(api);

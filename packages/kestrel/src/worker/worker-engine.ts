@@ -15,10 +15,12 @@ import { TileCache } from '../engine/tile-cache.ts';
 import { TileEngine, defaultEngineOptions, toEngineFailure } from '../engine/tile-engine.ts';
 import { warmStartPlan } from '../engine/warm-start.ts';
 import { isArchiveUrl } from '../engine/pmtiles/archive-url.ts';
+import type { AskOrigin } from '../engine/tile-priority.ts';
 import { fetchAdapter } from './fetch-adapter.ts';
 import { IdbAreaStore } from './idb-area-store.ts';
 import { IdbTileStore } from './idb-tile-store.ts';
 import { serveTileChannel } from './tile-channel-server.ts';
+import { countResult, emptyTabStats, tabEngine } from './tab-stats.ts';
 import { watchConnection } from './network-information.ts';
 import { watchHostProtocols } from './host-protocols.ts';
 import { watchWireTimings } from './wire-timings.ts';
@@ -27,9 +29,23 @@ import { sha256Hex } from './sha256.ts';
 /** The engine API a worker serves once it knows its configuration (everything but `init`). */
 export type WorkerEngine = Omit<EngineApi, 'init'>;
 
+/** The built engine with the parts a hub serving several tabs needs besides its API (engine-hub.ts). */
+export interface WorkerParts {
+  api: WorkerEngine;
+  // the tile engine itself: MapLibre-worker channels and per-tab camera, visibility and re-ranking
+  engine: TileEngine;
+  // `api.request` with the asking tab, for fairness between tabs
+  requestFrom(req: TileRequest, origin?: AskOrigin): Promise<TileResult>;
+}
+
 // Wires the engine core to real adapters (fetch, IndexedDB, BroadcastChannel); behaviour lives in src/engine.
 // Built on `init`, not when the module loads: the database and the channel are the caller's to name.
 export function buildWorkerEngine(config: WorkerConfig): WorkerEngine {
+  return buildWorkerParts(config).api;
+}
+
+/** As {@link buildWorkerEngine}; without `tileChannel`, no MapLibre-worker channel is served (a hub opens one per tab). */
+export function buildWorkerParts(config: { dbName: string; tileChannel?: string }): WorkerParts {
   const store = new IdbTileStore({ name: config.dbName, budgetBytes: defaultEngineOptions.idbCacheBytes });
   const cache = new TileCache({
     store,
@@ -45,7 +61,10 @@ export function buildWorkerEngine(config: WorkerConfig): WorkerEngine {
   // A PMTiles archive's TileJSON is read from the archive's header and metadata: it goes to the tile engine, which
   // reads the archive's tiles, so one reader per archive sees every version change.
   const engineFor = (req: TileRequest) => (req.kind === 'resource' && !isArchiveUrl(req.url) ? resources : engine);
-  serveTileChannel(engine, new BroadcastChannel(config.tileChannel));
+  // This page's share of the figures (the same as the engine's, less its own prefetches), as a shared engine
+  // reports each tab's: the contract's `stats().sharing.tab` means one thing in every mode.
+  let own = emptyTabStats('page', true);
+  if (config.tileChannel) serveTileChannel(tabEngine(engine, () => own), new BroadcastChannel(config.tileChannel));
   watchConnection((hint) => engine.setConnection(hint));
   watchHostProtocols((host, protocol) => {
     engine.setHostProtocol(host, protocol);
@@ -71,6 +90,13 @@ export function buildWorkerEngine(config: WorkerConfig): WorkerEngine {
   let persisted: boolean | undefined;
   let warmed: { tiles: number; ms: number } | undefined;
   let warmStartOn = defaultEngineOptions.warmStart;
+  const requestFrom = async (req: TileRequest, origin?: AskOrigin): Promise<TileResult> => {
+    try {
+      return { ok: true, response: await engineFor(req).request(req, undefined, origin) };
+    } catch (error) {
+      return { ok: false, failure: toEngineFailure(error) };
+    }
+  };
 
   const api: WorkerEngine = {
     async configure(options: DeepPartial<EngineOptions>) {
@@ -86,13 +112,10 @@ export function buildWorkerEngine(config: WorkerConfig): WorkerEngine {
       areas.configure({ credentials: cache.credentials });
     },
     async request(req: TileRequest): Promise<TileResult> {
-      try {
-        const response = await engineFor(req).request(req);
-        // Each response owns its buffer (the engine copies out of the cache), so it can move without a copy.
-        return transfer({ ok: true, response }, response.data ? [response.data] : []);
-      } catch (error) {
-        return { ok: false, failure: toEngineFailure(error) };
-      }
+      const result = await requestFrom(req);
+      countResult(own, result, req.kind === 'resource');
+      // Each response owns its buffer (the engine copies out of the cache), so it can move without a copy.
+      return result.ok && result.response.data ? transfer(result, [result.response.data]) : result;
     },
     cancel(id: string) {
       engine.cancel(id);
@@ -119,6 +142,7 @@ export function buildWorkerEngine(config: WorkerConfig): WorkerEngine {
       stats.resources = { requests, failures, hits: resourceCache.hits };
       if (persisted !== undefined) stats.cache.idb.persisted = persisted;
       if (warmed) stats.cache.warmStart = { ...warmed };
+      stats.sharing = { mode: 'off', tabs: 1, tab: structuredClone(own) };
       return stats;
     },
     setStorage(storage) {
@@ -126,6 +150,7 @@ export function buildWorkerEngine(config: WorkerConfig): WorkerEngine {
       if (storage.indexedDb === 'unavailable') cache.storeUnavailable(storage.detail ?? 'IndexedDB cannot be opened on this page');
     },
     async resetStats() {
+      own = emptyTabStats('page', true);
       engine.resetStats();
       resources.resetStats();
     },
@@ -157,5 +182,5 @@ export function buildWorkerEngine(config: WorkerConfig): WorkerEngine {
     audit: () => engine.audit(),
   };
 
-  return api;
+  return { api, engine, requestFrom };
 }
