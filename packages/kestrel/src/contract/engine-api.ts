@@ -265,6 +265,25 @@ export interface PrefetchStats {
   usedBytes: number;
   wastedBytes: number;
   unusedBytes: number;
+  // The same books by why each tile was guessed, to tell which guesses pay (absent from engines before 0.4).
+  byReason?: Partial<Record<PrefetchReason, PrefetchReasonStats>>;
+  // guesses held back because the waste budget (`prefetch.maxWasteShare`) was spent; absent before 0.4
+  heldByWasteBudget?: number;
+}
+
+/**
+ * Why a tile was prefetched: the known end of a flyTo/easeTo (`destination`), the extrapolated path of a moving
+ * camera (`path`), the next level's children or the parents during a zoom (`zoom-in`, `zoom-out`), or the ring of
+ * neighbours around a view at rest (`ring`).
+ */
+export type PrefetchReason = 'destination' | 'path' | 'zoom-in' | 'zoom-out' | 'ring';
+
+/** One reason's share of {@link PrefetchStats}: tiles issued, and where their network bytes went. */
+export interface PrefetchReasonStats {
+  issued: number;
+  usedBytes: number;
+  wastedBytes: number;
+  unusedBytes: number;
 }
 
 export interface EngineOptions {
@@ -300,7 +319,10 @@ export interface EngineOptions {
   // query parameter names that may be a credential or may select content (`key`, `token`): never persisted in
   // clear (cache keys keep a digest, so two values never share a cached body), and kept out of stored bodies
   secretParams: string[];
-  prefetch: { enabled: boolean; maxShare: number; bytesPerMinute: number; horizonMs: number };
+  // maxWasteShare: guesses (every reason but a known destination) start only while the prefetched bytes of the last
+  // minute that went unused, or sit unused, stay under this share of what was prefetched (prefetch-ledger.ts); 1 is
+  // no limit
+  prefetch: { enabled: boolean; maxShare: number; bytesPerMinute: number; horizonMs: number; maxWasteShare: number };
   // record the SHA-256 of every tile handed to MapLibre (`audit()`); for chaos suites, off by default
   audit?: boolean;
 }

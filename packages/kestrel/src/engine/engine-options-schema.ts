@@ -45,7 +45,7 @@ export const EngineOptionsSchema = v.strictObject({
   warmStart: v.boolean(),
   credentialParams: paramNames,
   secretParams: paramNames,
-  prefetch: v.strictObject({ enabled: v.boolean(), maxShare: fraction, bytesPerMinute: bytes(0), horizonMs: ms(0, 60_000) }),
+  prefetch: v.strictObject({ enabled: v.boolean(), maxShare: fraction, bytesPerMinute: bytes(0), horizonMs: ms(0, 60_000), maxWasteShare: fraction }),
   audit: v.optional(v.boolean()),
 });
 

@@ -40,7 +40,7 @@ export const defaultEngineOptions: EngineOptions = deepFreeze({
   // Prefetch gets at most half the slots, and none while visible tiles wait (scheduler). `horizonMs` is both how
   // far ahead the motion model may predict (prefetcher) and how long a prefetch may sit in the queue before it is
   // dropped (tile-priority): a guess still waiting after the furthest time it was meant for is out of date.
-  prefetch: { enabled: true, maxShare: 0.5, bytesPerMinute: 8 * MiB, horizonMs: 2000 },
+  prefetch: { enabled: true, maxShare: 0.5, bytesPerMinute: 8 * MiB, horizonMs: 2000, maxWasteShare: 0.2 },
 });
 
 // Deep-merges a partial over complete options (arrays replace) and checks the whole result against the schema

@@ -19,6 +19,64 @@ describe('PrefetchLedger counts', () => {
     expect(ledger.snapshot()).toMatchObject({ used: 0, wasted: 0 });
   });
 
+  it('keeps the same books by reason: issued, and bytes used, wasted and still unused', async () => {
+    const { clock, ledger } = setup();
+    ledger.issued('d', 0, 'destination');
+    ledger.issued('r1', 0, 'ring');
+    ledger.issued('r2', 0, 'ring');
+    ledger.issued('p', 0, 'path');
+    ledger.visibleRequest('p', moving); // joined in flight
+    ledger.completed('d', 100);
+    ledger.completed('r1', 10);
+    ledger.completed('p', 7);
+    ledger.visibleRequest('d', moving);
+    ledger.evicted('r1');
+    await clock.advance(1000);
+    ledger.completed('r2', 20);
+    expect(ledger.snapshot().byReason).toEqual({
+      destination: { issued: 1, usedBytes: 100, wastedBytes: 0, unusedBytes: 0 },
+      ring: { issued: 2, usedBytes: 0, wastedBytes: 10, unusedBytes: 20 },
+      path: { issued: 1, usedBytes: 7, wastedBytes: 0, unusedBytes: 0 },
+    });
+    await clock.advance(30_000);
+    expect(ledger.snapshot().byReason?.ring).toEqual({ issued: 2, usedBytes: 0, wastedBytes: 30, unusedBytes: 0 });
+  });
+
+  it('lets guesses start while the bytes at risk stay within maxWasteShare of what was prefetched', async () => {
+    const { clock, ledger } = setup({ maxWasteShare: 0.2 });
+    // nothing used yet: the floor alone
+    expect(ledger.allowGuess('g1', 100, 250)).toBe(true);
+    ledger.issued('g1', 100, 'path');
+    expect(ledger.allowGuess('g2', 100, 250)).toBe(true);
+    ledger.issued('g2', 100, 'path');
+    expect(ledger.allowGuess('g3', 100, 250)).toBe(false);
+    // a destination in flight or unused is not a guess: it takes nothing from the allowance
+    ledger.issued('d', 5000, 'destination');
+    ledger.completed('d', 5000);
+    ledger.completed('g1', 100);
+    ledger.completed('g2', 100);
+    expect(ledger.allowGuess('g3', 100, 250)).toBe(false);
+    // 4,000 used bytes allow 1,000 at risk (0.2 / 0.8): 200 unused + 100 more fit, 900 more do not
+    ledger.visibleRequest('d', moving); // 5,000 used
+    expect(ledger.allowGuess('g3', 100, 0)).toBe(true);
+    expect(ledger.allowGuess('g4', 1200, 0)).toBe(false);
+    // waste stays in the books for the window: the 200 bytes, once expired, still count
+    await clock.advance(30_000);
+    expect(ledger.snapshot().wastedBytes).toBe(200);
+    expect(ledger.allowGuess('g5', 1100, 0)).toBe(false);
+    expect(ledger.allowGuess('g5', 1000, 0)).toBe(true);
+    // a minute on, the used bytes and the waste both left the window
+    await clock.advance(30_001);
+    expect(ledger.allowGuess('g6', 100, 0)).toBe(false);
+    expect(ledger.snapshot().heldByWasteBudget).toBe(4);
+  });
+
+  it('has no waste budget at maxWasteShare 1', () => {
+    const { ledger } = setup({ maxWasteShare: 1 });
+    ledger.issued('g1', 1e9, 'ring');
+    expect(ledger.allowGuess('g2', 1e9, 0)).toBe(true);
+  });
+
   it('counts a prefetched tile as used once, however often it is then shown', () => {
     const { ledger } = setup();
     ledger.issued('a');
@@ -104,7 +162,7 @@ describe('PrefetchLedger counts', () => {
     ledger.completed('a', 100);
     ledger.visibleRequest('a', moving);
     ledger.reset();
-    const zero = { enabled: true, issued: 0, completed: 0, used: 0, wasted: 0, bytes: 0, hitRatio: 0, cancelled: 0, usedBytes: 0, wastedBytes: 0, unusedBytes: 0 };
+    const zero = { enabled: true, issued: 0, completed: 0, used: 0, wasted: 0, bytes: 0, hitRatio: 0, cancelled: 0, usedBytes: 0, wastedBytes: 0, unusedBytes: 0, byReason: {}, heldByWasteBudget: 0 };
     expect(ledger.snapshot()).toEqual(zero);
   });
 });

@@ -1,4 +1,4 @@
-import type { PrefetchStats, Tier } from '../contract/engine-api.ts';
+import type { PrefetchReason, PrefetchReasonStats, PrefetchStats, Tier } from '../contract/engine-api.ts';
 import type { Clock } from './ports.ts';
 
 // A prefetched tile nobody asked for within this long was a wrong guess: the user went elsewhere.
@@ -7,6 +7,10 @@ export const PREFETCH_UNUSED_AFTER_MS = 30_000;
 export const BUDGET_WINDOW_MS = 60_000;
 // ~1.1 Mbit/s averaged over a minute: about 100–250 vector tiles, a small share of a typical link.
 export const DEFAULT_BYTES_PER_MINUTE = 8 * 1024 * 1024;
+// At most a fifth of the prefetched bytes should end up unused (issue 19's goal; the option prefetch.maxWasteShare).
+export const DEFAULT_MAX_WASTE_SHARE = 0.2;
+// Distinct tiles remembered for heldByWasteBudget; past it the count stops growing rather than the set.
+const MAX_HELD_KEYS = 10_000;
 
 export type PrefetchDisabledReason = 'option' | 'save-data' | 'slow-connection';
 
@@ -20,6 +24,7 @@ export interface PrefetchLedgerOptions {
   enabled?: boolean;
   bytesPerMinute?: number;
   unusedAfterMs?: number;
+  maxWasteShare?: number;
 }
 
 export interface VisibleRequestInfo {
@@ -39,6 +44,7 @@ interface Entry {
   bytes: number;
   // a visible request joined it while it was still in flight
   used?: boolean;
+  reason?: PrefetchReason;
 }
 
 // Bookkeeping behind PrefetchStats: issued → completed → used or wasted (each tile settles once), the
@@ -51,6 +57,11 @@ export class PrefetchLedger {
   private connection: ConnectionHint = {};
   private readonly entries = new Map<string, Entry>();
   private charges: { at: number; bytes: number }[] = [];
+  // bytes that answered a visible request, and bytes that went unused, over the budget window: the waste budget
+  private uses: { at: number; bytes: number }[] = [];
+  private wastes: { at: number; bytes: number }[] = [];
+  private maxWasteShare: number;
+  private readonly held = new Set<string>();
   private counts = zeroCounts();
 
   constructor(clock: Pick<Clock, 'now'>, options: PrefetchLedgerOptions = {}) {
@@ -58,11 +69,13 @@ export class PrefetchLedger {
     this.unusedAfterMs = options.unusedAfterMs ?? PREFETCH_UNUSED_AFTER_MS;
     this.bytesPerMinute = options.bytesPerMinute ?? DEFAULT_BYTES_PER_MINUTE;
     this.optionEnabled = options.enabled ?? true;
+    this.maxWasteShare = options.maxWasteShare ?? DEFAULT_MAX_WASTE_SHARE;
   }
 
-  configure(options: { enabled?: boolean; bytesPerMinute?: number }): void {
+  configure(options: { enabled?: boolean; bytesPerMinute?: number; maxWasteShare?: number }): void {
     if (options.enabled !== undefined) this.optionEnabled = options.enabled;
     if (options.bytesPerMinute !== undefined) this.bytesPerMinute = options.bytesPerMinute;
+    if (options.maxWasteShare !== undefined) this.maxWasteShare = options.maxWasteShare;
   }
 
   setConnection(hint: ConnectionHint | undefined): void {
@@ -87,12 +100,34 @@ export class PrefetchLedger {
     return this.spentInWindow() + this.reservedInFlight() + Math.max(0, bytes) <= this.bytesPerMinute;
   }
 
+  // May a guess (a tile prefetched for any reason but a known destination) of about `bytes` start now? The waste
+  // budget: over the last minute, the prefetched bytes that went unused, plus the guesses still unused or in flight
+  // (a destination's tiles wait for the arrival), stay within maxWasteShare of all prefetched bytes, i.e. within share / (1 − share) of the bytes that were
+  // used. Guesses that pay raise their own allowance; guesses that do not are held back until used bytes catch up
+  // or the waste ages out of the window. `floorBytes` lets a few guesses start before anything has been used.
+  // Hand-written because it is the engine's own policy: no library keeps this ledger.
+  allowGuess(key: string, bytes: number, floorBytes: number): boolean {
+    if (this.maxWasteShare >= 1) return true;
+    const since = this.clock.now() - BUDGET_WINDOW_MS;
+    this.uses = this.uses.filter((u) => u.at > since);
+    this.wastes = this.wastes.filter((w) => w.at > since);
+    const used = this.uses.reduce((sum, u) => sum + u.bytes, 0);
+    const wasted = this.wastes.reduce((sum, w) => sum + w.bytes, 0);
+    const guess = (entry: Entry) => entry.reason !== 'destination';
+    const atRisk = wasted + this.unusedBytes(guess) + this.reservedInFlight(guess);
+    const allowance = Math.max(floorBytes, (this.maxWasteShare / (1 - this.maxWasteShare)) * used);
+    if (atRisk + Math.max(0, bytes) <= allowance) return true;
+    if (this.held.size < MAX_HELD_KEYS) this.held.add(key);
+    return false;
+  }
+
   // `estimatedBytes` is held against the budget until the tile completes or is abandoned.
-  issued(key: string, estimatedBytes = 0): void {
+  issued(key: string, estimatedBytes = 0, reason?: PrefetchReason): void {
     this.expireUnused();
     if (this.entries.has(key)) return;
-    this.entries.set(key, { reserved: Math.max(0, estimatedBytes), bytes: 0 });
+    this.entries.set(key, { reserved: Math.max(0, estimatedBytes), bytes: 0, reason });
     this.counts.issued++;
+    if (reason) this.reasonCounts(reason).issued++;
   }
 
   completed(key: string, bytes: number): void {
@@ -104,8 +139,8 @@ export class PrefetchLedger {
     this.charges.push({ at: now, bytes });
     if (entry?.used) {
       this.entries.delete(key);
-      this.counts.usedBytes += bytes;
-    } else this.entries.set(key, { reserved: 0, completedAt: now, bytes });
+      this.usedBytes(entry, bytes);
+    } else this.entries.set(key, { reserved: 0, completedAt: now, bytes, reason: entry?.reason });
   }
 
   // Cancelled (the prediction changed) or failed before completing: nothing arrived here, so nothing was wasted;
@@ -152,7 +187,7 @@ export class PrefetchLedger {
       return false;
     }
     this.counts.used++;
-    this.counts.usedBytes += entry.bytes;
+    this.usedBytes(entry, entry.bytes);
     if (info.moving && info.tier === 'memory') this.counts.movingHits++;
     return true;
   }
@@ -172,12 +207,15 @@ export class PrefetchLedger {
       usedBytes: c.usedBytes,
       wastedBytes: c.wastedBytes,
       unusedBytes: this.unusedBytes(),
+      byReason: this.byReason(),
+      heldByWasteBudget: this.held.size,
     };
   }
 
   // Zero the figures (resetStats); tiles in flight keep their reservations.
   reset(): void {
     this.counts = zeroCounts();
+    this.held.clear();
     for (const [key, entry] of this.entries) if (entry.completedAt !== undefined) this.entries.delete(key);
   }
 
@@ -194,12 +232,38 @@ export class PrefetchLedger {
   private wasted(entry: Entry): void {
     this.counts.wasted++;
     this.counts.wastedBytes += entry.bytes;
+    if (entry.reason) this.reasonCounts(entry.reason).wastedBytes += entry.bytes;
+    if (entry.bytes > 0) this.wastes.push({ at: this.clock.now(), bytes: entry.bytes });
+  }
+
+  private usedBytes(entry: Entry, bytes: number): void {
+    this.counts.usedBytes += bytes;
+    if (bytes > 0) this.uses.push({ at: this.clock.now(), bytes });
+    if (entry.reason) this.reasonCounts(entry.reason).usedBytes += bytes;
+  }
+
+  private reasonCounts(reason: PrefetchReason): Omit<PrefetchReasonStats, 'unusedBytes'> {
+    let counts = this.counts.byReason[reason];
+    if (!counts) this.counts.byReason[reason] = counts = { issued: 0, usedBytes: 0, wastedBytes: 0 };
+    return counts;
+  }
+
+  private byReason(): PrefetchStats['byReason'] {
+    const out: NonNullable<PrefetchStats['byReason']> = {};
+    for (const [reason, counts] of Object.entries(this.counts.byReason) as [PrefetchReason, Omit<PrefetchReasonStats, 'unusedBytes'>][]) {
+      out[reason] = { ...counts, unusedBytes: 0 };
+    }
+    for (const entry of this.entries.values()) {
+      if (entry.completedAt === undefined || !entry.reason) continue;
+      (out[entry.reason] ??= { issued: 0, usedBytes: 0, wastedBytes: 0, unusedBytes: 0 }).unusedBytes += entry.bytes;
+    }
+    return out;
   }
 
   // completed, not used yet, not yet old enough to call wasted
-  private unusedBytes(): number {
+  private unusedBytes(which: (entry: Entry) => boolean = () => true): number {
     let sum = 0;
-    for (const entry of this.entries.values()) if (entry.completedAt !== undefined) sum += entry.bytes;
+    for (const entry of this.entries.values()) if (entry.completedAt !== undefined && which(entry)) sum += entry.bytes;
     return sum;
   }
 
@@ -209,13 +273,14 @@ export class PrefetchLedger {
     return this.charges.reduce((sum, c) => sum + c.bytes, 0);
   }
 
-  private reservedInFlight(): number {
+  private reservedInFlight(which: (entry: Entry) => boolean = () => true): number {
     let sum = 0;
-    for (const entry of this.entries.values()) if (entry.completedAt === undefined) sum += entry.reserved;
+    for (const entry of this.entries.values()) if (entry.completedAt === undefined && which(entry)) sum += entry.reserved;
     return sum;
   }
 }
 
 function zeroCounts() {
-  return { issued: 0, completed: 0, used: 0, wasted: 0, bytes: 0, movingRequests: 0, movingHits: 0, cancelled: 0, usedBytes: 0, wastedBytes: 0 };
+  const byReason: Partial<Record<PrefetchReason, Omit<PrefetchReasonStats, 'unusedBytes'>>> = {};
+  return { issued: 0, completed: 0, used: 0, wasted: 0, bytes: 0, movingRequests: 0, movingHits: 0, cancelled: 0, usedBytes: 0, wastedBytes: 0, byReason };
 }

@@ -1,4 +1,4 @@
-import type { TileCoord } from '../contract/engine-api.ts';
+import type { PrefetchReason, TileCoord } from '../contract/engine-api.ts';
 import type { Prediction } from './motion-model.ts';
 import {
   lngLatToWorld,
@@ -18,7 +18,7 @@ export const DEFAULT_MAX_PREFETCH_TILES = 32;
 // Levels/s below which a zoom change is the drift of a pan, not a zoom gesture worth planning children/parents for.
 const ZOOM_GESTURE_RATE = 0.1;
 
-export type PrefetchReason = 'destination' | 'path' | 'zoom-in' | 'zoom-out' | 'ring';
+export type { PrefetchReason };
 
 export interface PlannedTile extends TileCoord {
   key: string;

@@ -92,7 +92,7 @@ describe('Prefetcher (through TileEngine)', () => {
   });
 
   it('on a reversal drops the queued prefetch for the old direction and lets the fetches on the wire finish into the cache', async () => {
-    const h = setup();
+    const h = setup({ prefetch: { maxWasteShare: 1 } });
     await h.pan(1000, 600);
     const east = h.fetcher.pending();
     // four on the wire (the prefetch share of 8 slots), more queued behind them
@@ -199,8 +199,8 @@ describe('Prefetcher (through TileEngine)', () => {
   });
 
   it('counts a prefetched tile pushed out of memory before anyone asked as wasted', async () => {
-    // room for nine 10 kB tiles: later prefetches evict the first
-    const h = setup({}, { sources: [RASTER], memoryBytes: 100_000 });
+    // room for nine 10 kB tiles: later prefetches evict the first (no waste budget, which would hold them back)
+    const h = setup({ prefetch: { maxWasteShare: 1 } }, { sources: [RASTER], memoryBytes: 100_000 });
     for (let i = 0; i < 12; i++) {
       await h.pan(1000, 100);
       await h.serve(10_000);
@@ -222,7 +222,7 @@ describe('Prefetcher (through TileEngine)', () => {
   });
 
   it('at rest, prefetches one ring around the view and nothing in it', async () => {
-    const h = setup();
+    const h = setup({ prefetch: { maxWasteShare: 1 } });
     await h.rest(700);
     for (let i = 0; i < 5; i++) await h.serve();
     const fetched = h.fetcher.calls.map((c) => coordOf(c.url));
@@ -233,6 +233,47 @@ describe('Prefetcher (through TileEngine)', () => {
       expect(Math.abs(t.x - 550)).toBeLessThanOrEqual(2);
       expect(Math.abs(t.y - 335)).toBeLessThanOrEqual(2);
     }
+  });
+
+  it('holds guesses back once the bytes they left unused pass the waste budget, and lets them go as they are used', async () => {
+    const h = setup({}, { sources: [RASTER] });
+    // 32 KiB tiles, all served, none asked for: the budget's floor (4 tiles' worth) lets four guesses start, then holds
+    for (let i = 0; i < 8; i++) {
+      await h.pan(1000, 100);
+      await h.serve(32 * 1024);
+    }
+    const guessed = h.fetcher.calls.map((c) => c.url);
+    expect(guessed).toHaveLength(4);
+    const held = h.engine.stats().prefetch;
+    expect(held.heldByWasteBudget).toBeGreaterThan(0);
+    expect(held.byReason?.path).toMatchObject({ issued: 4, usedBytes: 0, unusedBytes: 4 * 32 * 1024 });
+    // MapLibre asks for them after all: used bytes raise the allowance (a quarter of them) and free what sat unused
+    for (const url of guessed) expect((await h.engine.request({ id: `v:${url}`, url, kind: 'raster', purpose: 'visible' })).tier).toBe('memory');
+    await h.pan(1000, 200);
+    await h.serve(32 * 1024);
+    expect(h.fetcher.calls.length).toBeGreaterThan(4);
+  });
+
+  it('without a waste budget (maxWasteShare 1) guesses run on to the byte budget', async () => {
+    const h = setup({ prefetch: { maxWasteShare: 1 } }, { sources: [RASTER] });
+    for (let i = 0; i < 8; i++) {
+      await h.pan(1000, 100);
+      await h.serve(32 * 1024);
+    }
+    expect(h.fetcher.calls.length).toBeGreaterThan(4);
+    expect(h.engine.stats().prefetch.heldByWasteBudget).toBe(0);
+  });
+
+  it('never holds back a known destination: a flight’s end view is fetched whole, past the waste budget', async () => {
+    const h = setup({}, { sources: [RASTER] });
+    const destination = tileToLngLat(600.5, 300.5, 10);
+    h.engine.setCamera({ ...h.view(), bounds: [0, 0, 0, 0], time: h.clock.now() + PAGE_CLOCK_OFFSET, destination: { center: destination as [number, number], zoom: 10, durationMs: 3000 } });
+    await h.clock.advance(200); // past the replan interval
+    for (let i = 0; i < 5; i++) await h.serve(32 * 1024);
+    const atDestination = h.fetcher.calls.map((c) => coordOf(c.url)).filter((t) => Math.abs(t.x - 600) <= 2 && Math.abs(t.y - 300) <= 2);
+    // a 1024×768 view of 362 px raster tiles at the destination (the cover rounds their zoom): well past 4 tiles
+    expect(atDestination.length).toBeGreaterThan(4);
+    expect(h.engine.stats().prefetch.byReason?.destination?.issued).toBe(atDestination.length);
   });
 
   it('issues nothing with prefetch off, and cancels what is in flight when it is switched off', async () => {

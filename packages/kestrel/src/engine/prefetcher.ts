@@ -45,6 +45,8 @@ const REST_REPLAN_MS = 600;
 const FAILED_BACKOFF_MS = 10_000;
 // Held against the byte budget while a prefetch is in flight, until real sizes are known; about a dense vector tile.
 const INITIAL_TILE_BYTES_ESTIMATE = 32 * 1024;
+// Guesses the waste budget lets start before any prefetched tile has been used: about one leading column of a pan.
+const GUESS_FLOOR_TILES = 4;
 // Before any tile has come back, assume a modest link; the horizon is at least HORIZON_MIN_MS anyway.
 const DEFAULT_LATENCY_MS = 150;
 
@@ -88,14 +90,14 @@ export class Prefetcher {
   ) {
     this.options = options;
     this.model = modelFor(options);
-    this.ledger = new PrefetchLedger(deps.clock, { enabled: options.enabled, bytesPerMinute: options.bytesPerMinute });
+    this.ledger = new PrefetchLedger(deps.clock, { enabled: options.enabled, bytesPerMinute: options.bytesPerMinute, maxWasteShare: options.maxWasteShare });
     deps.cache?.onEvict?.((key) => this.ledger.evicted(key));
   }
 
   configure(options: PrefetchOptions): void {
     if (options.horizonMs !== this.options.horizonMs) this.model = modelFor(options);
     this.options = options;
-    this.ledger.configure({ enabled: options.enabled, bytesPerMinute: options.bytesPerMinute });
+    this.ledger.configure({ enabled: options.enabled, bytesPerMinute: options.bytesPerMinute, maxWasteShare: options.maxWasteShare });
     this.stopIfInactive();
     this.soon();
   }
@@ -211,6 +213,8 @@ export class Prefetcher {
     for (const { source, tile, key } of wanted) {
       if (this.outstanding.has(key)) continue;
       if (!this.ledger.allow(this.bytesEstimate)) break;
+      // a known destination is where the camera is going, not a guess: only the byte budget above holds it
+      if (tile.reason !== 'destination' && !this.ledger.allowGuess(key, this.bytesEstimate, GUESS_FLOOR_TILES * this.bytesEstimate)) continue;
       this.issue(source, tile, key);
     }
   }
@@ -237,7 +241,7 @@ export class Prefetcher {
   private issue(source: Source, tile: PlannedTile, key: string): void {
     const entry: Outstanding = { id: `p:${key}`, sourceId: source.descriptor.id, tile, cancelled: false };
     this.outstanding.set(key, entry);
-    this.ledger.issued(key, this.bytesEstimate);
+    this.ledger.issued(key, this.bytesEstimate, tile.reason);
     const url = fillTileTemplate(source.descriptor, tile);
     const settle = () => {
       if (this.outstanding.get(key) === entry) this.outstanding.delete(key);
