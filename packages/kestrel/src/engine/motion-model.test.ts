@@ -285,6 +285,22 @@ describe('MotionModel prediction', () => {
     expect(model.predict(1000, 100)!.destination!.inMs).toBe(2000);
   });
 
+  it('comes to rest when a known flight arrives, instead of extrapolating its speed past the end', () => {
+    const model = new MotionModel();
+    const destination = { center: worldToLngLat({ x: BERLIN.x + 1000 * PX, y: BERLIN.y }), zoom: ZOOM, durationMs: 1000 };
+    const last = feed(model, panEast, every(100, 900), { destination });
+    expect(model.velocity(last).moving).toBe(true);
+    // moveend: the last snapshot carries no destination
+    model.update(snap(1000, panEast(1000)));
+    const p = model.predict(1000, 100)!;
+    expect(p.moving).toBe(false);
+    expect(p.path).toEqual([]);
+    // a drag without a destination still extrapolates
+    const drag = new MotionModel();
+    const end = feed(drag, panEast, every(100, 1000));
+    expect(drag.predict(end, 100)!.path.length).toBeGreaterThan(0);
+  });
+
   it('forgets the destination once a snapshot arrives without one', () => {
     const model = new MotionModel();
     model.update(snap(0, BERLIN, { destination: { center: [2.35, 48.85], zoom: 12, durationMs: 3000 } }));

@@ -135,12 +135,12 @@ export class MotionModel {
   }
 
   update(snapshot: CameraSnapshot): void {
-    this.trackFlight(snapshot);
+    const arrived = this.trackFlight(snapshot);
     const view = toViewport(snapshot);
     const world = lngLatToWorld(snapshot.center[0], snapshot.center[1]);
     const prev = this.last;
     const dt = prev ? snapshot.time - prev.time : NaN;
-    if (!prev || !(dt >= 0) || dt > MAX_GAP_MS) {
+    if (arrived || !prev || !(dt >= 0) || dt > MAX_GAP_MS) {
       this.resetMotion();
       this.last = { time: snapshot.time, world, view };
       return;
@@ -255,14 +255,19 @@ export class MotionModel {
 
   // A snapshot's durationMs may be the whole animation's (the same key on every snapshot) or what is left (a new
   // key each time, restarting the clock at that snapshot): either way startedAt + durationMs is the arrival.
-  private trackFlight(snapshot: CameraSnapshot): void {
+  // True when a flight just ended.
+  private trackFlight(snapshot: CameraSnapshot): boolean {
     const d = snapshot.destination;
     if (!d) {
+      // A flyTo/easeTo (a panBy, a zoom button, drag inertia) has arrived or was stopped: the camera is where the
+      // animation left it, and the speed it had on the way there says nothing about what comes next. Extrapolating
+      // it would prefetch past the end, tiles nobody asks for.
+      const arrived = this.flight !== undefined;
       this.flight = undefined;
-      return;
+      return arrived;
     }
     const key = `${d.center[0]},${d.center[1]},${d.zoom},${d.durationMs}`;
-    if (this.flight?.key === key) return;
+    if (this.flight?.key === key) return false;
     this.flight = { key, destination: d, startedAt: snapshot.time };
     if (d.fly) {
       // The flight's own start (where flyTo was called), the short way round the antimeridian as MapLibre flies.
@@ -275,6 +280,7 @@ export class MotionModel {
         { curve: d.fly.curve, durationMs: d.durationMs },
       );
     }
+    return false;
   }
 
   // The turn rate comes from how the smoothed velocity's heading changes, not from raw per-event headings:
