@@ -1,15 +1,8 @@
 import type { Page } from '@playwright/test';
-import { expect, openMap, resetServer, serverStats, setFaults, test } from './fixtures.ts';
+import { expect, FAR_VIEWS, openMap, resetServer, serverStats, setFaults, test } from './fixtures.ts';
 
 const view = '5/47/5';
-const elsewhere: [number, number][] = [
-  [-100, 40],
-  [30, -20],
-  [100, 35],
-  [-60, -15],
-  [140, -30],
-  [20, 60],
-];
+const elsewhere = FAR_VIEWS;
 
 // The IndexedDB writes are batched a few tens of ms behind the tiles; give them time to land before a reload.
 async function settleWrites(page: Page): Promise<void> {

@@ -76,3 +76,14 @@ export const test = base.extend<{ pageErrors: string[] }>({
 });
 
 export { expect };
+
+/** Six views at z5–z6 far from each other and from the suites' home views: browsing them fills a cache with tiles
+ * nothing else asks for. */
+export const FAR_VIEWS: [number, number][] = [
+  [-100, 40],
+  [30, -20],
+  [100, 35],
+  [-60, -15],
+  [140, -30],
+  [20, 60],
+];

@@ -1,18 +1,11 @@
 import type { BrowserContext, Page } from '@playwright/test';
-import { expect, openMap, resetServer, resetServerStats, serverStats, setFaults, test } from './fixtures.ts';
+import { expect, FAR_VIEWS, openMap, resetServer, resetServerStats, serverStats, setFaults, test } from './fixtures.ts';
 
 // One engine for every tab (issue 17), in both of its shapes: a SharedWorker, and the Web Locks fallback that
 // browsers without SharedWorker get (forced here with ?tabs=leader). Every page is a tab of one browser context;
 // the witness is the tile server's own count of what reached it.
 
-const far: [number, number][] = [
-  [-100, 40],
-  [30, -20],
-  [100, 35],
-  [-60, -15],
-  [140, -30],
-  [20, 60],
-];
+const far = FAR_VIEWS;
 
 async function openTabs(context: BrowserContext, hashes: string[], params: Record<string, string>): Promise<Page[]> {
   const pages: Page[] = [];

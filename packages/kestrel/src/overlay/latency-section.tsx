@@ -7,6 +7,7 @@ import { LatencyChart } from './latency-chart.tsx';
 import type { LatencyPoint } from './latency-history.ts';
 import { OverlaySection } from './overlay-section.tsx';
 import { WireSplit } from './wire-split.tsx';
+import { QuantileHead } from './quantile-head.tsx';
 
 const TIERS = ['memory', 'idb', 'network', 'all'] as const;
 const QUANTILES = ['p50', 'p95', 'p99'] as const;
@@ -42,19 +43,7 @@ const LatencyTable = memo(function LatencyTable({ latency, statuses, budgets }: 
     <>
       <table className="kpo-table">
         <caption className="kpo-sr">Request latency percentiles by the tier that answered</caption>
-        <thead>
-          <tr>
-            <th scope="col">tier</th>
-            {QUANTILES.map((q) => (
-              <th scope="col" key={q}>
-                {q}
-              </th>
-            ))}
-            <th scope="col" title="samples in the window">
-              n
-            </th>
-          </tr>
-        </thead>
+        <QuantileHead quantiles={QUANTILES} first={<th scope="col">tier</th>} />
         <tbody>
           {TIERS.map((tier) => (
             <LatencyRow key={tier} tier={tier} summary={latency[tier]} statuses={statuses} budgets={budgets} />

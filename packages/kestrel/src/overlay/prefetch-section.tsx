@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import type { PrefetchStats } from '../contract/engine-api.ts';
+import type { PrefetchReason, PrefetchReasonStats, PrefetchStats } from '../contract/engine-api.ts';
 import { Figure } from './figure.tsx';
 import { formatBytes, formatCount, formatPercent } from './format.ts';
 import { FigureRow, OverlaySection } from './overlay-section.tsx';
@@ -42,6 +42,23 @@ export const PrefetchSection = memo(function PrefetchSection({ prefetch }: { pre
             <Figure testId="overlay-prefetch-unused-bytes" text={formatBytes(prefetch.unusedBytes)} value={prefetch.unusedBytes} />
           </span>
         </FigureRow>
+        {/* which guesses pay: the share of each reason's prefetched bytes that a visible request used */}
+        {reasonsOf(prefetch).map(([reason, r]) => (
+          <FigureRow key={reason} label={`· ${reason}`}>
+            <Figure testId={`overlay-prefetch-reason-${reason}-issued`} text={formatCount(r.issued)} value={r.issued} />
+            <span className="kpo-sub">
+              {'used '}
+              <Figure testId={`overlay-prefetch-reason-${reason}-used-share`} text={formatPercent(usedShare(r))} value={usedShare(r)} />
+              {' of '}
+              {formatBytes(r.usedBytes + r.wastedBytes + r.unusedBytes)}
+            </span>
+          </FigureRow>
+        ))}
+        {prefetch.heldByWasteBudget !== undefined && (
+          <FigureRow label="held (waste budget)">
+            <Figure testId="overlay-prefetch-held" text={formatCount(prefetch.heldByWasteBudget)} value={prefetch.heldByWasteBudget} />
+          </FigureRow>
+        )}
         <FigureRow label="hit ratio">
           <Figure
             testId="overlay-prefetch-hit-ratio"
@@ -53,3 +70,18 @@ export const PrefetchSection = memo(function PrefetchSection({ prefetch }: { pre
     </OverlaySection>
   );
 });
+
+const REASONS: PrefetchReason[] = ['destination', 'path', 'zoom-in', 'zoom-out', 'ring'];
+
+function reasonsOf(prefetch: PrefetchStats): [PrefetchReason, PrefetchReasonStats][] {
+  return REASONS.flatMap((reason) => {
+    const r = prefetch.byReason?.[reason];
+    return r && r.issued > 0 ? [[reason, r] as [PrefetchReason, PrefetchReasonStats]] : [];
+  });
+}
+
+// null until some of the reason's bytes have arrived
+function usedShare(r: PrefetchReasonStats): number | null {
+  const total = r.usedBytes + r.wastedBytes + r.unusedBytes;
+  return total > 0 ? r.usedBytes / total : null;
+}

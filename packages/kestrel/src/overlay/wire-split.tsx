@@ -2,6 +2,7 @@ import { memo } from 'react';
 import type { LatencySummary, NetworkStats } from '../contract/engine-api.ts';
 import { Figure } from './figure.tsx';
 import { formatCount, formatMs } from './format.ts';
+import { QuantileHead } from './quantile-head.tsx';
 
 const PARTS = [
   // ask → first attempt starting: slots, paused or paced hosts, the priority queue
@@ -22,21 +23,14 @@ export const WireSplit = memo(function WireSplit({ network, attempts }: {
   return (
     <table className="kpo-table" data-testid="overlay-latency-split">
       <caption className="kpo-sr">Network requests: time queued in the engine and time on the wire</caption>
-      <thead>
-        <tr>
+      <QuantileHead
+        quantiles={QUANTILES}
+        first={
           <th scope="col" title={`${attempts} requests sent to hosts`}>
             network
           </th>
-          {QUANTILES.map((q) => (
-            <th scope="col" key={q}>
-              {q}
-            </th>
-          ))}
-          <th scope="col" title="samples in the window">
-            n
-          </th>
-        </tr>
-      </thead>
+        }
+      />
       <tbody>
         {PARTS.map((part) => (
           <SplitRow key={part.key} name={part.label} title={part.title} summary={network[part.key]} />
