@@ -1,5 +1,5 @@
 import { lngLatToTile } from '../packages/kestrel/src/engine/tile-math.ts';
-import { expect, openMap, resetServer, resetServerStats, serverStats, setFaults, test } from './fixtures.ts';
+import { expect, FAR_VIEWS, openMap, resetServer, resetServerStats, serverStats, setFaults, test } from './fixtures.ts';
 import { measurePan, PAN, PAN_HASH, scriptedPan, warmServer } from './prefetch-pan.ts';
 
 // A continuous pan at 100 ms server latency: with prefetch, MapLibre's requests during the pan find tiles
@@ -85,5 +85,58 @@ test.describe('prefetch', () => {
     expect(late, `tiles of the old direction requested more than ${GRACE_MS} ms after the turn`).toEqual([]);
     expect(stats.prefetch.cancelled, JSON.stringify(stats.prefetch)).toBeGreaterThan(0);
     expect(pageErrors).toEqual([]);
+  });
+
+  // The waste budget, witnessed by the server's log and by MapLibre's own tile events: a tile the server sent that
+  // MapLibre never asked for is prefetch wasted. A map that opens, rests, then jumps to a search result and rests
+  // again: each rest plans a ring of neighbours, and nobody pans into them. With the budget the first ring's misses
+  // hold back the second; with the budget off (maxWasteShare 1) every ring goes out whole.
+  test('the waste budget stops a ring of neighbours nobody pans into from being fetched again and again', async ({ browser }) => {
+    const seen: Record<string, { sent: number; unasked: string[]; held: number; ring: number }> = {};
+    for (const [name, params] of [
+      ['budget 0.2', { perf: '1' }],
+      ['no budget', { engineOptions: JSON.stringify({ prefetch: { maxWasteShare: 1 } }) }],
+    ] as const) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      try {
+        await openMap(page, { hash: PAN_HASH, params });
+        // the first rest: its ring is planned 600 ms after the camera stopped
+        await page.waitForTimeout(2000);
+        await page.evaluate(() => window.kestrel.idle());
+        await page.evaluate(() => {
+          const asked = new Set<string>();
+          (window as unknown as { asked: Set<string> }).asked = asked;
+          window.kestrel.map.on('sourcedataloading', (e: { tile?: { tileID: { canonical: { z: number; x: number; y: number } } } }) => {
+            const c = e.tile?.tileID.canonical;
+            if (c) asked.add(`${c.z}/${c.x}/${c.y}`);
+          });
+        });
+        await resetServerStats();
+        await page.evaluate(([lng, lat]) => void window.kestrel.map.jumpTo({ center: [lng, lat], zoom: 5 }), FAR_VIEWS[1]);
+        await page.evaluate(() => window.kestrel.idle());
+        await page.waitForTimeout(2000);
+        await page.evaluate(() => window.kestrel.idle());
+        const asked = new Set(await page.evaluate(() => [...(window as unknown as { asked: Set<string> }).asked]));
+        const sent = Object.keys((await serverStats()).byTile);
+        const prefetch = (await page.evaluate(() => window.kestrel.stats()))?.prefetch;
+        seen[name] = { sent: sent.length, unasked: sent.filter((k) => !asked.has(k)), held: prefetch?.heldByWasteBudget ?? -1, ring: prefetch?.byReason?.ring?.issued ?? 0 };
+        if (name === 'budget 0.2') {
+          // the overlay tells the developer why: the guesses by reason, and how many the budget held
+          await expect(page.getByTestId('overlay-prefetch-reason-ring-issued')).toBeVisible();
+          await expect.poll(async () => Number(await page.getByTestId('overlay-prefetch-held').getAttribute('data-value'))).toBe(prefetch?.heldByWasteBudget);
+        }
+      } finally {
+        await context.close();
+      }
+    }
+    const [budget, none] = [seen['budget 0.2'], seen['no budget']];
+    const detail = JSON.stringify(seen);
+    // without the budget the second rest's ring reaches the server whole (some 16 tiles at z5 in a 1280×720 view)
+    expect(none.unasked.length, detail).toBeGreaterThanOrEqual(8);
+    expect(none.held, detail).toBe(0);
+    // with it, the first ring's misses leave no allowance: at most the floor's few tiles
+    expect(budget.unasked.length, detail).toBeLessThanOrEqual(4);
+    expect(budget.held, detail).toBeGreaterThan(0);
   });
 });

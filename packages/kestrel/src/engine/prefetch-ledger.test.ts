@@ -71,6 +71,30 @@ describe('PrefetchLedger counts', () => {
     expect(ledger.snapshot().heldByWasteBudget).toBe(4);
   });
 
+  it('counts a moving camera’s lookahead against the budget only once it is overdue, a ring at once', async () => {
+    const { clock, ledger } = setup({ maxWasteShare: 0.2 });
+    for (const key of ['p1', 'p2', 'p3']) {
+      expect(ledger.allowGuess(key, 100, 250, 'path')).toBe(true);
+      ledger.issued(key, 100, 'path');
+      ledger.completed(key, 100);
+    }
+    // 300 bytes of fresh lookahead: a ring may not start (floor 250), more lookahead may
+    expect(ledger.allowGuess('r', 100, 250, 'ring')).toBe(false);
+    expect(ledger.allowGuess('p4', 100, 250, 'path')).toBe(true);
+    // three seconds on, unused: the lookahead missed, and holds further lookahead too
+    await clock.advance(3_000);
+    expect(ledger.allowGuess('p4', 100, 250, 'path')).toBe(false);
+  });
+
+  it('does not let a ring that missed hold back the lookahead of the next pan', async () => {
+    const { clock, ledger } = setup({ maxWasteShare: 0.2 });
+    ledger.issued('r', 0, 'ring');
+    ledger.completed('r', 1000);
+    await clock.advance(30_000); // wasted
+    expect(ledger.allowGuess('r2', 100, 250, 'ring')).toBe(false);
+    expect(ledger.allowGuess('p', 100, 250, 'path')).toBe(true);
+  });
+
   it('has no waste budget at maxWasteShare 1', () => {
     const { ledger } = setup({ maxWasteShare: 1 });
     ledger.issued('g1', 1e9, 'ring');

@@ -9,6 +9,9 @@ export const BUDGET_WINDOW_MS = 60_000;
 export const DEFAULT_BYTES_PER_MINUTE = 8 * 1024 * 1024;
 // At most a fifth of the prefetched bytes should end up unused (issue 19's goal; the option prefetch.maxWasteShare).
 export const DEFAULT_MAX_WASTE_SHARE = 0.2;
+// A lookahead guess (path, zoom) still unused this long after it arrived has missed: the camera went elsewhere.
+// A pan's lookahead is at most the 2 s prediction horizon, plus the time MapLibre takes to ask.
+export const OVERDUE_MS = 3_000;
 // Distinct tiles remembered for heldByWasteBudget; past it the count stops growing rather than the set.
 const MAX_HELD_KEYS = 10_000;
 
@@ -59,7 +62,7 @@ export class PrefetchLedger {
   private charges: { at: number; bytes: number }[] = [];
   // bytes that answered a visible request, and bytes that went unused, over the budget window: the waste budget
   private uses: { at: number; bytes: number }[] = [];
-  private wastes: { at: number; bytes: number }[] = [];
+  private wastes: { at: number; bytes: number; lookahead: boolean }[] = [];
   private maxWasteShare: number;
   private readonly held = new Set<string>();
   private counts = zeroCounts();
@@ -101,20 +104,28 @@ export class PrefetchLedger {
   }
 
   // May a guess (a tile prefetched for any reason but a known destination) of about `bytes` start now? The waste
-  // budget: over the last minute, the prefetched bytes that went unused, plus the guesses still unused or in flight
-  // (a destination's tiles wait for the arrival), stay within maxWasteShare of all prefetched bytes, i.e. within share / (1 − share) of the bytes that were
-  // used. Guesses that pay raise their own allowance; guesses that do not are held back until used bytes catch up
-  // or the waste ages out of the window. `floorBytes` lets a few guesses start before anything has been used.
+  // budget: over the last minute, the prefetched bytes that went unused plus the guesses at risk stay within
+  // maxWasteShare of all prefetched bytes, i.e. within share / (1 − share) of the bytes that were used. Guesses that
+  // pay raise their own allowance; guesses that do not are held back until used bytes catch up or the waste ages out
+  // of the window. `floorBytes` lets a few guesses start before anything has been used.
+  // What is at risk depends on the guess's reason. The lookahead of a moving camera (path, zoom) is used within
+  // a second or two, so only its own waste and its guesses left unused past OVERDUE_MS count: counting fresh ones,
+  // or a ring that missed, would starve the very lookahead that pays. Any other guess (the ring at rest: nobody
+  // knows when, or whether, it is used) comes last: it counts all waste and every guess still unused or in flight.
   // Hand-written because it is the engine's own policy: no library keeps this ledger.
-  allowGuess(key: string, bytes: number, floorBytes: number): boolean {
+  allowGuess(key: string, bytes: number, floorBytes: number, reason?: PrefetchReason): boolean {
     if (this.maxWasteShare >= 1) return true;
-    const since = this.clock.now() - BUDGET_WINDOW_MS;
+    const lookahead = isLookahead(reason);
+    const now = this.clock.now();
+    const since = now - BUDGET_WINDOW_MS;
     this.uses = this.uses.filter((u) => u.at > since);
     this.wastes = this.wastes.filter((w) => w.at > since);
     const used = this.uses.reduce((sum, u) => sum + u.bytes, 0);
-    const wasted = this.wastes.reduce((sum, w) => sum + w.bytes, 0);
     const guess = (entry: Entry) => entry.reason !== 'destination';
-    const atRisk = wasted + this.unusedBytes(guess) + this.reservedInFlight(guess);
+    const atRisk = lookahead
+      ? this.wastes.reduce((sum, w) => sum + (w.lookahead ? w.bytes : 0), 0) +
+        this.unusedBytes((entry) => isLookahead(entry.reason) && now - (entry.completedAt ?? now) >= OVERDUE_MS)
+      : this.wastes.reduce((sum, w) => sum + w.bytes, 0) + this.unusedBytes(guess) + this.reservedInFlight(guess);
     const allowance = Math.max(floorBytes, (this.maxWasteShare / (1 - this.maxWasteShare)) * used);
     if (atRisk + Math.max(0, bytes) <= allowance) return true;
     if (this.held.size < MAX_HELD_KEYS) this.held.add(key);
@@ -233,7 +244,7 @@ export class PrefetchLedger {
     this.counts.wasted++;
     this.counts.wastedBytes += entry.bytes;
     if (entry.reason) this.reasonCounts(entry.reason).wastedBytes += entry.bytes;
-    if (entry.bytes > 0) this.wastes.push({ at: this.clock.now(), bytes: entry.bytes });
+    if (entry.bytes > 0) this.wastes.push({ at: this.clock.now(), bytes: entry.bytes, lookahead: isLookahead(entry.reason) });
   }
 
   private usedBytes(entry: Entry, bytes: number): void {
@@ -278,6 +289,11 @@ export class PrefetchLedger {
     for (const entry of this.entries.values()) if (entry.completedAt === undefined && which(entry)) sum += entry.reserved;
     return sum;
   }
+}
+
+// The guesses of a moving camera: used within the prediction horizon, or not at all.
+function isLookahead(reason: PrefetchReason | undefined): boolean {
+  return reason === 'path' || reason === 'zoom-in' || reason === 'zoom-out';
 }
 
 function zeroCounts() {

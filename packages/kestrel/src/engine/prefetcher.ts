@@ -214,7 +214,7 @@ export class Prefetcher {
       if (this.outstanding.has(key)) continue;
       if (!this.ledger.allow(this.bytesEstimate)) break;
       // a known destination is where the camera is going, not a guess: only the byte budget above holds it
-      if (tile.reason !== 'destination' && !this.ledger.allowGuess(key, this.bytesEstimate, GUESS_FLOOR_TILES * this.bytesEstimate)) continue;
+      if (tile.reason !== 'destination' && !this.ledger.allowGuess(key, this.bytesEstimate, GUESS_FLOOR_TILES * this.bytesEstimate, tile.reason)) continue;
       this.issue(source, tile, key);
     }
   }
