@@ -61,7 +61,7 @@ interface SizeResult {
   records: number;
   storedEntries: number;
   fill: { ms: number; templateBytes: number };
-  reloads: { ms: number; idb: LatencySummary; hits: { memory: number; idb: number; network: number } }[];
+  reloads: { ms: number; idb: LatencySummary; hits: { memory: number; idb: number; network: number }; opening?: { openMs: number; quotaMs?: number; totalsMs: number } }[];
   heap: { usedBytes: number; backingBytes: number } | null;
   // every worker's heap by script URL, for the record
   workers: Record<string, { used: number; backing: number } | null>;
@@ -181,10 +181,12 @@ async function warmReload(page: Page, url: string): Promise<SizeResult['reloads'
     await window.kestrel.idle();
     return performance.now();
   });
+  // how the store's open went: the browser's indexedDB.open, its storage estimate, our totals record
+  const opening = (await stats(page)).cache.idb.opening;
   await page.evaluate(() => window.kestrel.resetStats());
   await visitMoreViews(page);
   const s = await stats(page);
-  return { ms: Math.round(ms), idb: s.latencyMs.idb, hits: { memory: s.cache.hits.memory, idb: s.cache.hits.idb, network: s.cache.hits.network } };
+  return { ms: Math.round(ms), idb: s.latencyMs.idb, hits: { memory: s.cache.hits.memory, idb: s.cache.hits.idb, network: s.cache.hits.network }, opening };
 }
 
 async function visitMoreViews(page: Page): Promise<void> {
@@ -391,6 +393,7 @@ async function measureAll(subjects: Subject[], servers: BenchServers, save: { zo
   for (const s of subjects) {
     const heap = s.result.heap ? (s.result.heap.usedBytes / 2 ** 20).toFixed(2) : '-';
     log(`  N = ${s.records}: loads ${s.result.reloads.map((r) => `${r.ms} ms (idb p95 ${r.idb.p95.toFixed(1)})`).join(', ')}; ${s.result.storedEntries} entries; engine worker heap ${heap} MiB`);
+    log(`  N = ${s.records}: open ${s.result.reloads.map((r) => (r.opening ? `${r.opening.openMs.toFixed(0)}/${r.opening.quotaMs?.toFixed(0) ?? '?'}/${r.opening.totalsMs.toFixed(0)}` : '-')).join(', ')} ms (indexedDB.open / storage estimate / totals)`);
   }
   const region = fillRegion();
   for (const s of subjects) {

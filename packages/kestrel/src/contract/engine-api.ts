@@ -245,6 +245,10 @@ export interface CacheStats {
     // reads: `transactions` carried `records` key reads (asks that arrive together share one); `absentSkipped`:
     // asks answered "not stored" without a read, the key having been found absent a moment before
     reads?: { transactions: number; records: number; absentSkipped: number };
+    // the last open, in ms: `openMs` indexedDB.open until the connection, `quotaMs` navigator.storage.estimate(),
+    // `totalsMs` reading the running totals (the store answers reads from then on; the quota is read beside them,
+    // and `quotaMs` appears once it is known)
+    opening?: { openMs: number; quotaMs?: number; totalsMs: number };
   };
   // the last warm start (EngineApi.warmStart): tiles read into memory ahead of their asks, and how long it took
   warmStart?: { tiles: number; ms: number };

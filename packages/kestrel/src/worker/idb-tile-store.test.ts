@@ -272,6 +272,29 @@ describe('IdbTileStore: budget and quota', () => {
     expect(store.stats().budget).toBe(80_000);
   });
 
+  it('answers reads before the storage estimate comes back, and holds writes until it does', async () => {
+    const harness = new CacheIdbHarness();
+    const first = setup({}, harness);
+    first.store.putMany([tileRecord('a', 1000)]);
+    await first.store.flush();
+    first.store.close();
+    // navigator.storage.estimate() may measure the origin's files: on a full store it is the slow part of opening
+    let answerEstimate!: (estimate: StorageEstimate) => void;
+    const { store } = setup({ budgetBytes: 1_000_000, estimate: () => new Promise((resolve) => (answerEstimate = resolve)) }, harness);
+    await store.ready;
+    expect(store.stats()).toMatchObject({ status: 'ok', entries: 1, opening: { openMs: expect.any(Number), totalsMs: expect.any(Number) } });
+    expect(store.stats().opening?.quotaMs).toBeUndefined();
+    expect(await store.get('a')).toBeDefined();
+    // a write waits for the quota, which caps the budget it evicts to
+    store.putMany([tileRecord('b', 1000)]);
+    const flushed = store.flush();
+    await macrotask();
+    expect(store.stats().entries).toBe(1);
+    answerEstimate({ quota: 100_000, usage: 0 });
+    await flushed;
+    expect(store.stats()).toMatchObject({ entries: 2, budget: 80_000, opening: { quotaMs: expect.any(Number) } });
+  });
+
   it('evicts to a lower budget when reconfigured', async () => {
     const { store } = setup();
     store.putMany(['a', 'b', 'c', 'd'].map((k, i) => tileRecord(k, 1000, { lastAccess: EPOCH + i })));

@@ -169,6 +169,10 @@ export class IdbTileStore implements TileStore {
   private readTransactionsOut = 0;
   private readonly absent = new LRUCache<string, true>({ max: ABSENT_KEYS, ttl: ABSENT_TTL_MS });
   private readCounts = { transactions: 0, records: 0, absentSkipped: 0 };
+  private openTimes?: { openMs: number; quotaMs?: number; totalsMs: number };
+  private openStartedAt = 0;
+  // settles once the quota of the current connection is known (writes and evictions go by the budget it caps)
+  private quotaRead: Promise<void> = Promise.resolve();
 
   constructor(options: IdbTileStoreOptions = {}) {
     this.factory = options.factory === undefined ? (globalThis.indexedDB ?? null) : options.factory;
@@ -400,6 +404,7 @@ export class IdbTileStore implements TileStore {
       corruptDropped: this.corruptDropped,
       ...(this.lastEviction ? { lastEviction: { ...this.lastEviction } } : {}),
       reads: { ...this.readCounts },
+      ...(this.openTimes ? { opening: { ...this.openTimes } } : {}),
     };
   }
 
@@ -493,6 +498,7 @@ export class IdbTileStore implements TileStore {
   private async open(): Promise<void> {
     if (!this.factory) return this.unavailable('IndexedDB is not available in this context');
     let request: IDBOpenDBRequest;
+    this.openStartedAt = this.clock.now();
     try {
       request = this.factory.open(this.options.name, SCHEMA_VERSION);
     } catch (error) {
@@ -535,10 +541,19 @@ export class IdbTileStore implements TileStore {
     // Fired when the browser closes the connection itself, e.g. when the user clears site data.
     db.addEventListener('close', () => this.reopen(db, 'the browser closed the database'));
     this.db = db;
-    await this.readQuota();
+    const openedAt = this.clock.now();
+    // The quota only caps the budget, which only writes need: it is read beside the totals, not before them, since
+    // navigator.storage.estimate() may measure the origin's files on disk and take longer the more they hold.
+    const quotaRead = this.readQuota().then(() => this.clock.now() - openedAt);
     try {
       // One record, not a scan: opening costs the same whatever the store holds.
       const totals = await this.readStoredTotals(db);
+      const totalsMs = this.clock.now() - openedAt;
+      this.openTimes = { openMs: openedAt - this.openStartedAt, totalsMs };
+      // Writes, and the eviction below, go by the budget: they wait for the quota.
+      this.quotaRead = quotaRead.then((quotaMs) => {
+        if (this.openTimes) this.openTimes.quotaMs = quotaMs;
+      });
       this.totals = totals ?? { ...emptyTotals(), seq: -1 };
       // No totals (another program's database, a record damaged): the check counts them now rather than later.
       if (!totals && this.db === db) void this.check();
@@ -556,7 +571,9 @@ export class IdbTileStore implements TileStore {
     this.scheduleWrite();
     this.scheduleCheck();
     // a budget lowered while the store was closed (or opening) applies now, not at the next write
-    if (this.totals.bytes > this.budget()) void this.evictTo(evictionTarget(this.budget()));
+    void this.quotaRead.then(() => {
+      if (this.db === db && this.totals.bytes > this.budget()) void this.evictTo(evictionTarget(this.budget()));
+    });
   }
 
   /** Where eviction learns the tiles pinned by saved areas in the database (any tab's), beyond `setPinned`. */
@@ -721,6 +738,7 @@ export class IdbTileStore implements TileStore {
   }
 
   private async writeQueued(): Promise<void> {
+    await this.quotaRead;
     const db = await this.readableDb();
     if (this.queue.size === 0 || !db) return;
     const batch = this.queue;
