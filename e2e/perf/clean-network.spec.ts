@@ -18,6 +18,18 @@ test.describe('engine against ?engine=off on a clean 60 ms network', () => {
     for (const r of [...c.off, ...c.engine]) expect(r.measures.tilesMissing, `${r.variant}#${r.run}: tiles never delivered`).toBe(0);
     expectBudget('pan.holeTimeRatio', c.ratio('holeTimeMs'));
     expectBudget('pan.settleRatio', c.ratio('settleMs'));
+    expectBudget('pan.serverRequestsRatio', c.ratio('serverRequests'));
+  });
+
+  test('a zoom in and out asks the server for little beyond what MapLibre asks, and leaves little prefetch unused', async ({ perf }) => {
+    test.setTimeout(240_000);
+    const c = await perf.compareModes(scenario('zoom'));
+    for (const r of [...c.off, ...c.engine]) expect(r.measures.tilesMissing, `${r.variant}#${r.run}: tiles never delivered`).toBe(0);
+    expectBudget('zoom.serverRequestsRatio', c.ratio('serverRequests'));
+    // Fails, never skips: a run whose prefetch did nothing has no share to measure.
+    const unused = c.median('engine', 'prefetchUnusedByteShare');
+    expect(unused, 'the engine prefetched during the zoom (prefetch bytes unused share measured)').toBeDefined();
+    expectBudget('zoom.prefetchUnusedShare', unused!);
   });
 
   test('a flyTo, whose destination the engine is told, settles no later', async ({ perf }) => {
