@@ -62,7 +62,9 @@ for (const mode of ['shared', 'leader'] as const) {
       expect(all.map((s) => s.sharing?.mode)).toEqual([sharing, sharing, sharing]);
       expect(all[0].sharing?.tabs, 'one engine serves the three tabs').toBe(3);
       expect(new Set(all.map((s) => s.sharing?.hub)).size, 'the same engine instance').toBe(1);
-      expect(tileRequests(server.byTile), 'the pans fetched tiles').toBeGreaterThan(30);
+      // enough tiles asked at once that three engines of 4 slots each could pass the bound (with ?tabs=off the
+      // server saw 6 in flight, Chromium's cap per host, in one of two runs)
+      expect(tileRequests(server.byTile), 'the pans fetched tiles').toBeGreaterThan(3 * limit);
       expect(server.maxInFlight, 'tile requests open at the server at once').toBeLessThanOrEqual(limit);
       for (const page of pages) expect(await inView(page)).toMatchObject({ errored: 0, loading: 0 });
       await context.close();
