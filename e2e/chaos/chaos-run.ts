@@ -274,7 +274,11 @@ export class ChaosRun {
       case 'terminate-engine':
         await this.collect(this.main, 'before terminate');
         {
-          // Killed mid-flight, not at rest: a jump to unseen tiles, then the kill once the engine has asks out.
+          // Killed mid-flight, not at rest: a jump to unseen tiles, then the kill once the engine has asks out. The
+          // server answers slowly meanwhile: at its usual few milliseconds a view's tiles could come and go between
+          // two reads of stats() (a fresh-clone CI run read 0 in flight at three places), and the kill would find
+          // nothing on the wire to lose.
+          this.world.setFaults({ latencyMs: { base: 400, jitter: 100 } });
           const inFlight = await page.evaluate(async (centers) => {
             const k = window.kestrel;
             let now = 0;
@@ -290,6 +294,7 @@ export class ChaosRun {
             k.terminateEngine();
             return now;
           }, [0, 1, 2].map(() => [-170 + this.random() * 340, -55 + this.random() * 110] as [number, number]));
+          this.world.setFaults({});
           result.notes.push(`terminated with ${inFlight} tile request(s) in flight`);
         }
         this.main.engineLife++;
