@@ -1,3 +1,4 @@
+import type { PrefetchStats } from '../packages/kestrel/src/contract/engine-api.ts';
 import { lngLatToTile } from '../packages/kestrel/src/engine/tile-math.ts';
 import { expect, FAR_VIEWS, openMap, resetServer, resetServerStats, serverStats, setFaults, test } from './fixtures.ts';
 import { measurePan, PAN, PAN_HASH, scriptedPan, warmServer } from './prefetch-pan.ts';
@@ -85,6 +86,71 @@ test.describe('prefetch', () => {
     expect(late, `tiles of the old direction requested more than ${GRACE_MS} ms after the turn`).toEqual([]);
     expect(stats.prefetch.cancelled, JSON.stringify(stats.prefetch)).toBeGreaterThan(0);
     expect(pageErrors).toEqual([]);
+  });
+
+  // Nobody looks at a hidden map: its guesses only spend the user's data. A pan that ends with prefetch queued
+  // behind 2 slots at 300 ms latency, then the tab goes to the background (headless pages are never hidden: the page
+  // is told so as the browser would tell it). The server's log against MapLibre's own tile events is the witness:
+  // hidden, the server gets none of the tiles MapLibre never asked for; the same pan left in front sends many (its
+  // queue and the ring at rest), and the hidden page sends them again once back in front.
+  test('a page in the background drops its queued prefetch and guesses nothing until it is in front again', async ({ browser }) => {
+    test.setTimeout(90_000);
+    await setFaults({ latencyMs: { base: 300, jitter: 0 } });
+    const unasked: Record<string, number> = {};
+    let hiddenStats: PrefetchStats | undefined;
+    for (const hide of [false, true]) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      try {
+        // the waste budget off, so what is measured is the page's visibility, not the budget's allowance
+        await openMap(page, { hash: PAN_HASH, params: { engineOptions: JSON.stringify({ maxInFlight: 2, prefetch: { maxWasteShare: 1 } }) } });
+        await page.evaluate(() => {
+          const asked = new Set<string>();
+          (window as unknown as { asked: Set<string> }).asked = asked;
+          window.kestrel.map.on('sourcedataloading', (e: { tile?: { tileID: { canonical: { z: number; x: number; y: number } } } }) => {
+            const c = e.tile?.tileID.canonical;
+            if (c) asked.add(`${c.z}/${c.x}/${c.y}`);
+          });
+        });
+        const unaskedSent = async () => {
+          const asked = new Set(await page.evaluate(() => [...(window as unknown as { asked: Set<string> }).asked]));
+          return Object.keys((await serverStats()).byTile).filter((k) => !asked.has(k)).length;
+        };
+        await scriptedPan(page, { ...PAN, pxPerS: 1500, durationMs: 1500 });
+        await resetServerStats();
+        if (hide) {
+          await page.evaluate(() => {
+            Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+            document.dispatchEvent(new Event('visibilitychange'));
+          });
+        }
+        await page.evaluate(() => window.kestrel.idle());
+        // the ring at rest is planned 600 ms after the camera stops; give it time to go out
+        await page.waitForTimeout(3000);
+        await page.evaluate(() => window.kestrel.idle());
+        unasked[hide ? 'hidden' : 'front'] = await unaskedSent();
+        if (hide) {
+          hiddenStats = (await page.evaluate(() => window.kestrel.stats()))?.prefetch;
+          await resetServerStats();
+          await page.evaluate(() => {
+            Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true });
+            document.dispatchEvent(new Event('visibilitychange'));
+          });
+          await page.waitForTimeout(3000);
+          unasked['back in front'] = await unaskedSent();
+        }
+      } finally {
+        await context.close();
+      }
+    }
+    const detail = JSON.stringify(unasked);
+    console.log(`tiles the server sent that MapLibre never asked for, after a pan: ${detail}`);
+    expect(unasked.front, `the pan left in front sends guesses: ${detail}`).toBeGreaterThanOrEqual(8);
+    // at most the 2 slots' guesses that were already leaving when the page was hidden
+    expect(unasked.hidden, `hidden: ${detail}`).toBeLessThanOrEqual(2);
+    expect(unasked['back in front'], `back in front: ${detail}`).toBeGreaterThan(0);
+    // and the engine says why it was quiet
+    expect(hiddenStats).toMatchObject({ enabled: false, disabledBy: 'background' });
   });
 
   // The waste budget, witnessed by the server's log and by MapLibre's own tile events: a tile the server sent that

@@ -1,5 +1,7 @@
-import type { BrowserContext, Page } from '@playwright/test';
-import { expect, FAR_VIEWS, openMap, resetServer, resetServerStats, serverStats, setFaults, test } from './fixtures.ts';
+import { tmpdir } from 'node:os';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { expect, FAR_VIEWS, openMap, resetServer, resetServerStats, serverStats, setFaults, test, tileUrl } from './fixtures.ts';
+import { type NginxHost, nginxAvailable, startNginx } from './nginx/nginx-host.ts';
 
 // One engine for every tab (issue 17), in both of its shapes: a SharedWorker, and the Web Locks fallback that
 // browsers without SharedWorker get (forced here with ?tabs=leader). Every page is a tab of one browser context;
@@ -31,13 +33,16 @@ function tileRequests(byTile: Record<string, number>): number {
 }
 
 // A pan of a few steps, each under way before the last one's tiles have all arrived.
-async function pan(page: Page, steps = 6): Promise<void> {
-  await page.evaluate(async (steps) => {
-    for (let i = 0; i < steps; i++) {
-      window.kestrel.map.panBy([260, 90], { duration: 250 });
-      await new Promise((resolve) => setTimeout(resolve, 320));
-    }
-  }, steps);
+async function pan(page: Page, steps = 6, by: [number, number] = [260, 90]): Promise<void> {
+  await page.evaluate(
+    async ({ steps, by }) => {
+      for (let i = 0; i < steps; i++) {
+        window.kestrel.map.panBy(by, { duration: 250 });
+        await new Promise((resolve) => setTimeout(resolve, 320));
+      }
+    },
+    { steps, by },
+  );
 }
 
 for (const mode of ['shared', 'leader'] as const) {
@@ -248,4 +253,62 @@ test('?tabs=off keeps an engine per tab (the bench baseline)', async ({ browser 
     expect(s.sharing?.tab?.requests, 'the tab share is counted with an engine of its own too').toBeGreaterThan(0);
   }
   await context.close();
+});
+
+// Over HTTP/2 Chromium has no cap of 6 connections per host: N tabs with an engine each send up to N × maxInFlight,
+// and only one engine for every tab holds the bound. nginx serves HTTP/2 over TLS in front of the tile server (a
+// reverse proxy, as a CDN would be), and the tile server's own count of requests open at once is the witness. The
+// same run with ?tabs=off is the before: it must pass the bound, or the rig would not show the difference.
+// Its own browser, told to accept nginx's self-signed certificate: a context's ignoreHTTPSErrors does not reach a
+// SharedWorker's fetches (measured: the shared engine could not load the style).
+test.describe('three tabs over HTTP/2 (nginx in front of the tile server)', () => {
+  let host: NginxHost;
+  let browser: Browser;
+  test.beforeAll(async ({ playwright, launchOptions }) => {
+    // A spec must fail, never skip, when what it measures is missing.
+    if (!nginxAvailable()) throw new Error('nginx not found: apt-get install -y nginx-light (or set KESTREL_NGINX)');
+    host = await startNginx({ root: tmpdir(), http2: true, proxyTo: new URL(tileUrl).origin });
+    browser = await playwright.chromium.launch({ ...launchOptions, args: [...(launchOptions.args ?? []), '--ignore-certificate-errors'] });
+  });
+  test.afterAll(async () => {
+    await browser?.close();
+    await host?.stop();
+    await resetServer();
+  });
+  test.beforeEach(resetServer);
+
+  const limit = 4;
+  const measured: Record<string, { maxInFlight: number; tiles: number }> = {};
+  for (const mode of ['shared', 'leader', 'off'] as const) {
+    test(`?tabs=${mode}: three tabs panning at once under 100 ms latency, server max in flight`, async () => {
+      test.setTimeout(120_000);
+      const context = await browser.newContext({ ignoreHTTPSErrors: true });
+      try {
+        const params = { tabs: mode, maxInFlight: String(limit), style: `${host.url}/style.json` };
+        const pages = await openTabs(context, ['5/47/5', '5/35/-95', '5/-25/135'], params);
+        await setFaults({ latencyMs: { base: 100, jitter: 0 } });
+        await resetServerStats();
+        host.clearLog();
+        // steps of most of a view (800×600): each asks for a row and a column of new tiles at once
+        await Promise.all(pages.map((page) => pan(page, 6, [600, 220])));
+        await Promise.all(pages.map((page) => page.evaluate(() => window.kestrel.idle())));
+        const server = await serverStats();
+        const tiles = host.log().filter((e) => e.uri.startsWith('/tiles/'));
+        measured[mode] = { maxInFlight: server.maxInFlight, tiles: tileRequests(server.byTile) };
+        console.log(`HTTP/2 three tabs, ?tabs=${mode}: ${JSON.stringify(measured[mode])}`);
+        expect(tiles.length, 'the tiles went through nginx').toBeGreaterThan(3 * limit);
+        expect(new Set(tiles.map((e) => e.protocol)), 'and over HTTP/2').toEqual(new Set(['HTTP/2.0']));
+        for (const page of pages) expect(await inView(page)).toMatchObject({ errored: 0, loading: 0 });
+        if (mode === 'off') {
+          // three engines of 4 slots, no per-host cap: the bound is passed
+          expect(server.maxInFlight, 'an engine per tab over HTTP/2').toBeGreaterThan(limit);
+        } else {
+          expect((await stats(pages[0])).sharing?.tabs, 'one engine serves the three tabs').toBe(3);
+          expect(server.maxInFlight, 'tile requests open at the server at once').toBeLessThanOrEqual(limit);
+        }
+      } finally {
+        await context.close();
+      }
+    });
+  }
 });

@@ -53,6 +53,13 @@ export interface NginxScenario {
   ranges?: boolean;
   /** Listen on this port (npm run serve:static); default a free port the OS picks. */
   port?: number;
+  /**
+   * A reverse proxy instead of a static host: every request goes to this origin (`http://127.0.0.1:PORT`, our tile
+   * server), with X-Forwarded-Proto/Host so the style and TileJSON it writes name nginx, and without buffering, so
+   * the upstream's latency, faults and in-flight count stay what the browser causes. Headers (CORS included) are
+   * the upstream's; `root` is not served. With `http2`, the browser's side is HTTP/2 (nginx speaks HTTP/1.1 upstream).
+   */
+  proxyTo?: string;
 }
 
 export interface AccessLogEntry {
@@ -140,6 +147,7 @@ function quote(value: string): string {
 function checkScenario(s: NginxScenario): void {
   if (s.cacheControl !== undefined && !['no-cache', 'max-age=60', 'none'].includes(s.cacheControl)) throw new Error(`nginx-host: bad cacheControl ${s.cacheControl}`);
   if (s.cors !== undefined && !['full', 'success-only', 'none'].includes(s.cors)) throw new Error(`nginx-host: bad cors ${s.cors}`);
+  if (s.proxyTo !== undefined && !/^http:\/\/127\.0\.0\.1:\d{1,5}$/.test(s.proxyTo)) throw new Error(`nginx-host: proxyTo must be http://127.0.0.1:PORT, got ${s.proxyTo}`);
   if (s.limitReq) {
     const { ratePerSecond, burst } = s.limitReq;
     if (!(ratePerSecond > 0) || !Number.isFinite(ratePerSecond)) throw new Error(`nginx-host: limitReq.ratePerSecond must be > 0, got ${ratePerSecond}`);
@@ -253,7 +261,7 @@ ${
 ${indent(tls, 8)}
         server_name 127.0.0.1;
         root ${quote(root)};
-
+${scenario.proxyTo ? indent(proxyLocation(scenario.proxyTo, secure), 8) : `
         # Every location repeats its add_header lines: a location's own add_header drops the server's.
         location /tiles/ {
 ${indent([...limit, ...preflight, ...emptyForKey, ...corsHeaders, ...tileCache], 12)}
@@ -266,10 +274,23 @@ ${indent([...(scenario.ranges === false ? ['max_ranges 0;'] : []), ...preflight,
 
         location / {
 ${indent([...preflight, ...corsHeaders, 'add_header Cache-Control "no-cache";'], 12)}
-        }
+        }`}
     }
 }
 `;
+}
+
+function proxyLocation(origin: string, secure: boolean): string[] {
+  return [
+    'location / {',
+    `    proxy_pass ${origin};`,
+    '    proxy_http_version 1.1;',
+    '    proxy_set_header Host $host:$server_port;',
+    '    proxy_set_header X-Forwarded-Host $host:$server_port;',
+    `    proxy_set_header X-Forwarded-Proto ${secure ? 'https' : 'http'};`,
+    '    proxy_buffering off;',
+    '}',
+  ];
 }
 
 function makeCertificate(paths: Paths): void {

@@ -217,10 +217,11 @@ export function createKestrel(maplibregl: MapLibreModule, options: KestrelOption
     );
   }
   void probeStorage().then((storage) => engine.setStorage(storage));
-  // Fairness between tabs sharing an engine: a tab in the background gets no prefetch and waits behind the front.
+  // A hidden map gets no prefetch (what is queued is dropped), and between tabs sharing an engine a tab in the
+  // background waits behind the front.
   const onVisibility = () => host.setVisibility(globalThis.document?.visibilityState !== 'hidden');
   globalThis.document?.addEventListener('visibilitychange', onVisibility);
-  if (host.mode !== 'off') onVisibility();
+  onVisibility();
   const health = watchEngineHealth(engine, notices);
 
   // Two maps on one page share one engine: the sources are the union of every attached map's, and the camera is

@@ -3,9 +3,9 @@ import type { EngineApi, TileRequest, TileResult } from '../contract/engine-api.
 import type { StartedWorker } from './engine-client.ts';
 
 // Calls whose effect is state the worker keeps: replayed in order into a replacement worker.
-const REPLAYED = new Set<keyof EngineApi>(['configure', 'setStorage', 'setSources', 'setCamera']);
+const REPLAYED = new Set<keyof EngineApi>(['configure', 'setStorage', 'setSources', 'setCamera', 'setVisibility']);
 // Calls that only describe the moment (the camera): only the last one matters.
-const LATEST_ONLY = new Set<keyof EngineApi>(['setCamera', 'setSources', 'setStorage']);
+const LATEST_ONLY = new Set<keyof EngineApi>(['setCamera', 'setSources', 'setStorage', 'setVisibility']);
 
 export interface EngineHostOptions {
   start: () => StartedWorker;

@@ -13,7 +13,7 @@ export interface EngineLink {
   readonly events: EngineHostEvent[];
   readonly fallbackAnswers: { ok: number; noTile: number; failed: number };
   readonly mode: SharingMode;
-  // the tab's visibility, for fairness between tabs sharing an engine (a no-op with a worker of its own)
+  // the tab's visibility: no prefetch while no page is in front, and fairness between tabs sharing an engine
   setVisibility(visible: boolean): void;
   terminate(): void;
   dispose(): void;
@@ -73,7 +73,7 @@ function dedicated(options: EngineLinkOptions): EngineLink {
     events: host.events,
     fallbackAnswers: host.fallbackAnswers,
     mode: 'off',
-    setVisibility: () => undefined,
+    setVisibility: (visible) => void host.engine.setVisibility(visible),
     terminate: () => host.terminate(),
     dispose: () => host.dispose(),
   };

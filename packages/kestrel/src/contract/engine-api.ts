@@ -256,6 +256,11 @@ export interface CacheStats {
 
 export interface PrefetchStats {
   enabled: boolean;
+  /**
+   * Why `enabled` is false: the `prefetch.enabled` option, the link (`save-data`, `slow-connection`: 2g), or
+   * `background`: no page the engine serves is in front. Absent while enabled, and from engines before 0.4.
+   */
+  disabledBy?: 'option' | 'save-data' | 'slow-connection' | 'background';
   issued: number;
   completed: number;
   used: number;
@@ -450,6 +455,9 @@ export interface EngineApi {
   request(req: TileRequest): Promise<TileResult>;
   cancel(id: string): void;
   setCamera(camera: CameraSnapshot): void;
+  // Whether the caller's page is in front (document.visibilityState). With no page in front the engine plans no
+  // prefetch and drops what it had queued; a hub serving several tabs also ranks a hidden tab's asks lower.
+  setVisibility(visible: boolean): void;
   // Warm start: the map's first camera, sent as soon as a map is attached (before its style loads). The engine
   // reads the stored tiles of that view into memory, so the first asks are answered from memory. Resolves with
   // how many tiles memory gained.

@@ -8,8 +8,8 @@ import type { EngineApi } from './engine-api.ts';
  */
 export type SharingMode = 'off' | 'shared-worker' | 'leader';
 
-/** What a tab may call on a shared engine: the engine API, plus the tab's visibility (fairness between tabs). */
-export type HubMethod = keyof EngineApi | 'setVisibility';
+/** What a tab may call on a shared engine: the engine API (its `setVisibility` is the tab's, for fairness). */
+export type HubMethod = keyof EngineApi;
 
 /** A tab's message to the engine hub. `seq` numbers the tab's calls; -1 asks for no reply. */
 export type HubCall =

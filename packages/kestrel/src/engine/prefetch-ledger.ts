@@ -15,7 +15,8 @@ export const OVERDUE_MS = 3_000;
 // Distinct tiles remembered for heldByWasteBudget; past it the count stops growing rather than the set.
 const MAX_HELD_KEYS = 10_000;
 
-export type PrefetchDisabledReason = 'option' | 'save-data' | 'slow-connection';
+// Why prefetch is off (stats().prefetch.disabledBy).
+export type PrefetchDisabledReason = NonNullable<PrefetchStats['disabledBy']>;
 
 // The part of NetworkInformation (navigator.connection, also in workers where the browser has it) that matters.
 export interface ConnectionHint {
@@ -58,6 +59,7 @@ export class PrefetchLedger {
   private bytesPerMinute: number;
   private optionEnabled: boolean;
   private connection: ConnectionHint = {};
+  private inFront = true;
   private readonly entries = new Map<string, Entry>();
   private charges: { at: number; bytes: number }[] = [];
   // bytes that answered a visible request, and bytes that went unused, over the budget window: the waste budget
@@ -85,11 +87,18 @@ export class PrefetchLedger {
     this.connection = hint ?? {};
   }
 
+  // Whether any page the engine serves is in front (document.visibilityState). Nobody looks at a hidden map, so
+  // its guesses would only spend the user's data and battery.
+  setInFront(inFront: boolean): void {
+    this.inFront = inFront;
+  }
+
   disabledReason(): PrefetchDisabledReason | undefined {
     if (!this.optionEnabled) return 'option';
     if (this.connection.saveData) return 'save-data';
     // on these links a guessed tile competes with the tiles the user is looking at
     if (this.connection.effectiveType === '2g' || this.connection.effectiveType === 'slow-2g') return 'slow-connection';
+    if (!this.inFront) return 'background';
     return undefined;
   }
 
@@ -114,7 +123,8 @@ export class PrefetchLedger {
   // knows when, or whether, it is used) comes last: it counts all waste and every guess still unused or in flight.
   // Hand-written because it is the engine's own policy: no library keeps this ledger.
   allowGuess(key: string, bytes: number, floorBytes: number, reason?: PrefetchReason): boolean {
-    if (this.maxWasteShare >= 1) return true;
+    // a flight's known destination is where the camera is going, not a guess: only the byte budget holds it
+    if (this.maxWasteShare >= 1 || reason === 'destination') return true;
     const lookahead = isLookahead(reason);
     const now = this.clock.now();
     const since = now - BUDGET_WINDOW_MS;
@@ -206,8 +216,10 @@ export class PrefetchLedger {
   snapshot(): PrefetchStats {
     this.expireUnused();
     const c = this.counts;
+    const disabledBy = this.disabledReason();
     return {
-      enabled: this.enabled,
+      enabled: disabledBy === undefined,
+      ...(disabledBy ? { disabledBy } : {}),
       issued: c.issued,
       completed: c.completed,
       used: c.used,

@@ -308,6 +308,26 @@ describe('Prefetcher (through TileEngine)', () => {
     }
   });
 
+  it('drops what it has in flight when no page is in front, plans nothing while hidden, and resumes in front', async () => {
+    const h = setup();
+    await h.pan(1000, 300);
+    const inFlight = h.fetcher.pending();
+    expect(inFlight.length).toBeGreaterThan(0);
+    h.engine.setInFront(false);
+    await h.clock.advance(0);
+    expect(inFlight.every((c) => c.aborted)).toBe(true);
+    expect(h.engine.stats().prefetch).toMatchObject({ enabled: false, disabledBy: 'background' });
+    const before = h.fetcher.calls.length;
+    await h.pan(1000, 600);
+    await h.rest(2000);
+    expect(h.fetcher.calls).toHaveLength(before);
+    h.engine.setInFront(true);
+    await h.clock.advance(0);
+    expect(h.fetcher.calls.length).toBeGreaterThan(before);
+    expect(h.engine.stats().prefetch.enabled).toBe(true);
+    expect(h.engine.stats().prefetch.disabledBy).toBeUndefined();
+  });
+
   it('skips sources whose URLs it cannot build as MapLibre does', async () => {
     const h = setup({}, { sources: [{ ...RASTER, tiles: ['https://r.test/{z}/{x}/{y}{ratio}.png'] }] });
     await h.pan(1000, 600);

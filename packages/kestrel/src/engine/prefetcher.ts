@@ -113,6 +113,13 @@ export class Prefetcher {
     this.soon();
   }
 
+  // No page in front: what is queued or in flight stops now; a page coming back to the front replans at once.
+  setInFront(inFront: boolean): void {
+    this.ledger.setInFront(inFront);
+    this.stopIfInactive();
+    this.soon();
+  }
+
   onCamera(camera: CameraSnapshot): void {
     if (this.disposed) return;
     this.camera = camera;
@@ -213,8 +220,7 @@ export class Prefetcher {
     for (const { source, tile, key } of wanted) {
       if (this.outstanding.has(key)) continue;
       if (!this.ledger.allow(this.bytesEstimate)) break;
-      // a known destination is where the camera is going, not a guess: only the byte budget above holds it
-      if (tile.reason !== 'destination' && !this.ledger.allowGuess(key, this.bytesEstimate, GUESS_FLOOR_TILES * this.bytesEstimate, tile.reason)) continue;
+      if (!this.ledger.allowGuess(key, this.bytesEstimate, GUESS_FLOOR_TILES * this.bytesEstimate, tile.reason)) continue;
       this.issue(source, tile, key);
     }
   }

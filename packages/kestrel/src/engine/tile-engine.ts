@@ -244,6 +244,11 @@ export class TileEngine {
     this.prefetcher.onCamera(camera);
   }
 
+  /** Whether any page this engine serves is in front; with none, no prefetch (what is queued is dropped). */
+  setInFront(inFront: boolean): void {
+    this.prefetcher.setInFront(inFront);
+  }
+
   /** Re-ranks the queue after an {@link AskOrigin} changed in place (a tab moved, or went to the background). */
   reprioritize(): void {
     this.scheduler.reprioritize();

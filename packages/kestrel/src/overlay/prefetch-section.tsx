@@ -4,13 +4,22 @@ import { Figure } from './figure.tsx';
 import { formatBytes, formatCount, formatPercent } from './format.ts';
 import { FigureRow, OverlaySection } from './overlay-section.tsx';
 
+const OFF_BECAUSE: Record<NonNullable<PrefetchStats['disabledBy']>, string> = {
+  option: 'off',
+  'save-data': 'off (save-data)',
+  'slow-connection': 'off (slow link)',
+  background: 'paused (no tab in front)',
+};
+
+const statusText = (prefetch: PrefetchStats) => (prefetch.enabled ? 'on' : prefetch.disabledBy ? OFF_BECAUSE[prefetch.disabledBy] : 'off');
+
 // memo: the panel hands over structurally stable props, so an idle engine costs no re-render here
 export const PrefetchSection = memo(function PrefetchSection({ prefetch }: { prefetch: PrefetchStats }) {
   return (
     <OverlaySection title="Prefetch" testId="overlay-section-prefetch">
       <dl className="kpo-grid">
         <FigureRow label="status">
-          <Figure testId="overlay-prefetch-status" text={prefetch.enabled ? 'on' : 'off'} value={prefetch.enabled ? 'on' : 'off'} />
+          <Figure testId="overlay-prefetch-status" text={statusText(prefetch)} value={prefetch.enabled ? 'on' : 'off'} />
         </FigureRow>
         {/* counters stay visible when off: tiles prefetched before it was switched off still count as used or wasted */}
         <FigureRow label="issued">
@@ -71,7 +80,9 @@ export const PrefetchSection = memo(function PrefetchSection({ prefetch }: { pre
   );
 });
 
-const REASONS: PrefetchReason[] = ['destination', 'path', 'zoom-in', 'zoom-out', 'ring'];
+// Every reason, in the order the rows show them; a Record, so a reason added to the contract cannot be left out.
+const REASON_ROW: Record<PrefetchReason, number> = { destination: 0, path: 1, 'zoom-in': 2, 'zoom-out': 3, ring: 4 };
+const REASONS = (Object.keys(REASON_ROW) as PrefetchReason[]).sort((a, b) => REASON_ROW[a] - REASON_ROW[b]);
 
 function reasonsOf(prefetch: PrefetchStats): [PrefetchReason, PrefetchReasonStats][] {
   return REASONS.flatMap((reason) => {

@@ -9,6 +9,8 @@ const camera = (lng: number): CameraSnapshot => ({ center: [lng, 0], zoom: 5, be
 // A controllable engine behind the hub: records what it was told, answers asks from a table.
 function fakeEngine() {
   const told: string[] = [];
+  // what the hub said about whether any tab is in front (prefetch runs only then)
+  const inFront: boolean[] = [];
   const origins: (AskOrigin | undefined)[] = [];
   let sources: SourceDescriptor[] = [];
   const answer = (req: TileRequest): TileResult =>
@@ -31,6 +33,7 @@ function fakeEngine() {
       },
       setCamera: (c: CameraSnapshot) => told.push(`camera ${c.center[0]}`),
       reprioritize: () => told.push('reprioritize'),
+      setInFront: (front: boolean) => inFront.push(front),
       auditing: false,
     },
     requestFrom: async (req: TileRequest, origin?: AskOrigin) => {
@@ -38,7 +41,7 @@ function fakeEngine() {
       return answer(req);
     },
   };
-  return { parts, told, origins, sources: () => sources };
+  return { parts, told, inFront, origins, sources: () => sources };
 }
 
 function hubWith(engine = fakeEngine()) {
@@ -109,6 +112,20 @@ describe('EngineHub', () => {
     // b comes to the front: its camera now leads
     await h.call('b', 'setVisibility', true);
     expect(h.engine.told.at(-1)).toBe('camera 20');
+  });
+
+  it('lets the engine prefetch while any tab is in front: every tab hidden stops it, and so does the last front tab closing', async () => {
+    const h = hubWith();
+    await h.init('a');
+    await h.init('b');
+    await h.call('a', 'setVisibility', false);
+    expect(h.engine.inFront.at(-1), 'b is still in front').toBe(true);
+    await h.call('b', 'setVisibility', false);
+    expect(h.engine.inFront.at(-1), 'both hidden').toBe(false);
+    await h.call('a', 'setVisibility', true);
+    expect(h.engine.inFront.at(-1), 'a back in front').toBe(true);
+    h.hub.receive({ type: 'bye', tab: 'a' }, () => undefined);
+    expect(h.engine.inFront.at(-1), 'only the hidden b is left').toBe(false);
   });
 
   it('gives the engine the union of every tab’s sources, and forgets a tab that says bye', async () => {

@@ -121,6 +121,12 @@ export class EngineHub {
     tab.stats.visible = visible;
     if (visible && tab.origin.camera) this.parts!.engine.setCamera(tab.origin.camera);
     else this.parts!.engine.reprioritize();
+    this.sendInFront();
+  }
+
+  // Prefetch runs while any tab is in front; with every tab hidden, what is queued is dropped.
+  private sendInFront(): void {
+    this.parts?.engine.setInFront([...this.tabs.values()].some((tab) => !tab.origin.background));
   }
 
   // The sources every tab shows: what the prefetcher and saved areas may build URLs for.
@@ -152,6 +158,7 @@ export class EngineHub {
     tab.stopChannel?.();
     this.tabs.delete(id);
     this.sendSources();
+    this.sendInFront();
   }
 }
 

@@ -25,6 +25,7 @@ const api: EngineApi = {
   request: later('request') as EngineApi['request'],
   cancel: later('cancel') as EngineApi['cancel'],
   setCamera: later('setCamera') as EngineApi['setCamera'],
+  setVisibility: later('setVisibility') as EngineApi['setVisibility'],
   warmStart: later('warmStart') as EngineApi['warmStart'],
   setSources: later('setSources') as EngineApi['setSources'],
   stats: later('stats') as EngineApi['stats'],

@@ -124,6 +124,9 @@ export function buildWorkerParts(config: { dbName: string; tileChannel?: string 
     setCamera(camera: CameraSnapshot) {
       engine.setCamera(camera);
     },
+    setVisibility(visible: boolean) {
+      engine.setInFront(visible);
+    },
     async warmStart(camera: CameraSnapshot) {
       const plan = warmStartPlan(camera);
       if (!plan || !warmStartOn) return 0;
