@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { expect, FAR_VIEWS, openMap, resetServer, resetServerStats, serverStats, setFaults, test, tileUrl } from './fixtures.ts';
-import { type NginxHost, nginxAvailable, startNginx } from './nginx/nginx-host.ts';
+import { maxOpenAtOnce, type NginxHost, nginxAvailable, startNginx } from './nginx/nginx-host.ts';
 
 // One engine for every tab (issue 17), in both of its shapes: a SharedWorker, and the Web Locks fallback that
 // browsers without SharedWorker get (forced here with ?tabs=leader). Every page is a tab of one browser context;
@@ -163,8 +163,16 @@ for (const mode of ['shared', 'leader'] as const) {
       await resetServerStats();
       // far jumps: every tile of the new views is in flight or queued when the leader goes
       await Promise.all(others.map((page, i) => page.evaluate(([lng, lat]) => void window.kestrel.map.jumpTo({ center: [lng, lat], zoom: 6 }), far[i])));
-      await others[0].waitForTimeout(150);
-      expect((await serverStats()).inFlight + (await stats(others[0])).queue.now, 'asks were open when the leader closed').toBeGreaterThan(0);
+      // the tabs' own asks open (what their bridges asked and the engine has not answered), not only the engine's
+      // prefetch: a fresh-session run closed the leader once every visible ask had been answered, and had nothing
+      // to re-issue
+      await expect
+        .poll(async () => (await Promise.all(others.map((page) => page.evaluate(async () => (await window.kestrel.bridge())?.open ?? 0)))).reduce((a, b) => a + b, 0), {
+          message: 'asks were open when the leader closed',
+          timeout: 5000,
+          intervals: [25],
+        })
+        .toBeGreaterThan(0);
       await first.close();
       await Promise.all(others.map((page) => page.evaluate(() => window.kestrel.idle())));
       for (const page of others) {
@@ -188,6 +196,32 @@ for (const mode of ['shared', 'leader'] as const) {
       }
       else expect(after.sharing?.hub, 'the SharedWorker outlives the tab that started it').toBe(hubBefore);
       expect(after.sharing?.tabs).toBe(2);
+      await context.close();
+    });
+
+    // A crash, not a tab closing: the engine's worker ends with asks in flight (in the first tab, the leader). A
+    // SharedWorker's tabs hear nothing from it any more and connect again; the browser starts a new one.
+    test("the engine's worker dies mid-jump: every tab reaches a new engine, and no tile is left errored or loading", async ({ browser }) => {
+      test.setTimeout(120_000);
+      const context = await browser.newContext();
+      const pages = await openTabs(context, ['5/47/5', '5/35/-95'], { tabs: mode });
+      const hubBefore = (await stats(pages[1])).sharing?.hub;
+      await setFaults({ latencyMs: { base: 300, jitter: 0 } });
+      await resetServerStats();
+      await Promise.all(pages.map((page, i) => page.evaluate(([lng, lat]) => void window.kestrel.map.jumpTo({ center: [lng, lat], zoom: 6 }), far[i + 2])));
+      await pages[0].waitForTimeout(150);
+      expect((await serverStats()).inFlight, 'asks were on the wire when the worker died').toBeGreaterThan(0);
+      await pages[0].evaluate(() => window.kestrel.terminateEngine());
+      await Promise.all(pages.map((page) => page.evaluate(() => window.kestrel.idle())));
+      for (const page of pages) {
+        const shown = await inView(page);
+        expect(shown).toMatchObject({ errored: 0, loading: 0 });
+        expect(shown.loaded).toBeGreaterThan(0);
+      }
+      const hubs = await Promise.all(pages.map(async (page) => (await stats(page)).sharing?.hub));
+      expect(hubs[0], 'a new engine').not.toBe(hubBefore);
+      expect(hubs[1], 'the same one for both tabs').toBe(hubs[0]);
+      expect((await stats(pages[0])).sharing?.tabs).toBe(2);
       await context.close();
     });
 
@@ -257,7 +291,7 @@ test('?tabs=off keeps an engine per tab (the bench baseline)', async ({ browser 
 
 // Over HTTP/2 Chromium has no cap of 6 connections per host: N tabs with an engine each send up to N × maxInFlight,
 // and only one engine for every tab holds the bound. nginx serves HTTP/2 over TLS in front of the tile server (a
-// reverse proxy, as a CDN would be), and the tile server's own count of requests open at once is the witness. The
+// reverse proxy, as a CDN would be), and nginx's own log of requests open at once is the witness. The
 // same run with ?tabs=off is the before: it must pass the bound, or the rig would not show the difference.
 // Its own browser, told to accept nginx's self-signed certificate: a context's ignoreHTTPSErrors does not reach a
 // SharedWorker's fetches (measured: the shared engine could not load the style).
@@ -294,17 +328,24 @@ test.describe('three tabs over HTTP/2 (nginx in front of the tile server)', () =
         await Promise.all(pages.map((page) => page.evaluate(() => window.kestrel.idle())));
         const server = await serverStats();
         const tiles = host.log().filter((e) => e.uri.startsWith('/tiles/'));
-        measured[mode] = { maxInFlight: server.maxInFlight, tiles: tileRequests(server.byTile) };
-        console.log(`HTTP/2 three tabs, ?tabs=${mode}: ${JSON.stringify(measured[mode])}`);
+        // The host the browser talks to is the witness: nginx's own log, each request from its start to its end.
+        // Requests the browser cancelled (499) are left out of the bound: the engine frees a cancelled request's slot
+        // when its fetch is aborted, and the browser's RST_STREAM reaches the host a few ms later, by when the next
+        // request may be there too (measured: 5 open at once with bound 4, only in runs with 1–3 cancellations; the
+        // engine cannot see when the wire lets go). Both figures are printed.
+        const answered = tiles.filter((e) => e.status !== 499);
+        const atNginx = maxOpenAtOnce(answered);
+        measured[mode] = { maxInFlight: atNginx, tiles: tiles.length };
+        console.log(`HTTP/2 three tabs, ?tabs=${mode}: ${JSON.stringify({ ...measured[mode], withCancelled: maxOpenAtOnce(tiles), cancelled: tiles.length - answered.length, tileServerMaxInFlight: server.maxInFlight })}`);
         expect(tiles.length, 'the tiles went through nginx').toBeGreaterThan(3 * limit);
         expect(new Set(tiles.map((e) => e.protocol)), 'and over HTTP/2').toEqual(new Set(['HTTP/2.0']));
         for (const page of pages) expect(await inView(page)).toMatchObject({ errored: 0, loading: 0 });
         if (mode === 'off') {
           // three engines of 4 slots, no per-host cap: the bound is passed
-          expect(server.maxInFlight, 'an engine per tab over HTTP/2').toBeGreaterThan(limit);
+          expect(atNginx, 'an engine per tab over HTTP/2: tile requests open at nginx at once').toBeGreaterThan(limit);
         } else {
           expect((await stats(pages[0])).sharing?.tabs, 'one engine serves the three tabs').toBe(3);
-          expect(server.maxInFlight, 'tile requests open at the server at once').toBeLessThanOrEqual(limit);
+          expect(atNginx, 'tile requests open at nginx at once').toBeLessThanOrEqual(limit);
         }
       } finally {
         await context.close();

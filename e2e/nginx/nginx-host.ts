@@ -78,6 +78,8 @@ export interface AccessLogEntry {
   time: number;
   /** The Range request header as sent; '' when absent. */
   range: string;
+  /** $request_time in ms: from the request's first byte read to the log write, so `time − durationMs` is its start. */
+  durationMs: number;
 }
 
 export interface NginxHost {
@@ -172,7 +174,7 @@ interface Paths {
 
 // Tab-separated; escape=json turns any tab, quote or control byte inside a value into \t, \" … so the separators
 // stay unambiguous, and absent headers log as '' (not '-').
-const LOG_FIELDS = ['$request_method', '$request_uri', '$status', '$body_bytes_sent', '$server_protocol', '$http_if_none_match', '$http_if_modified_since', '$msec', '$http_range'];
+const LOG_FIELDS = ['$request_method', '$request_uri', '$status', '$body_bytes_sent', '$server_protocol', '$http_if_none_match', '$http_if_modified_since', '$msec', '$http_range', '$request_time'];
 
 export function renderNginxConfig(scenario: NginxScenario, root: string, port: number, paths: Paths): string {
   const cors = scenario.cors ?? 'full';
@@ -337,9 +339,28 @@ export function parseAccessLog(text: string): AccessLogEntry[] {
       ifModifiedSince: f[6],
       time: Math.round(Number(f[7]) * 1000),
       range: f[8] ?? '',
+      durationMs: Math.round(Number(f[9] ?? 0) * 1000),
     });
   }
   return entries;
+}
+
+/**
+ * The most requests nginx had open at once among `entries` (from each one's start, `time − durationMs`, to its log
+ * write): the host's own view of a client's concurrency. An aborted request (499) ends when nginx saw the abort,
+ * which on HTTP/2 is the client's RST_STREAM, ahead of any request the client sent after it on that connection.
+ */
+export function maxOpenAtOnce(entries: AccessLogEntry[]): number {
+  const edges = entries.flatMap((e) => [
+    { at: e.time - e.durationMs, step: 1 },
+    { at: e.time, step: -1 },
+  ]);
+  // at the same millisecond an end comes before a start: one request taking over from another is not two open
+  edges.sort((a, b) => a.at - b.at || a.step - b.step);
+  let open = 0;
+  let max = 0;
+  for (const edge of edges) max = Math.max(max, (open += edge.step));
+  return max;
 }
 
 // Live nginx processes of this Node process, killed if it exits without stop() (a crashed or aborted spec).

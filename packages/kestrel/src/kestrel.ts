@@ -15,7 +15,7 @@ import type {
 import { BRIDGE_SCHEME_MESSAGE, type BridgeSchemeMessage } from './contract/bridge-scheme.ts';
 import { DEFAULT_SCHEME, pageTileChannel } from './contract/tile-channel.ts';
 import type { EngineHostEvent, EngineHostState } from './client/engine-host.ts';
-import { type SharingChoice, startEngineLink } from './client/engine-link.ts';
+import { resolveSharing, type SharingChoice, startEngineLink } from './client/engine-link.ts';
 import { type SharingMode, sharingKey } from './contract/engine-hub.ts';
 import { NoticeBoard, type Notice } from './client/notices.ts';
 import { probeStorage } from './client/storage-probe.ts';
@@ -156,7 +156,10 @@ export interface Kestrel {
   mainThreadAsks(): number;
   /** Tiles the page fetched itself while no engine worker was in service. */
   fallbackAnswers(): { ok: number; noTile: number; failed: number };
-  /** Chaos suites: kills the engine worker as a crash would; the page loads directly and restarts it. */
+  /**
+   * Chaos suites: kills the engine worker as a crash would. With a worker of the page's own, the page loads tiles
+   * directly and restarts it; a shared engine's worker ends for every tab, and each reconnects to a new one.
+   */
   crashWorker(): void;
   /** Removes the protocols, detaches every map, terminates the worker and closes the channels. A new
    * {@link createKestrel} on the same page works afterwards. */
@@ -185,21 +188,24 @@ export function createKestrel(maplibregl: MapLibreModule, options: KestrelOption
   const startWorker = workerStarter(options.worker?.engine);
 
   const engineOption = options.worker?.engine;
+  const startShared =
+    engineOption === undefined
+      ? startDefaultSharedEngine
+      : typeof engineOption === 'function'
+        ? undefined
+        : (name: string) => new SharedWorker(engineOption, { type: 'module', name });
+  // a page with a worker of its own loads tiles itself while it is down; a shared engine's tabs wait for the next
+  const meanwhile = resolveSharing(options.sharing ?? 'off', startShared !== undefined) === 'off' ? 'Loading tiles directly meanwhile.' : 'Tiles wait for it.';
   const host = startEngineLink({
     sharing: options.sharing ?? 'off',
     config: { dbName, tileChannel },
     key: sharingKey(dbName, options.options),
     tab: pageId,
     startWorker,
-    startShared:
-      engineOption === undefined
-        ? startDefaultSharedEngine
-        : typeof engineOption === 'function'
-          ? undefined
-          : (name) => new SharedWorker(engineOption, { type: 'module', name }),
+    startShared,
     onState: (state, detail) => {
       if (state === 'running') notices.clear('engine');
-      else notices.show({ key: 'engine', level: 'warn', text: `Tile engine unavailable: ${detail}. Loading tiles directly meanwhile.` });
+      else notices.show({ key: 'engine', level: 'warn', text: `Tile engine unavailable: ${detail}. ${meanwhile}` });
       for (const listener of stateListeners) listener(state, detail);
     },
   });

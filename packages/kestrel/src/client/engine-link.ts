@@ -49,9 +49,8 @@ export function startEngineLink(options: EngineLinkOptions): EngineLink {
   if (mode === 'off') return dedicated(options);
   const names = hubNames(options.key);
   if (mode === 'shared-worker') {
-    const worker = options.startShared!(names.sharedWorker);
-    const link = new HubLink(portTransport(worker.port), options.tab, options.config, options.onState);
-    return linkOf(link, mode, () => undefined, () => undefined);
+    const link = new HubLink(portTransport(() => options.startShared!(names.sharedWorker).port), options.tab, options.config, options.onState);
+    return linkOf(link, mode, () => link.crashHub(), () => undefined);
   }
   let crash: () => void = () => undefined;
   const stopLeading = holdLeadership((navigator as unknown as { locks: LockRequester }).locks, names.lock, () => {
@@ -125,13 +124,26 @@ function leadEngine(start: () => Worker): { stop: () => void; crash: () => void 
   return { stop: () => worker?.terminate(), crash: restart };
 }
 
-function portTransport(port: MessagePort): HubTransport {
+// A SharedWorker's port; `connect` is called again to reconnect (the browser starts the worker anew if it died).
+function portTransport(connect: () => MessagePort): HubTransport {
+  let port = connect();
+  let onReply: ((reply: HubReply) => void) | undefined;
+  const open = () => {
+    port.onmessage = (message: MessageEvent<HubReply>) => onReply?.(message.data);
+    port.start();
+  };
   return {
     direct: true,
     post: (call) => port.postMessage(call),
-    listen(onReply) {
-      port.onmessage = (message: MessageEvent<HubReply>) => onReply(message.data);
-      port.start();
+    listen(handler) {
+      onReply = handler;
+      open();
+    },
+    reconnect() {
+      port.onmessage = null;
+      port.close();
+      port = connect();
+      open();
     },
     close: () => port.close(),
   };

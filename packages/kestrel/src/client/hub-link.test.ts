@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TileRequest, TileResult } from '../contract/engine-api.ts';
 import type { HubCall, HubReply } from '../contract/engine-hub.ts';
 import { type HubTransport, HubLink } from './hub-link.ts';
@@ -61,6 +61,67 @@ describe('HubLink', () => {
     bus.deliver(ok('tab-a', 1));
     expect(((await second) as TileResult).ok).toBe(true);
     expect(link.events.at(-1)?.detail).toContain('took over; 1 open calls sent again');
+  });
+
+  describe('over a SharedWorker port (heartbeat)', () => {
+    afterEach(() => void vi.useRealTimers());
+
+    function portLink() {
+      vi.useFakeTimers();
+      const bus = fakeBus(true);
+      let reconnects = 0;
+      bus.transport.reconnect = () => void reconnects++;
+      const states: string[] = [];
+      const link = new HubLink(bus.transport, 'tab-a', config, (state) => states.push(state), { everyMs: 1000, deadAfterMs: 3000 });
+      return { bus, link, states, reconnects: () => reconnects };
+    }
+
+    it('asks the hub who it is every beat, and a hub that answers is left alone', async () => {
+      const { bus, link, reconnects } = portLink();
+      for (let i = 0; i < 10; i++) {
+        await vi.advanceTimersByTimeAsync(1000);
+        bus.deliver({ type: 'leader', hub: 'h1' });
+      }
+      expect(bus.posted.filter((p) => p.type === 'who')).toHaveLength(10);
+      expect(reconnects()).toBe(0);
+      // the heartbeat's answers re-send nothing
+      expect(bus.calls().map((c) => c.method)).toEqual(['init']);
+      expect(link.status).toBe('running');
+      link.dispose();
+    });
+
+    it('takes a silent hub for dead: connects again, and sends its state and every open call to the hub that answers', async () => {
+      const { bus, link, states, reconnects } = portLink();
+      void link.engine.setCamera({ center: [1, 2] } as never);
+      const answer = link.engine.request(ask('t1'));
+      // the worker died: nothing answers the heartbeat
+      await vi.advanceTimersByTimeAsync(4000);
+      expect(reconnects()).toBe(1);
+      expect(link.status).toBe('restarting');
+      expect(states).toEqual(['running', 'restarting']);
+      // calls made while no hub is known wait for the next one
+      const later = link.engine.request(ask('t2'));
+      bus.posted.length = 0;
+      bus.deliver({ type: 'leader', hub: 'h2' });
+      expect(bus.calls().map((c) => `${c.method} ${c.method === 'request' ? (c.args[0] as TileRequest).id : ''}`.trim())).toEqual(['init', 'setCamera', 'request t1', 'request t2']);
+      expect(link.status).toBe('running');
+      expect(states.at(-1)).toBe('running');
+      for (const c of bus.calls().filter((c) => c.method === 'request')) bus.deliver(ok('tab-a', c.seq));
+      expect(((await answer) as TileResult).ok).toBe(true);
+      expect(((await later) as TileResult).ok).toBe(true);
+      link.dispose();
+    });
+
+    it('crashHub asks the hub to end itself; dispose stops the heartbeat', async () => {
+      const { bus, link, reconnects } = portLink();
+      link.crashHub();
+      expect(bus.posted).toContainEqual({ type: 'crash' });
+      link.dispose();
+      const before = bus.posted.length;
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(bus.posted).toHaveLength(before);
+      expect(reconnects()).toBe(0);
+    });
   });
 
   it('ignores replies meant for another tab', async () => {

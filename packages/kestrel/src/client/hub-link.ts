@@ -10,7 +10,20 @@ export interface HubTransport {
   close(): void;
   // true: the hub is there from the start (a SharedWorker's port); false: wait for a leader to announce itself
   direct: boolean;
+  // A direct transport only: drop the connection and connect again (a SharedWorker that died is started anew by
+  // the first tab that connects). Replies to calls sent on the old connection are lost with it.
+  reconnect?(): void;
 }
+
+/** The heartbeat of a direct transport: how often the tab asks `who`, and how long without an answer means dead. */
+export interface HeartbeatOptions {
+  everyMs: number;
+  deadAfterMs: number;
+}
+
+// A SharedWorker that crashed says nothing: its ports just stop answering. Every 2 s the tab asks; 6 s of silence
+// (three missed answers, well past any pause of a busy engine's event loop) means it is gone.
+const HEARTBEAT: HeartbeatOptions = { everyMs: 2000, deadAfterMs: 6000 };
 
 // Calls whose effect is state the hub keeps for this tab: sent again, in order, to a hub that takes over.
 const REPLAYED = new Set<HubMethod>(['init', 'configure', 'setStorage', 'setSources', 'setCamera', 'setVisibility']);
@@ -39,20 +52,46 @@ export class HubLink {
   private disposed = false;
   private readonly pending = new Map<number, Pending>();
   private readonly replay: { method: HubMethod; args: unknown[] }[] = [];
+  private heard = Date.now();
+  private heartbeat: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly transport: HubTransport,
     readonly tab: string,
     config: WorkerConfig,
     private readonly onState?: (state: EngineHostState, detail: string) => void,
+    heartbeat: HeartbeatOptions = HEARTBEAT,
   ) {
     this.engine = new Proxy({} as Comlink.Remote<EngineApi>, {
       get: (_, name: string) => (...args: unknown[]) => this.call(name as HubMethod, args),
     });
     transport.listen((reply) => this.receive(reply));
     void this.call('init', [config]);
-    if (transport.direct) this.takeOver('shared-worker');
-    else transport.post({ type: 'who' });
+    if (transport.direct) {
+      this.takeOver('shared-worker');
+      if (transport.reconnect) this.heartbeat = setInterval(() => this.beat(heartbeat.deadAfterMs), heartbeat.everyMs);
+    } else transport.post({ type: 'who' });
+  }
+
+  /** Chaos suites: asks the hub's worker to end itself as a crash would, for every tab it serves. */
+  crashHub(): void {
+    this.transport.post({ type: 'crash' });
+  }
+
+  // A hub silent for `deadAfterMs` is taken for dead: connect again, and replay everything into whichever hub
+  // answers (the same one, if it was only slow: the calls sent on the old connection lost their way back with it).
+  private beat(deadAfterMs: number): void {
+    if (this.disposed) return;
+    if (this.hub !== undefined && Date.now() - this.heard > deadAfterMs) {
+      const detail = `the shared engine did not answer for ${Math.round((Date.now() - this.heard) / 1000)} s; connecting again`;
+      this.hub = undefined;
+      this.events.push({ at: Date.now(), state: 'restarting', detail });
+      if (this.events.length > 100) this.events.shift();
+      this.onState?.('restarting', detail);
+      this.transport.reconnect!();
+      this.heard = Date.now();
+    }
+    this.transport.post({ type: 'who' });
   }
 
   get status(): EngineHostState {
@@ -72,6 +111,7 @@ export class HubLink {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    clearInterval(this.heartbeat);
     this.transport.post({ type: 'bye', tab: this.tab });
     for (const { call, resolve, reject } of this.pending.values()) {
       if (call.method === 'request') resolve(DISPOSED);
@@ -115,7 +155,10 @@ export class HubLink {
 
   private receive(reply: HubReply): void {
     if (this.disposed) return;
+    this.heard = Date.now();
     if (reply.type === 'leader') {
+      // A SharedWorker's answer to the heartbeat names the hub the port reaches; it is the same one until a reconnect.
+      if (this.transport.direct && this.hub !== undefined) return;
       if (reply.hub !== this.hub) this.takeOver(reply.hub);
       return;
     }

@@ -16,8 +16,10 @@ export type HubCall =
   | { type: 'call'; tab: string; seq: number; method: HubMethod; args: unknown[] }
   // the tab is closing: forget its camera, sources and tile channel
   | { type: 'bye'; tab: string }
-  // a tab that has just started (or lost its leader) asks who serves
-  | { type: 'who' };
+  // a tab that has just started (or lost its leader) asks who serves; a SharedWorker's tabs ask it as a heartbeat
+  | { type: 'who' }
+  // chaos suites: the hub's worker closes itself, as a crash would end it, for every tab it serves
+  | { type: 'crash' };
 
 /** The hub's message to a tab: a reply to one call, or (leader mode) the announcement of the serving hub. */
 export type HubReply =

@@ -46,7 +46,7 @@ export class EngineHub {
   }
 
   receive(call: HubCall, reply: ReplyTo): void {
-    if (call.type === 'who') return;
+    if (call.type === 'who' || call.type === 'crash') return;
     if (call.type === 'bye') return this.forget(call.tab);
     const tab = this.tabFor(call.tab, reply);
     const answer = (result: Promise<unknown>) => {

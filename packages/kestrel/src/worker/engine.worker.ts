@@ -49,6 +49,6 @@ const api: EngineApi = {
 // SharedWorker every tab connects to, the elected leader tab's worker serving every tab over a BroadcastChannel, or
 // (unnamed for sharing) the page's own engine over comlink.
 const name = (self as { name?: string }).name ?? '';
-if (name.startsWith(SHARED_WORKER_PREFIX)) serveHubOnPorts(self as unknown as EventTarget);
+if (name.startsWith(SHARED_WORKER_PREFIX)) serveHubOnPorts(self as unknown as EventTarget & { close(): void });
 else if (name.startsWith(LEADER_WORKER_PREFIX)) serveHubOnBus(name.slice(LEADER_WORKER_PREFIX.length));
 else Comlink.expose(api);

@@ -8,12 +8,18 @@ function realHub(mode: 'shared-worker' | 'leader'): EngineHub {
   return new EngineHub({ mode, build: buildWorkerParts, serveChannel: (engine, name) => serveTileChannel(engine, broadcastChannel(name)) });
 }
 
-// SharedWorker: each tab connects with a MessagePort and is answered on it (tile bytes move, not copied).
-export function serveHubOnPorts(scope: EventTarget): EngineHub {
+// SharedWorker: each tab connects with a MessagePort and is answered on it (tile bytes move, not copied). A tab's
+// `who` is its heartbeat: the hub answers with its id, so a tab can tell a hub that died (no answer) from a new one.
+export function serveHubOnPorts(scope: EventTarget & { close(): void }): EngineHub {
   const hub = realHub('shared-worker');
   scope.addEventListener('connect', (event) => {
     const port = (event as MessageEvent).ports[0];
-    port.onmessage = (message: MessageEvent<HubCall>) => hub.receive(message.data, (reply, transfer) => port.postMessage(reply, transfer));
+    port.onmessage = (message: MessageEvent<HubCall>) => {
+      const data = message.data;
+      if (data.type === 'who') return port.postMessage({ type: 'leader', hub: hub.id } satisfies HubReply);
+      if (data.type === 'crash') return scope.close();
+      hub.receive(data, (reply, transfer) => port.postMessage(reply, transfer));
+    };
   });
   return hub;
 }
