@@ -19,6 +19,7 @@ function fakeWorker() {
   const requests: TileRequest[] = [];
   const sources: SourceDescriptor[][] = [];
   const inits: unknown[] = [];
+  const visibility: boolean[] = [];
   let terminated = false;
   const api: Partial<EngineApi> = {
     init: async (config) => void inits.push(config),
@@ -29,6 +30,7 @@ function fakeWorker() {
     cancel: () => undefined,
     setSources: (list) => void sources.push(list),
     setCamera: () => undefined,
+    setVisibility: (visible) => void visibility.push(visible),
     setStorage: () => undefined,
     configure: async () => undefined,
     stats: async () => ({}) as never,
@@ -38,7 +40,7 @@ function fakeWorker() {
     Comlink.expose(api, port2);
     return Object.assign(port1, { terminate: () => ((terminated = true), port1.close(), port2.close()) }) as unknown as Worker;
   };
-  return { start, requests, sources, inits, terminated: () => terminated };
+  return { start, requests, sources, inits, visibility, terminated: () => terminated };
 }
 
 // The few Map methods the feeds use, with events that tests fire by hand.
@@ -112,6 +114,13 @@ describe('createKestrel', () => {
     const { worker } = start({ dbName: 'my-app-tiles' });
     await settle();
     expect(worker.inits).toEqual([{ dbName: 'my-app-tiles', tileChannel: expect.stringMatching(/^kestrel-tiles:/) }]);
+  });
+
+  it('tells its engine whether the page is in front as it starts (no prefetch for a hidden map)', async () => {
+    const { worker } = start();
+    await settle();
+    // no document here: a page without visibilityState is taken to be in front
+    expect(worker.visibility).toEqual([true]);
   });
 
   it('refuses a scheme that is not a URL scheme', () => {
