@@ -1,7 +1,25 @@
+import type { Page } from '@playwright/test';
 import type { PrefetchStats } from '../packages/kestrel/src/contract/engine-api.ts';
 import { lngLatToTile } from '../packages/kestrel/src/engine/tile-math.ts';
 import { expect, FAR_VIEWS, openMap, resetServer, resetServerStats, serverStats, setFaults, test } from './fixtures.ts';
 import { measurePan, PAN, PAN_HASH, scriptedPan, warmServer } from './prefetch-pan.ts';
+
+// MapLibre's own record of the tiles it asked for ("z/x/y", from its `sourcedataloading` events) from now on: a tile
+// the server sent that is not among them was fetched by prefetch and never wanted.
+async function recordAskedTiles(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const asked = new Set<string>();
+    (window as unknown as { asked: Set<string> }).asked = asked;
+    window.kestrel.map.on('sourcedataloading', (e: { tile?: { tileID: { canonical: { z: number; x: number; y: number } } } }) => {
+      const c = e.tile?.tileID.canonical;
+      if (c) asked.add(`${c.z}/${c.x}/${c.y}`);
+    });
+  });
+}
+
+async function askedTiles(page: Page): Promise<Set<string>> {
+  return new Set(await page.evaluate(() => [...(window as unknown as { asked: Set<string> }).asked]));
+}
 
 // A continuous pan at 100 ms server latency: with prefetch, MapLibre's requests during the pan find tiles
 // already in memory; with ?prefetch=off the engine issues none.
@@ -104,16 +122,9 @@ test.describe('prefetch', () => {
       try {
         // the waste budget off, so what is measured is the page's visibility, not the budget's allowance
         await openMap(page, { hash: PAN_HASH, params: { engineOptions: JSON.stringify({ maxInFlight: 2, prefetch: { maxWasteShare: 1 } }) } });
-        await page.evaluate(() => {
-          const asked = new Set<string>();
-          (window as unknown as { asked: Set<string> }).asked = asked;
-          window.kestrel.map.on('sourcedataloading', (e: { tile?: { tileID: { canonical: { z: number; x: number; y: number } } } }) => {
-            const c = e.tile?.tileID.canonical;
-            if (c) asked.add(`${c.z}/${c.x}/${c.y}`);
-          });
-        });
+        await recordAskedTiles(page);
         const unaskedSent = async () => {
-          const asked = new Set(await page.evaluate(() => [...(window as unknown as { asked: Set<string> }).asked]));
+          const asked = await askedTiles(page);
           return Object.keys((await serverStats()).byTile).filter((k) => !asked.has(k)).length;
         };
         await scriptedPan(page, { ...PAN, pxPerS: 1500, durationMs: 1500 });
@@ -170,20 +181,13 @@ test.describe('prefetch', () => {
         // the first rest: its ring is planned 600 ms after the camera stopped
         await page.waitForTimeout(2000);
         await page.evaluate(() => window.kestrel.idle());
-        await page.evaluate(() => {
-          const asked = new Set<string>();
-          (window as unknown as { asked: Set<string> }).asked = asked;
-          window.kestrel.map.on('sourcedataloading', (e: { tile?: { tileID: { canonical: { z: number; x: number; y: number } } } }) => {
-            const c = e.tile?.tileID.canonical;
-            if (c) asked.add(`${c.z}/${c.x}/${c.y}`);
-          });
-        });
+        await recordAskedTiles(page);
         await resetServerStats();
         await page.evaluate(([lng, lat]) => void window.kestrel.map.jumpTo({ center: [lng, lat], zoom: 5 }), FAR_VIEWS[1]);
         await page.evaluate(() => window.kestrel.idle());
         await page.waitForTimeout(2000);
         await page.evaluate(() => window.kestrel.idle());
-        const asked = new Set(await page.evaluate(() => [...(window as unknown as { asked: Set<string> }).asked]));
+        const asked = await askedTiles(page);
         const sent = Object.keys((await serverStats()).byTile);
         const prefetch = (await page.evaluate(() => window.kestrel.stats()))?.prefetch;
         seen[name] = { sent: sent.length, unasked: sent.filter((k) => !asked.has(k)), held: prefetch?.heldByWasteBudget ?? -1, ring: prefetch?.byReason?.ring?.issued ?? 0 };
