@@ -128,20 +128,23 @@ test.describe('prefetch', () => {
           return Object.keys((await serverStats()).byTile).filter((k) => !asked.has(k)).length;
         };
         await scriptedPan(page, { ...PAN, pxPerS: 1500, durationMs: 1500 });
-        await resetServerStats();
         if (hide) {
           await page.evaluate(() => {
             Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
             document.dispatchEvent(new Event('visibilitychange'));
           });
+          // Counted from the moment the engine has been told (its stats come back on the same channel after it):
+          // a fresh-clone CI run that counted from just before the page was hidden saw 4 guesses leave meanwhile,
+          // slots freeing up while the message crossed a loaded machine.
+          hiddenStats = (await page.evaluate(() => window.kestrel.stats()))?.prefetch;
         }
+        await resetServerStats();
         await page.evaluate(() => window.kestrel.idle());
         // the ring at rest is planned 600 ms after the camera stops; give it time to go out
         await page.waitForTimeout(3000);
         await page.evaluate(() => window.kestrel.idle());
         unasked[hide ? 'hidden' : 'front'] = await unaskedSent();
         if (hide) {
-          hiddenStats = (await page.evaluate(() => window.kestrel.stats()))?.prefetch;
           await resetServerStats();
           await page.evaluate(() => {
             Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true });
@@ -157,8 +160,8 @@ test.describe('prefetch', () => {
     const detail = JSON.stringify(unasked);
     console.log(`tiles the server sent that MapLibre never asked for, after a pan: ${detail}`);
     expect(unasked.front, `the pan left in front sends guesses: ${detail}`).toBeGreaterThanOrEqual(8);
-    // at most the 2 slots' guesses that were already leaving when the page was hidden
-    expect(unasked.hidden, `hidden: ${detail}`).toBeLessThanOrEqual(2);
+    // at most one guess already on its way to the server when the engine was told
+    expect(unasked.hidden, `hidden: ${detail}`).toBeLessThanOrEqual(1);
     expect(unasked['back in front'], `back in front: ${detail}`).toBeGreaterThan(0);
     // and the engine says why it was quiet
     expect(hiddenStats).toMatchObject({ enabled: false, disabledBy: 'background' });
